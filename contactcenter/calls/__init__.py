@@ -1,0 +1,1 @@
+"""The call log: every step of every call persisted as an event, call records derived from them."""

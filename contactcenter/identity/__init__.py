@@ -1,0 +1,1 @@
+"""Users, roles scoped to regions, web login and API tokens (behörighet)."""

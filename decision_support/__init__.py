@@ -1,0 +1,1 @@
+"""Decision support (beslutsstöd): symptom-searchable guidelines, urgency and care type."""

@@ -1,0 +1,1 @@
+"""Journal (journal): the signed, access-logged record of every advice call."""

@@ -1,0 +1,1 @@
+"""Nurse console (sjuksköterskans stöd): Textual TUI and web view on the service API."""

@@ -1,0 +1,51 @@
+"""Tables of the queue context: nurses (agents) and every change of their state.
+
+Nurse state is derived from ``nurse_events`` (server-side timestamps), so a
+restart or a second instance sees the same history.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+nurses = Table(
+    "nurses",
+    metadata,
+    Column("nurse_id", String(64), primary_key=True),
+    Column("display_name", String(200), nullable=False),
+    Column("home_region", String(4), nullable=False),
+    Column("endpoint", String(200), nullable=False),
+    Column("username", String(100), nullable=True),
+    Column("active", Boolean, nullable=False, default=True),
+)
+
+nurse_events = Table(
+    "nurse_events",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("nurse_id", String(64), nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("call_id", String(64), nullable=True),
+    Column("data", JSON, nullable=False),
+    Index("ix_nurse_events_nurse_id_at", "nurse_id", "at"),
+)

@@ -1,0 +1,1 @@
+"""Referral catalog (hänvisningskatalog): each region's care units and their opening hours."""

@@ -1,0 +1,1 @@
+"""SMS links from the IVR and from the nurse (länk via sms)."""

@@ -1,0 +1,1 @@
+"""Image upload links and video meetings during a call (bild och video)."""
