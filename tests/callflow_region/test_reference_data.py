@@ -1,0 +1,89 @@
+"""The shipped reference data: municipalities and area codes agree with each other."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from contactcenter.callflow.region import RegionResolver
+
+CONFIG = Path(__file__).resolve().parents[2] / "config"
+COUNTIES = {"01", "03", "04", "05", "06", "07", "08", "09", "10", "12", "13", "14",
+            "17", "18", "19", "20", "21", "22", "23", "24", "25"}
+
+
+def municipalities() -> dict[str, dict[str, str]]:
+    with (CONFIG / "municipalities.csv").open(encoding="utf-8", newline="") as f:
+        return {row["kommunkod"]: row for row in csv.DictReader(f)}
+
+
+def area_code_rows() -> list[list[str]]:
+    with (CONFIG / "area_codes.tsv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f, delimiter="\t"))
+    assert rows[0] == ["riktnummer", "ort(libphonenumber)", "kommunkod", "lanskod", "lan"]
+    return rows[1:]
+
+
+def test_municipalities_cover_the_21_counties() -> None:
+    munis = municipalities()
+    assert len(munis) == 290
+    assert {m["lanskod"] for m in munis.values()} == COUNTIES
+    for code, m in munis.items():
+        assert code[:2] == m["lanskod"], code
+
+
+def test_every_area_code_row_has_a_valid_municipality_of_its_county() -> None:
+    munis = municipalities()
+    rows = area_code_rows()
+    assert len(rows) == 272
+    county_names: dict[str, set[str]] = {}
+    for row in rows:
+        assert len(row) == 5, row
+        prefix, place, kommunkod, lanskod, lan = row
+        assert prefix.startswith("0") and prefix[1:].isdigit() and 2 <= len(prefix) <= 4, row
+        assert place, row
+        assert kommunkod in munis, f"{prefix} {place}: unknown municipality {kommunkod!r}"
+        assert munis[kommunkod]["lanskod"] == lanskod, f"{prefix} {place}: county mismatch"
+        assert lanskod in COUNTIES, row
+        assert lan.endswith(" län"), row
+        county_names.setdefault(lanskod, set()).add(lan)
+    # one name per county
+    assert all(len(names) == 1 for names in county_names.values()), county_names
+    assert len({row[0] for row in rows}) == len(rows)
+
+
+@pytest.mark.parametrize(("prefix", "kommunkod"), [
+    ("0125", "0581"),  # Vikbolandet → Norrköping
+    ("0159", "0486"),  # Mariefred → Strängnäs
+    ("0980", "2584"),  # Kiruna
+    ("0981", "2584"),  # Vittangi → Kiruna
+    ("0253", "2039"),  # Idre-Särna → Älvdalen
+    ("0292", "0331"),  # Tärnsjö-Östervåla → Heby (Uppsala län since 2007)
+    ("0485", "0885"),  # Öland → Borgholm (Mörbylånga shares the code; same county)
+])
+def test_hand_mapped_examples(prefix: str, kommunkod: str) -> None:
+    row = next(r for r in area_code_rows() if r[0] == prefix)
+    assert row[2] == kommunkod
+
+
+def test_the_area_code_table_is_prefix_free() -> None:
+    """Swedish area codes never start with another area code; the longest-prefix rule
+    is a safety net, not something the data relies on."""
+    prefixes = sorted(r[0] for r in area_code_rows())
+    for a in prefixes:
+        for b in prefixes:
+            assert a == b or not b.startswith(a), (a, b)
+
+
+def test_every_area_code_resolves_to_its_county() -> None:
+    resolver = RegionResolver.from_config_dir(CONFIG)
+    for prefix, place, _kommunkod, lanskod, _lan in area_code_rows():
+        decision = resolver.from_ivr_digits(prefix + "#")
+        assert decision is not None and decision.region == lanskod, (prefix, place)
+        # a real-looking fixed-line number under this code is hinted to the same county
+        number = "+46" + prefix[1:] + "123456"
+        by_number = resolver.from_channel(None, number, None)
+        assert by_number is not None, number
+        assert (by_number.region, by_number.source) == (lanskod, "area_code"), number
