@@ -134,6 +134,9 @@ class AriClient:
         url = URL(base_url.rstrip("/"))
         if url.user or url.password:  # credentials go in the Authorization header only
             url = url.with_user(None)
+        if not url.path.rstrip("/").endswith("/ari"):
+            # Asterisk serves ARI under <http prefix>/ari; accept the server's address alone.
+            url = url.with_path(url.path.rstrip("/") + "/ari")
         self.base_url = str(url)
         self._base = self.base_url
         self.app = app

@@ -402,3 +402,18 @@ async def test_credentials_in_base_url_are_not_used_in_urls(fake: FakeAri) -> No
         assert "leaked" not in client.events_url and "leaked" not in client.base_url
         await client.channels.list()
     assert fake.last().headers["Authorization"].startswith("Basic ")
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    ("http://pbx.example:8088", "http://pbx.example:8088/ari"),
+    ("http://pbx.example:8088/", "http://pbx.example:8088/ari"),
+    ("http://pbx.example:8088/ari", "http://pbx.example:8088/ari"),
+    ("http://pbx.example:8088/asterisk/ari/", "http://pbx.example:8088/asterisk/ari"),
+    ("https://pbx.example/asterisk", "https://pbx.example/asterisk/ari"),
+])
+def test_the_server_address_alone_is_enough_and_ari_is_appended_once(
+    given: str, expected: str,
+) -> None:
+    client = AriClient(given, USERNAME, PASSWORD, "contactcenter")
+    assert client.base_url == expected
+    assert client.events_url.split("?")[0] == expected.replace("http", "ws", 1) + "/events"
