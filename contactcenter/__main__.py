@@ -1,0 +1,5 @@
+import sys
+
+from contactcenter.cli import main
+
+sys.exit(main())

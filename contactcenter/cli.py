@@ -1,0 +1,69 @@
+"""The ``radgivning`` command line.
+
+Each subcommand lives in a module of :mod:`contactcenter.commands` exposing
+``register(subparsers)``; the handler it stores in ``func`` receives the
+parsed arguments and the loaded settings and returns the exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+COMMAND_MODULES = (
+    "contactcenter.commands.serve",
+    "contactcenter.commands.demo",
+    "contactcenter.commands.db",
+    "contactcenter.commands.user",
+    "contactcenter.commands.token",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every available subcommand registered."""
+    parser = argparse.ArgumentParser(
+        prog="radgivning",
+        description="Contact center and nurse decision support for a health-advice line.",
+    )
+    parser.add_argument(
+        "--config-dir", help="configuration folder (default: RADGIVNING_CONFIG_DIR or ./config)"
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script."""
+    from contactcenter.settings import SettingsError, load_settings
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        settings = load_settings(config_dir=None if args.config_dir is None else Path(args.config_dir))
+    except SettingsError as exc:
+        print(f"radgivning: configuration error\n{exc}", file=sys.stderr)
+        return 3
+    logging.basicConfig(
+        level=getattr(logging, settings.service.log_level.upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    return int(args.func(args, settings) or 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

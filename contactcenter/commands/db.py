@@ -1,0 +1,51 @@
+"""``radgivning db``: migrate the database schema (upgrade, current, downgrade)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+
+from contactcenter.settings import Settings
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser("db", help="database schema migrations")
+    sub = parser.add_subparsers(dest="db_command", metavar="SUBCOMMAND", required=True)
+    up = sub.add_parser("upgrade", help="migrate to the newest (or a given) revision")
+    up.add_argument("--revision", default="head", help="target revision (default: head)")
+    up.set_defaults(func=run_upgrade)
+    cur = sub.add_parser("current", help="print the revision the database is at")
+    cur.set_defaults(func=run_current)
+    down = sub.add_parser("downgrade", help="migrate down to REVISION ('base' drops all tables)")
+    down.add_argument("revision", metavar="REVISION")
+    down.set_defaults(func=run_downgrade)
+
+
+def run_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from contactcenter.db import current_revision, upgrade
+
+    url = settings.database.url
+    asyncio.run(upgrade(url, args.revision))
+    print(f"database at revision {asyncio.run(current_revision(url)) or '(base)'}")
+    return 0
+
+
+def run_current(args: argparse.Namespace, settings: Settings) -> int:
+    from contactcenter.db import current_revision, head_revision
+
+    revision = asyncio.run(current_revision(settings.database.url))
+    head = head_revision()
+    if revision is None:
+        print("(none) — the database has no schema yet: run `radgivning db upgrade`")
+        return 1
+    print(f"{revision}{' (head)' if revision == head else f' (head is {head})'}")
+    return 0
+
+
+def run_downgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from contactcenter.db import current_revision, downgrade
+
+    url = settings.database.url
+    asyncio.run(downgrade(url, args.revision))
+    print(f"database at revision {asyncio.run(current_revision(url)) or '(base)'}")
+    return 0

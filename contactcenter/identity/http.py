@@ -1,0 +1,266 @@
+"""Web login, session cookies, bearer tokens and role checks for aiohttp.
+
+Every request gets ``request["principal"]`` (a :class:`Principal` or None),
+resolved from ``Authorization: Bearer <token>`` or the session cookie. Every
+route under ``/api/v1`` except the public ones answers 401 without a
+principal, so a handler that forgot :func:`require_roles` is still protected.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+from collections import deque
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from aiohttp import web
+
+from contactcenter.identity.model import Principal, Role
+from contactcenter.identity.service import IdentityService
+
+SESSION_COOKIE = "rgv_session"
+# aiohttp ≥ 3.13 has typed request keys; older versions take the plain string.
+PRINCIPAL_KEY: Any = (web.RequestKey("principal", Principal)
+                      if hasattr(web, "RequestKey") else "principal")
+PUBLIC_API_PATHS = frozenset({"/api/v1/health", "/api/v1/openapi.json"})
+LOGIN_FAILURES_ALLOWED = 10
+LOGIN_FAILURE_WINDOW = timedelta(minutes=5)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+_SERVICE = web.AppKey("identity_service", IdentityService)
+_CONFIG = web.AppKey("identity_config", dict)
+
+
+def _error(status: int, error_id: str, message: str,
+           details: dict[str, Any] | None = None) -> web.Response:
+    return web.json_response({"error_id": error_id, "message": message,
+                              "details": details or {}}, status=status)
+
+
+def _unauthenticated() -> web.Response:
+    return _error(401, "unauthenticated", "log in or send an API token (Authorization: Bearer)")
+
+
+def principal(request: web.Request) -> Principal:
+    """The request's principal; raises 401 (JSON body) when there is none."""
+    who: Principal | None = request.get(PRINCIPAL_KEY)
+    if who is None:
+        raise web.HTTPUnauthorized(
+            text=json.dumps({"error_id": "unauthenticated", "message": "not logged in",
+                             "details": {}}), content_type="application/json")
+    return who
+
+
+def require_roles(*roles: Role) -> Callable[[Handler], Handler]:
+    """Allow the handler only for principals holding any of ``roles`` (401 / 403 otherwise)."""
+    def decorate(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        async def guarded(request: web.Request) -> web.StreamResponse:
+            who = request.get(PRINCIPAL_KEY)
+            if who is None:
+                return _unauthenticated()
+            if not who.has_role(*roles):
+                return _error(403, "forbidden", "your roles do not allow this",
+                              {"required_roles": [r.value for r in roles]})
+            return await handler(request)
+        return guarded
+    return decorate
+
+
+def login_required_page(handler: Handler) -> Handler:
+    """For HTML pages: without a principal, redirect (303) to ``/login?next=<this page>``."""
+    @functools.wraps(handler)
+    async def guarded(request: web.Request) -> web.StreamResponse:
+        if request.get(PRINCIPAL_KEY) is None:
+            return _see_other(f"/login?{urlencode({'next': request.path_qs})}")
+        return await handler(request)
+    return guarded
+
+
+class LoginLimiter:
+    """Counts failed logins per (username, address); too many in the window → blocked."""
+
+    def __init__(self, clock: Callable[[], datetime], allowed: int = LOGIN_FAILURES_ALLOWED,
+                 window: timedelta = LOGIN_FAILURE_WINDOW) -> None:
+        self._clock = clock
+        self._allowed = allowed
+        self._window = window
+        self._failures: dict[tuple[str, str], deque[datetime]] = {}
+
+    def _recent(self, key: tuple[str, str]) -> deque[datetime]:
+        times = self._failures.setdefault(key, deque())
+        cutoff = self._clock() - self._window
+        while times and times[0] <= cutoff:
+            times.popleft()
+        return times
+
+    def retry_after(self, username: str, address: str) -> int | None:
+        """Seconds until another attempt is allowed, or None when allowed now."""
+        times = self._recent((username.lower(), address))
+        if len(times) < self._allowed:
+            return None
+        return max(1, int((times[0] + self._window - self._clock()).total_seconds()) + 1)
+
+    def failed(self, username: str, address: str) -> None:
+        self._recent((username.lower(), address)).append(self._clock())
+
+    def succeeded(self, username: str, address: str) -> None:
+        self._failures.pop((username.lower(), address), None)
+
+
+def setup_identity(app: web.Application, service: IdentityService, *, session_hours: float,
+                   cookie_secure: bool) -> None:
+    """Install the principal middleware and the login, logout and whoami routes."""
+    app[_SERVICE] = service
+    app[_CONFIG] = {"session_hours": session_hours, "cookie_secure": cookie_secure,
+                    "limiter": LoginLimiter(service.clock)}
+    app.middlewares.append(_principal_middleware)
+    app.router.add_get("/login", login_form)
+    app.router.add_post("/login", login)
+    app.router.add_post("/logout", logout)
+    app.router.add_get("/api/v1/auth/whoami", whoami)
+
+
+@web.middleware
+async def _principal_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    service = request.app[_SERVICE]
+    who: Principal | None = None
+    auth = request.headers.get("Authorization", "")
+    if auth[:7].lower() == "bearer ":
+        who = await service.principal_for_token(auth[7:].strip())
+    elif request.cookies.get(SESSION_COOKIE):
+        who = await service.principal_for_session(request.cookies[SESSION_COOKIE])
+    request[PRINCIPAL_KEY] = who
+    path = request.path.rstrip("/") or "/"
+    if who is None and (path == "/api/v1" or path.startswith("/api/v1/")) \
+            and path not in PUBLIC_API_PATHS:
+        return _unauthenticated()
+    return await handler(request)
+
+
+async def whoami(request: web.Request) -> web.Response:
+    """``GET /api/v1/auth/whoami``: the caller's identity, roles and regions."""
+    return web.json_response(principal(request).as_dict())
+
+
+async def login_form(request: web.Request) -> web.Response:
+    """``GET /login``: the login page."""
+    return _form_page(request.query.get("next", "/"), None, status=200)
+
+
+async def login(request: web.Request) -> web.StreamResponse:
+    """``POST /login`` with a form or JSON ``{username, password}``."""
+    is_json = request.content_type == "application/json"
+    if is_json:
+        try:
+            body = await request.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            return _error(400, "invalid_body", "expected a JSON object {username, password}")
+        next_url = "/"
+    else:
+        body = dict(await request.post())
+        next_url = _safe_next(str(body.get("next", "/")))
+    username, password = body.get("username"), body.get("password")
+    if not isinstance(username, str) or not isinstance(password, str):
+        if is_json:
+            return _error(400, "invalid_body", "username and password are required",
+                          {"required": ["username", "password"]})
+        return _form_page(next_url, "Ange användarnamn och lösenord. / Enter username and "
+                          "password.", status=400)
+    config = request.app[_CONFIG]
+    limiter: LoginLimiter = config["limiter"]
+    address = request.remote or "unknown"
+    retry = limiter.retry_after(username, address)
+    if retry is not None:
+        if is_json:
+            response = _error(429, "too_many_attempts", "too many failed logins; try later",
+                              {"retry_after_seconds": retry})
+        else:
+            response = _form_page(next_url, "För många misslyckade försök. Försök igen senare. "
+                                  "/ Too many failed attempts; try again later.", status=429)
+        response.headers["Retry-After"] = str(retry)
+        return response
+    who = await request.app[_SERVICE].authenticate(username, password)
+    if who is None:
+        limiter.failed(username, address)
+        if is_json:
+            return _error(401, "invalid_credentials", "wrong username or password")
+        return _form_page(next_url, "Fel användarnamn eller lösenord. / Wrong username or "
+                          "password.", status=401, username=username)
+    limiter.succeeded(username, address)
+    token = await request.app[_SERVICE].create_session(who.user_id, config["session_hours"])
+    response = web.json_response(who.as_dict()) if is_json else _see_other(next_url)
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="Lax", path="/",
+                        secure=config["cookie_secure"],
+                        max_age=int(config["session_hours"] * 3600))
+    return response
+
+
+async def logout(request: web.Request) -> web.StreamResponse:
+    """``POST /logout``: end the session; forms are sent back to the login page."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        await request.app[_SERVICE].end_session(token)
+    wants_html = request.content_type in ("application/x-www-form-urlencoded",
+                                          "multipart/form-data") \
+        or "text/html" in request.headers.get("Accept", "")
+    response: web.StreamResponse
+    response = _see_other("/login") if wants_html else web.json_response(
+        {"status": "logged_out"})
+    response.del_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+def _see_other(location: str) -> web.Response:
+    return web.Response(status=303, headers={"Location": location})
+
+
+def _safe_next(value: str) -> str:
+    """Only same-site paths, so the login page cannot be used as an open redirect."""
+    if not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return "/"
+    return value
+
+
+def _form_page(next_url: str, message: str | None, *, status: int,
+               username: str = "") -> web.Response:
+    error = f'<p class="error" role="alert">{html.escape(message)}</p>' if message else ""
+    page = _LOGIN_PAGE.format(error=error, next=html.escape(_safe_next(next_url), quote=True),
+                              username=html.escape(username, quote=True))
+    return web.Response(text=page, content_type="text/html", status=status,
+                        headers={"Cache-Control": "no-store"})
+
+
+_LOGIN_PAGE = """<!doctype html>
+<html lang="sv"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Logga in – Rådgivning</title>
+<style>
+body {{ font-family: system-ui, sans-serif; background: #f4f6f8; margin: 0; }}
+main {{ max-width: 22rem; margin: 12vh auto; background: #fff; padding: 2rem;
+        border-radius: 8px; box-shadow: 0 1px 4px rgba(0,0,0,.15); }}
+h1 {{ font-size: 1.3rem; margin-top: 0; }}
+label {{ display: block; margin: .8rem 0 .2rem; }}
+input {{ width: 100%; box-sizing: border-box; padding: .5rem; font-size: 1rem; }}
+button {{ margin-top: 1.2rem; width: 100%; padding: .6rem; font-size: 1rem; }}
+.error {{ color: #a00; }}
+</style></head>
+<body><main>
+<h1>Logga in <small lang="en">/ Log in</small></h1>
+{error}
+<form method="post" action="/login">
+<input type="hidden" name="next" value="{next}">
+<label for="username">Användarnamn / Username</label>
+<input id="username" name="username" autocomplete="username" value="{username}" required autofocus>
+<label for="password">Lösenord / Password</label>
+<input id="password" name="password" type="password" autocomplete="current-password" required>
+<button type="submit">Logga in / Log in</button>
+</form>
+</main></body></html>
+"""

@@ -1,0 +1,295 @@
+"""``queues.toml``: the national queue and how regions collaborate (samverkan).
+
+Only configuration lives here: which queues exist, when the national common
+queue (nationell samverkanskö) and the night pools (nattsamverkan) are open,
+which regions overflow to each other, and per-region queue options. The queue
+engine reads these values; it does not live here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+
+@dataclass(frozen=True)
+class QueueRef:
+    """A queue's stable id (used in call records and the API) and its display name."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class TimeWindow:
+    """Open from ``start`` to ``end`` local time on ``days`` (0 = Monday).
+
+    A window whose end is not after its start runs past midnight: it belongs
+    to the day it starts on (``fri 22:00–07:00`` covers Saturday morning).
+    """
+
+    days: frozenset[int]
+    start: time
+    end: time
+
+    @property
+    def crosses_midnight(self) -> bool:
+        return self.end <= self.start
+
+    def contains(self, local: datetime) -> bool:
+        """Whether the local (wall-clock) time ``local`` falls in this window."""
+        t = local.time().replace(tzinfo=None)
+        if not self.crosses_midnight:
+            return local.weekday() in self.days and self.start <= t < self.end
+        if local.weekday() in self.days and t >= self.start:
+            return True
+        previous_day = (local - timedelta(days=1)).weekday()
+        return previous_day in self.days and t < self.end
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Opening hours in a named time zone (``Europe/Stockholm`` unless given)."""
+
+    timezone: str
+    windows: tuple[TimeWindow, ...]
+
+    def is_open(self, at: datetime) -> bool:
+        """Whether the schedule is open at the aware instant ``at``."""
+        local = at.astimezone(ZoneInfo(self.timezone))
+        return any(w.contains(local) for w in self.windows)
+
+
+@dataclass(frozen=True)
+class CommonQueue:
+    """The national common queue: participating regions share nurses while it is open."""
+
+    id: str
+    name: str
+    regions: frozenset[str]
+    schedule: Schedule
+
+
+@dataclass(frozen=True)
+class NightPool:
+    """One region answers for a group of regions while the schedule is open."""
+
+    id: str
+    name: str
+    answering_region: str
+    regions: frozenset[str]
+    schedule: Schedule
+
+
+@dataclass(frozen=True)
+class OverflowGroup:
+    """Partner regions that take each other's callers after ``after_seconds`` of waiting."""
+
+    id: str
+    name: str
+    regions: frozenset[str]
+    after_seconds: int
+
+
+@dataclass(frozen=True)
+class RegionQueueOptions:
+    """Per-region queue behaviour (``[region_defaults]`` overridden by ``[regions."NN"]``)."""
+
+    announce_position: bool = True
+    announce_interval_seconds: int = 60
+    max_predicted_wait_seconds: int = 3600
+
+
+@dataclass(frozen=True)
+class QueueSettings:
+    """Everything in ``queues.toml``."""
+
+    national_queue: QueueRef = QueueRef(id="national", name="Nationell kö")
+    national_common_queue: CommonQueue | None = None
+    night_pools: tuple[NightPool, ...] = ()
+    overflow_groups: tuple[OverflowGroup, ...] = ()
+    region_defaults: RegionQueueOptions = RegionQueueOptions()
+    region_options: Mapping[str, RegionQueueOptions] = field(default_factory=dict)
+
+    def options_for(self, region: str) -> RegionQueueOptions:
+        """The queue options of ``region`` (the defaults when it has none of its own)."""
+        return self.region_options.get(region, self.region_defaults)
+
+
+class _Reader:
+    """Collects problems while reading one file, so all of them are reported at once."""
+
+    def __init__(self, source: str, regions: Collection[str], problems: list[str]) -> None:
+        self.source = source
+        self.regions = regions
+        self.problems = problems
+
+    def problem(self, key: str, message: str) -> None:
+        self.problems.append(f"{self.source}: {key}: {message}")
+
+    def table(self, data: Any, key: str, allowed: Collection[str]) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            self.problem(key, f"expected a table, got {type(data).__name__}")
+            return {}
+        for name in data:
+            if name not in allowed:
+                self.problem(f"{key}.{name}" if key else name,
+                             f"unknown key (allowed: {', '.join(sorted(allowed))})")
+        return data
+
+    def value(self, data: dict[str, Any], key: str, name: str, kind: type, default: Any) -> Any:
+        if name not in data:
+            if default is _REQUIRED:
+                self.problem(f"{key}.{name}", "missing")
+            return None if default is _REQUIRED else default
+        value = data[name]
+        ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+        if not ok:
+            self.problem(f"{key}.{name}", f"expected {kind.__name__}, got {value!r}")
+            return None if default is _REQUIRED else default
+        return value
+
+    def region(self, key: str, code: Any) -> str | None:
+        if not isinstance(code, str) or code not in self.regions:
+            self.problem(key, f"unknown region code {code!r} (not in regions.toml)")
+            return None
+        return code
+
+    def region_set(self, data: dict[str, Any], key: str, name: str) -> frozenset[str]:
+        codes = data.get(name)
+        if not isinstance(codes, list) or not codes:
+            self.problem(f"{key}.{name}", "expected a non-empty list of region codes")
+            return frozenset()
+        return frozenset(c for i, c in enumerate(codes)
+                         if self.region(f"{key}.{name}[{i}]", c) is not None)
+
+    def clock_time(self, key: str, value: Any) -> time:
+        match = _HHMM.match(value) if isinstance(value, str) else None
+        if match is None:
+            self.problem(key, f"expected a time as \"HH:MM\", got {value!r}")
+            return time(0, 0)
+        return time(int(match[1]), int(match[2]))
+
+    def schedule(self, data: Any, key: str) -> Schedule:
+        data = self.table(data, key, ("timezone", "windows"))
+        zone = self.value(data, key, "timezone", str, "Europe/Stockholm")
+        try:
+            ZoneInfo(zone)
+        except (ValueError, KeyError, OSError):
+            self.problem(f"{key}.timezone", f"unknown time zone {zone!r}")
+        raw_windows = data.get("windows")
+        if not isinstance(raw_windows, list) or not raw_windows:
+            self.problem(f"{key}.windows", "expected a non-empty list of {days, start, end}")
+            raw_windows = []
+        windows = []
+        for i, raw in enumerate(raw_windows):
+            wkey = f"{key}.windows[{i}]"
+            raw = self.table(raw, wkey, ("days", "start", "end"))
+            days = raw.get("days")
+            if not isinstance(days, list) or not days or any(d not in WEEKDAYS for d in days):
+                self.problem(f"{wkey}.days", f"expected a non-empty list of {', '.join(WEEKDAYS)}")
+                days = []
+            start = self.clock_time(f"{wkey}.start", raw.get("start"))
+            end = self.clock_time(f"{wkey}.end", raw.get("end"))
+            if start == end and "start" in raw:
+                self.problem(wkey, "start and end are equal; a window must have a length")
+            windows.append(TimeWindow(frozenset(WEEKDAYS.index(d) for d in days), start, end))
+        return Schedule(zone, tuple(windows))
+
+    def options(self, data: Any, key: str, base: RegionQueueOptions) -> RegionQueueOptions:
+        data = self.table(data, key, ("announce_position", "announce_interval_seconds",
+                                      "max_predicted_wait_seconds"))
+        out = RegionQueueOptions(
+            announce_position=self.value(data, key, "announce_position", bool,
+                                         base.announce_position),
+            announce_interval_seconds=self.value(data, key, "announce_interval_seconds", int,
+                                                 base.announce_interval_seconds),
+            max_predicted_wait_seconds=self.value(data, key, "max_predicted_wait_seconds", int,
+                                                  base.max_predicted_wait_seconds),
+        )
+        for name in ("announce_interval_seconds", "max_predicted_wait_seconds"):
+            if getattr(out, name) <= 0:
+                self.problem(f"{key}.{name}", "must be greater than zero")
+        return out
+
+
+_REQUIRED = object()
+_TOP = ("national_queue", "national_common_queue", "night_pools", "overflow_groups",
+        "region_defaults", "regions")
+
+
+def parse_queues(data: dict[str, Any], source: str, regions: Collection[str],
+                 problems: list[str]) -> QueueSettings:
+    """Read the parsed ``queues.toml``; problems are appended as ``file: key: message``."""
+    r = _Reader(source, regions, problems)
+    r.table(data, "", _TOP)
+    nq = r.table(data.get("national_queue", {}), "national_queue", ("id", "name"))
+    national = QueueRef(id=r.value(nq, "national_queue", "id", str, "national"),
+                        name=r.value(nq, "national_queue", "name", str, "Nationell kö"))
+    common = None
+    if "national_common_queue" in data:
+        key = "national_common_queue"
+        cq = r.table(data[key], key, ("id", "name", "regions", "schedule"))
+        common = CommonQueue(
+            id=r.value(cq, key, "id", str, "national_common"),
+            name=r.value(cq, key, "name", str, "Nationell samverkanskö"),
+            regions=r.region_set(cq, key, "regions"),
+            schedule=r.schedule(cq.get("schedule", {}), f"{key}.schedule"),
+        )
+    pools = []
+    for i, raw in enumerate(_list(r, data, "night_pools")):
+        key = f"night_pools[{i}]"
+        raw = r.table(raw, key, ("id", "name", "answering_region", "regions", "schedule"))
+        answering = r.region(f"{key}.answering_region", raw.get("answering_region"))
+        pools.append(NightPool(
+            id=r.value(raw, key, "id", str, _REQUIRED),
+            name=r.value(raw, key, "name", str, _REQUIRED),
+            answering_region=answering or "",
+            regions=r.region_set(raw, key, "regions"),
+            schedule=r.schedule(raw.get("schedule", {}), f"{key}.schedule"),
+        ))
+    groups = []
+    for i, raw in enumerate(_list(r, data, "overflow_groups")):
+        key = f"overflow_groups[{i}]"
+        raw = r.table(raw, key, ("id", "name", "regions", "after_seconds"))
+        groups.append(OverflowGroup(
+            id=r.value(raw, key, "id", str, _REQUIRED),
+            name=r.value(raw, key, "name", str, _REQUIRED),
+            regions=r.region_set(raw, key, "regions"),
+            after_seconds=r.value(raw, key, "after_seconds", int, 120),
+        ))
+    defaults = r.options(data.get("region_defaults", {}), "region_defaults",
+                         RegionQueueOptions())
+    per_region = {}
+    raw_regions = r.table(data.get("regions", {}), "regions", list(data.get("regions", {})))
+    for code, raw in raw_regions.items():
+        if r.region(f"regions.{code}", code) is not None:
+            per_region[code] = r.options(raw, f"regions.{code}", defaults)
+    _check_unique_ids(r, [national.id] + ([common.id] if common else [])
+                      + [p.id for p in pools] + [g.id for g in groups])
+    return QueueSettings(national, common, tuple(pools), tuple(groups), defaults, per_region)
+
+
+def _list(r: _Reader, data: dict[str, Any], key: str) -> list[Any]:
+    value = data.get(key, [])
+    if not isinstance(value, list):
+        r.problem(key, "expected an array of tables ([[" + key + "]])")
+        return []
+    return value
+
+
+def _check_unique_ids(r: _Reader, ids: Sequence[str | None]) -> None:
+    seen: set[str] = set()
+    for queue_id in ids:
+        if queue_id is None:
+            continue
+        if queue_id in seen:
+            r.problem("id", f"queue id {queue_id!r} is used more than once")
+        seen.add(queue_id)

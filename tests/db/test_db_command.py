@@ -1,0 +1,43 @@
+"""``radgivning db upgrade|current|downgrade``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from contactcenter.cli import main
+
+
+@pytest.fixture
+def cli(config_copy: Path, db_url: str, monkeypatch):
+    monkeypatch.setenv("RADGIVNING_DATABASE__URL", db_url)
+
+    def run(*argv: str) -> int:
+        return main(["--config-dir", str(config_copy), *argv])
+    return run
+
+
+def test_db_current_says_the_schema_is_missing_before_upgrade(cli, capsys):
+    assert cli("db", "current") == 1
+    assert "radgivning db upgrade" in capsys.readouterr().out
+
+
+def test_db_upgrade_then_current_reports_the_head_revision(cli, capsys):
+    assert cli("db", "upgrade") == 0
+    assert "0001_foundation" in capsys.readouterr().out
+    assert cli("db", "current") == 0
+    assert capsys.readouterr().out.strip() == "0001_foundation (head)"
+
+
+def test_db_downgrade_to_base_empties_the_schema(cli, capsys):
+    assert cli("db", "upgrade", "--revision", "0001_foundation") == 0
+    assert cli("db", "downgrade", "base") == 0
+    assert "(base)" in capsys.readouterr().out
+    assert cli("db", "current") == 1
+
+
+def test_a_configuration_error_stops_the_command_with_exit_code_3(cli, capsys, monkeypatch):
+    monkeypatch.setenv("RADGIVNING_HTTP__PORT", "many")
+    assert cli("db", "current") == 3
+    assert "RADGIVNING_HTTP__PORT: http.port" in capsys.readouterr().err
