@@ -1,1 +1,15 @@
-"""Decision support (beslutsstöd): symptom-searchable guidelines, urgency and care type."""
+"""Decision support (beslutsstöd): symptom-searchable guidelines, urgency and care type.
+
+Modules
+-------
+``model``       pure domain values: guidelines, criteria, urgency levels, care types,
+                assessments, deviations (stdlib only, no I/O, no clock reads)
+``schema``      field-by-field content schema; problems name file, field and problem
+``configuration``  urgency levels, care types, deviation reasons, office hours
+``content``     loading content directories (manifest, guidelines, regional overlays),
+                ``check_content`` for the ``guidelines check`` command
+``normalise``   text normalisation shared by the index and queries
+``search``      ``GuidelineIndex``: typo-tolerant, compound-aware guideline search
+``assessment``  ``assess``, ``decide`` and ``aggregate_deviations``
+``errors``      the context's exceptions
+"""

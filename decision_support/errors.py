@@ -1,0 +1,84 @@
+"""Errors of the decision-support context (beslutsstöd).
+
+Every error here is a :class:`DecisionSupportError`, so an adapter can catch the
+whole family in one place (and map it to the API's error shape) while still
+telling the cases apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from decision_support.content import ContentProblem
+
+
+class DecisionSupportError(Exception):
+    """Base class of every error raised by :mod:`decision_support`."""
+
+
+class ContentError(DecisionSupportError, ValueError):
+    """Guideline content or configuration failed validation.
+
+    ``problems`` holds every problem found (not only the first), each naming the
+    file, the field path and what is wrong.
+    """
+
+    def __init__(self, problems: Sequence[ContentProblem]) -> None:
+        self.problems = tuple(problems)
+        lines = [str(p) for p in self.problems[:20]]
+        more = len(self.problems) - len(lines)
+        if more > 0:
+            lines.append(f"... and {more} more problem(s)")
+        super().__init__(f"{len(self.problems)} content problem(s):\n" + "\n".join(lines))
+
+
+class UnknownGuideline(DecisionSupportError, LookupError):
+    """No guideline with this id is loaded."""
+
+    def __init__(self, guideline_id: str) -> None:
+        self.guideline_id = guideline_id
+        super().__init__(f"guideline {guideline_id!r} is not in the library")
+
+
+class AssessmentError(DecisionSupportError, ValueError):
+    """An assessment (bedömning) could not be made from the given input."""
+
+
+class UnknownCriterion(AssessmentError):
+    """A ticked criterion id does not exist in the guideline."""
+
+    def __init__(self, guideline_id: str, criterion_ids: Sequence[str]) -> None:
+        self.guideline_id = guideline_id
+        self.criterion_ids = tuple(criterion_ids)
+        ids = ", ".join(repr(c) for c in self.criterion_ids)
+        super().__init__(f"guideline {guideline_id!r} has no criterion {ids}")
+
+
+class CriterionNotApplicable(AssessmentError):
+    """A ticked criterion's age or sex condition does not hold for this patient.
+
+    ``reasons`` maps each rejected criterion id to a human-readable reason, e.g.
+    ``"gäller endast 0 dagar–3 månader; patienten är 2 år"``.
+    """
+
+    def __init__(self, guideline_id: str, reasons: dict[str, str]) -> None:
+        self.guideline_id = guideline_id
+        self.reasons = dict(reasons)
+        parts = "; ".join(f"{cid!r}: {why}" for cid, why in self.reasons.items())
+        super().__init__(
+            f"criteria in guideline {guideline_id!r} do not apply to this patient: {parts}"
+        )
+
+
+class NoCriteriaTicked(AssessmentError):
+    """An assessment needs at least one ticked criterion."""
+
+    def __init__(self, guideline_id: str) -> None:
+        self.guideline_id = guideline_id
+        super().__init__(f"no criterion ticked for guideline {guideline_id!r}")
+
+
+class InvalidDeviation(AssessmentError):
+    """A nurse's choice deviates from the recommendation without a valid coded reason and text."""
