@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "contactcenter.commands.db",
     "contactcenter.commands.user",
     "contactcenter.commands.token",
+    "contactcenter.commands.nurse",
 )
 
 
@@ -62,6 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=getattr(logging, settings.service.log_level.upper(), logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    if settings.service.log_level.lower() != "debug":
+        logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per plugin otherwise
     return int(args.func(args, settings) or 0)
 
 

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.support.system"]
+
 REPO = Path(__file__).resolve().parents[1]
 PG_ENV = "RADGIVNING_TEST_PG_URL"
 

@@ -1,0 +1,96 @@
+"""Rebuilding the call flow's state after a (re)connect to ARI or a restart of the service.
+
+Asterisk keeps calls in Stasis while the application is away but replays no
+events, so on every connect the live state is read back from ARI (channels,
+bridges, the application) and matched with the live calls in the call log.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from contactcenter.ari import AriSnapshot
+from contactcenter.callflow.live import LiveCall
+from contactcenter.calls.model import CallEventType, CallRecord, CallState
+
+if TYPE_CHECKING:
+    from contactcenter.callflow.controller import CallFlow
+
+log = logging.getLogger(__name__)
+
+
+async def recover(flow: CallFlow, snapshot: AriSnapshot) -> None:
+    """Match calls known to this instance and to the database with what Asterisk has now."""
+    channels = {c.id: c for c in snapshot.channels}
+    bridge_of: dict[str, object] = {}
+    for bridge in snapshot.bridges:
+        for channel_id in bridge.channels:
+            bridge_of[channel_id] = bridge
+    # Calls this instance was handling when the socket dropped.
+    for call in list(flow.calls.values()):
+        if call.channel_id not in channels:
+            log.info("call %s: caller left while events were not flowing", call.call_id)
+            await flow._caller_left(call, "caller_hangup_while_disconnected")  # noqa: SLF001
+        elif call.nurse_channel_id and call.nurse_channel_id not in channels:
+            if call.connected:
+                await flow._finish(call, "nurse_hangup_while_disconnected", abandoned=False)  # noqa: SLF001
+                await flow._hangup(call.channel_id)  # noqa: SLF001
+            else:
+                flow._offer_failed(call, call.nurse_channel_id, "nurse leg gone while disconnected")  # noqa: SLF001
+    # Calls left live in the database by a previous run of the service.
+    recovered = 0
+    for record in await flow._log.load_live_calls():  # noqa: SLF001
+        if record.call_id in flow.calls:
+            continue
+        if record.channel_id not in channels:
+            _close_lost(flow, record)
+            continue
+        await _adopt(flow, record, bridge_of.get(record.channel_id), channels)
+        recovered += 1
+    if recovered:
+        log.info("recovered %d live calls after restart", recovered)
+
+
+def _close_lost(flow: CallFlow, record: CallRecord) -> None:
+    flow._log.adopt(record)  # noqa: SLF001
+    if record.state is CallState.CONNECTED:
+        flow._log.record(record.call_id, CallEventType.ENDED, cause="lost_during_restart")  # noqa: SLF001
+    else:
+        flow._log.record(record.call_id, CallEventType.ABANDONED, cause="lost_during_restart")  # noqa: SLF001
+
+
+async def _adopt(flow: CallFlow, record: CallRecord, bridge: object | None,
+                 channels: dict[str, object]) -> None:
+    call = LiveCall(call_id=record.call_id, channel_id=record.channel_id,
+                    caller_number=record.caller_number, arrived_at=record.arrived_at)
+    call.region = record.region
+    flow._log.adopt(record)  # noqa: SLF001
+    flow._track(call)  # noqa: SLF001
+    bridge_type = getattr(bridge, "bridge_type", None)
+    members = list(getattr(bridge, "channels", []) or [])
+    if bridge_type == "mixing" and len(members) >= 2 and record.nurse_id:
+        call.connected = True
+        call.mixing_bridge_id = getattr(bridge, "id", None)
+        call.nurse_id = record.nurse_id
+        call.nurse_channel_id = next(m for m in members if m != record.channel_id)
+        flow._by_channel[call.nurse_channel_id] = call  # noqa: SLF001
+        flow._router.restore_on_call(record.nurse_id, record.call_id)  # noqa: SLF001
+        log.info("call %s: still connected to nurse %s", call.call_id, record.nurse_id)
+        return
+    queue_id = record.queue or flow._router.queue_for_region(record.region)  # noqa: SLF001
+    if record.state is not CallState.QUEUED and record.state is not CallState.OFFERED:
+        flow._log.record(call.call_id, CallEventType.REGION_DECIDED, region=record.region,  # noqa: SLF001
+                         source=record.region_source or "unknown",
+                         detail="recovered after restart", queue=queue_id)
+    if bridge_type == "holding":
+        call.holding_bridge_id = getattr(bridge, "id", None)
+        call.queue_id = queue_id
+        flow._holding.setdefault(queue_id, call.holding_bridge_id or "")  # noqa: SLF001
+        if record.state is CallState.OFFERED:
+            flow._log.record(call.call_id, CallEventType.OFFER_FAILED,  # noqa: SLF001
+                             nurse_id=record.nurse_id, reason="service restarted")
+        flow._router.enqueue(call.call_id, queue_id, record.region, record.arrived_at)  # noqa: SLF001
+        return
+    # Still in the IVR, or between steps: put the caller in their queue, keeping their arrival.
+    flow._spawn(flow._enter_queue(call, queue_id, arrived_at=record.arrived_at))  # noqa: SLF001

@@ -1,0 +1,35 @@
+"""The aiohttp application: API, live page, login, static files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from contactcenter.identity.http import login_required_page, setup_identity
+from contactcenter.web.api import routes as api_routes
+from contactcenter.web.errors import SERVICES, error_middleware
+
+STATIC = Path(__file__).parent / "static"
+
+
+@login_required_page
+async def index(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(STATIC / "index.html")
+
+
+def create_app(services: Any) -> web.Application:
+    """The web application for a set of running services (see ``bootstrap.Services``)."""
+    app = web.Application(middlewares=[error_middleware])
+    app[SERVICES] = services
+    setup_identity(
+        app,
+        services.identity,
+        session_hours=services.settings.http.session_hours,
+        cookie_secure=services.settings.http.cookie_secure,
+    )
+    app.router.add_get("/", index)
+    app.router.add_static("/static", STATIC, name="static")
+    app.add_routes(api_routes)
+    return app
