@@ -177,6 +177,7 @@ def build_services(settings: Settings, *, clock: Clock = utc_now) -> Services:
         national_queue=settings.queues.national_queue.id,
         national_queue_name=settings.queues.national_queue.name,
         wrapup_seconds=cf.wrapup_seconds,
+        max_unanswered_offers=cf.max_unanswered_offers,
         on_change=changed,
     )
     ari = AriClient(

@@ -44,6 +44,7 @@ class AriSimulator:
         self._caller_seq = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self._sockets: set[web.WebSocketResponse] = set()
+        self._refusing_events = False
 
     # ------------------------------------------------------------- lifecycle
     async def start(self) -> None:
@@ -70,6 +71,18 @@ class AriSimulator:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+    async def drop_event_sockets(self, *, refuse_new: bool = False) -> None:
+        """Cut every events WebSocket as a network failure would; with ``refuse_new`` new
+        ones are refused (HTTP 503) until :meth:`accept_event_sockets`. Calls stay in Stasis,
+        and new calls fail to enter it while no application is connected (as in Asterisk)."""
+        self._refusing_events = refuse_new
+        for ws in list(self._sockets):
+            await ws.close(code=1001, message=b"simulated network failure")
+
+    def accept_event_sockets(self) -> None:
+        """Accept events WebSockets again after :meth:`drop_event_sockets`."""
+        self._refusing_events = False
 
     async def __aenter__(self) -> Self:
         await self.start()
@@ -183,6 +196,8 @@ class AriSimulator:
         return await self.router.dispatch(request, path.rstrip("/") or "/")
 
     async def _events(self, request: web.Request) -> web.StreamResponse:
+        if self._refusing_events:
+            return web.Response(status=503, text="simulated outage")
         names = [a for a in request.query.get("app", "").split(",") if a]
         if not names:
             return web.Response(status=400, text=_WS_400, content_type="text/html")

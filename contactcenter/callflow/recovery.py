@@ -28,6 +28,7 @@ async def recover(flow: CallFlow, snapshot: AriSnapshot) -> None:
         for channel_id in bridge.channels:
             bridge_of[channel_id] = bridge
     # Calls this instance was handling when the socket dropped.
+    handled_here = set(flow.calls)
     for call in list(flow.calls.values()):
         if call.channel_id not in channels:
             log.info("call %s: caller left while events were not flowing", call.call_id)
@@ -40,8 +41,9 @@ async def recover(flow: CallFlow, snapshot: AriSnapshot) -> None:
                 flow._offer_failed(call, call.nurse_channel_id, "nurse leg gone while disconnected")  # noqa: SLF001
     # Calls left live in the database by a previous run of the service.
     recovered = 0
+    await flow._log.flush()  # noqa: SLF001 — what was just decided above must be on disk
     for record in await flow._log.load_live_calls():  # noqa: SLF001
-        if record.call_id in flow.calls:
+        if record.call_id in flow.calls or record.call_id in handled_here:
             continue
         if record.channel_id not in channels:
             _close_lost(flow, record)

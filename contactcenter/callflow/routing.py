@@ -38,6 +38,7 @@ class QueueRouter:
         national_queue: str,
         national_queue_name: str,
         wrapup_seconds: float,
+        max_unanswered_offers: int = 3,
         on_change: Callable[[], None] | None = None,
     ) -> None:
         self._engine = engine
@@ -47,6 +48,7 @@ class QueueRouter:
         self._queue_names = {code: name for code, name in regions.items()}
         self._queue_names[national_queue] = national_queue_name
         self._wrapup = wrapup_seconds
+        self._max_unanswered = max_unanswered_offers
         self._on_change = on_change or (lambda: None)
         serving = {code: {code} for code in regions}
         serving[national_queue] = set(regions)
@@ -148,6 +150,10 @@ class QueueRouter:
         nurse = self.dispatcher.nurses.get(nurse_id)
         if nurse is not None and nurse.state is NurseState.RINGING:
             self._record(nurse.decline(now, reason))
+            if nurse.unanswered_offers >= self._max_unanswered:
+                log.warning("nurse %s left %d offers unanswered; logging them out", nurse_id,
+                            nurse.unanswered_offers)
+                self._record(nurse.log_out(now, reason="unanswered_offers"))
         self._dispatch(self.dispatcher.offer_declined(call_id, nurse_id, now))
         self._on_change()
 

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contactcenter.calls.model import (
@@ -105,6 +106,10 @@ class CallLog:
             if batch:
                 try:
                     await self._write(batch)
+                except IntegrityError:
+                    # Not transient: retrying the batch would fail forever. Write what can be
+                    # written one event at a time and report the rest.
+                    await self._write_each(batch)
                 except Exception:  # noqa: BLE001 — keep the writer alive, retry the batch
                     self.write_errors += 1
                     log.exception("writing %d call events failed; retrying", len(batch))
@@ -116,6 +121,16 @@ class CallLog:
                 self._idle.set()
                 if self._closing:
                     return
+
+    async def _write_each(self, batch: list[tuple[CallEvent, CallRecord]]) -> None:
+        for item in batch:
+            try:
+                await self._write([item])
+            except IntegrityError:
+                self.write_errors += 1
+                event = item[0]
+                log.error("call %s: event %d (%s) conflicts with a stored event; not written",
+                          event.call_id, event.seq, event.type.value)
 
     async def _write(self, batch: list[tuple[CallEvent, CallRecord]]) -> None:
         event_rows = [
@@ -179,11 +194,17 @@ class CallLog:
             self._ensure_writer()
         await self._idle.wait()
 
-    async def close(self) -> None:
+    async def close(self, timeout: float = 10.0) -> None:
+        """Write what is pending (waiting at most ``timeout`` seconds) and stop."""
         self._closing = True
         self._wakeup.set()
         if self._writer is not None:
-            await self._writer
+            try:
+                await asyncio.wait_for(asyncio.shield(self._writer), timeout)
+            except (TimeoutError, asyncio.TimeoutError):
+                log.error("%d call events could not be written before stopping",
+                          len(self._pending))
+                self._writer.cancel()
         elif self._pending:
             await self._write(self._pending)
             self._pending = []

@@ -283,6 +283,8 @@ def _validate(sections: dict[str, Any], regions: Mapping[str, Region],
             bad(f"callflow.{name}", "must be greater than zero")
     if callflow.wrapup_seconds < 0:
         bad("callflow.wrapup_seconds", "must not be negative")
+    if callflow.max_unanswered_offers < 1:
+        bad("callflow.max_unanswered_offers", "must be at least 1")
     for i, code in enumerate(demo.regions):
         if code not in regions:
             bad(f"demo.regions[{i}]", f"unknown region code {code!r} (not in regions.toml)")

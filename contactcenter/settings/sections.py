@@ -66,6 +66,7 @@ class CallflowSettings:
     nurse_originate_timeout_seconds: int = 30
     nurse_endpoint_technology: str = "PJSIP"
     wrapup_seconds: float = 30.0
+    max_unanswered_offers: int = 3
 
 
 @dataclass(frozen=True)
