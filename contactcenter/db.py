@@ -68,8 +68,13 @@ def alembic_config(connection: Connection | None = None) -> Any:
     return config
 
 
-async def upgrade(url: str, revision: str = "head") -> None:
-    """Migrate the database at ``url`` up to ``revision`` (idempotent)."""
+async def upgrade(url: str, revision: str = "heads") -> None:
+    """Migrate the database at ``url`` up to ``revision`` (idempotent).
+
+    Each bounded context owns a branch of migrations that starts from the
+    foundation (``branch_labels`` = the context's name), so the default target
+    is every head.
+    """
     from alembic import command
 
     await _run(url, lambda cfg: command.upgrade(cfg, revision))
@@ -83,23 +88,26 @@ async def downgrade(url: str, revision: str) -> None:
 
 
 async def current_revision(url: str) -> str | None:
-    """The revision the database is at, or None when it has never been migrated."""
+    """The revisions the database is at (comma-separated heads, sorted), or None when it
+    has never been migrated."""
     from alembic.runtime.migration import MigrationContext
 
     engine = create_engine(url)
     try:
         async with engine.connect() as conn:
-            return await conn.run_sync(
-                lambda sync: MigrationContext.configure(sync).get_current_revision())
+            heads = await conn.run_sync(
+                lambda sync: MigrationContext.configure(sync).get_current_heads())
+            return ", ".join(sorted(heads)) or None
     finally:
         await engine.dispose()
 
 
 def head_revision() -> str | None:
-    """The newest revision shipped with this version of the package."""
+    """The newest revisions shipped with this version (comma-separated heads, sorted)."""
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    heads = ScriptDirectory.from_config(alembic_config()).get_heads()
+    return ", ".join(sorted(heads)) or None
 
 
 async def _run(url: str, action: Any) -> None:

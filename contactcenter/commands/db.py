@@ -12,7 +12,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser = subparsers.add_parser("db", help="database schema migrations")
     sub = parser.add_subparsers(dest="db_command", metavar="SUBCOMMAND", required=True)
     up = sub.add_parser("upgrade", help="migrate to the newest (or a given) revision")
-    up.add_argument("--revision", default="head", help="target revision (default: head)")
+    up.add_argument("--revision", default="heads",
+                    help="target revision (default: heads, every context's newest)")
     up.set_defaults(func=run_upgrade)
     cur = sub.add_parser("current", help="print the revision the database is at")
     cur.set_defaults(func=run_current)
