@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "contactcenter.commands.user",
     "contactcenter.commands.token",
     "contactcenter.commands.nurse",
+    "contactcenter.commands.simulate",
 )
 
 
