@@ -24,6 +24,7 @@ from contactcenter.calls.service import CallLog
 from contactcenter.clock import Clock, utc_now
 from contactcenter.db import create_engine, session_factory
 from contactcenter.identity.service import IdentityService
+from journal.service import JournalService
 from contactcenter.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ class Services:
     settings: Settings
     engine: AsyncEngine
     identity: IdentityService
+    journal: JournalService
     call_log: CallLog
     router: QueueRouter
     ari: AriClient
@@ -201,8 +203,13 @@ def build_services(settings: Settings, *, clock: Clock = utc_now) -> Services:
         inbound_extensions=list(cf.inbound_extensions), hold_music_class=cf.hold_music_class,
         nurse_originate_timeout=cf.nurse_originate_timeout_seconds,
     )
+    from contactcenter.contexts import CallLogDirectory, journal_config
+
+    journal = JournalService(engine, clock, journal_config(settings),
+                             calls=CallLogDirectory(engine))
     services = Services(
         settings=settings, engine=engine, identity=IdentityService(sessions, clock),
+        journal=journal,
         call_log=call_log, router=router, ari=ari, flow=flow, bus=bus, clock=clock,
         instance_id=instance_id,
     )

@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "contactcenter.commands.token",
     "contactcenter.commands.nurse",
     "contactcenter.commands.simulate",
+    "contactcenter.commands.journal",
 )
 
 

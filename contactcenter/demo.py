@@ -68,6 +68,21 @@ async def ensure_roster(services: Services, roster: list[DemoNurse]) -> None:
             await conn.execute(nurses.insert(), rows)
 
 
+async def ensure_demo_journal(services: Services, regions: list[str], count: int = 300) -> int:
+    """Fictional journal entries of the last 30 days (only into an empty journal)."""
+    from sqlalchemy import func
+
+    from journal.demo_data import bulk_load, demo_entries
+    from journal.sql import journal_entries
+
+    async with services.engine.connect() as conn:
+        existing = (await conn.execute(select(func.count()).select_from(journal_entries))).scalar()
+    if existing:
+        return 0
+    return await bulk_load(services.engine, demo_entries(count, end=services.clock(), days=30,
+                                                         regions=regions))
+
+
 class CallerStream:
     """Simulated callers arriving at random (Poisson) from the demo regions."""
 
@@ -153,6 +168,7 @@ async def run_demo(settings: Settings, *, port: int, callers: bool = True,
     stream_task = None
     try:
         demo_users = await services.identity.ensure_demo_users()
+        await ensure_demo_journal(services, list(demo.regions))
         roster = demo_roster(list(demo.regions), demo.nurses_per_region)
         await ensure_roster(services, roster)
         await services.start()

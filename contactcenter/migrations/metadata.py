@@ -6,8 +6,9 @@ from sqlalchemy import MetaData
 
 from contactcenter.calls import sql as calls_sql
 from contactcenter.identity import sql as identity_sql
+from journal import sql as journal_sql
 from queues import sql as queues_sql
 
 #: One metadata per context; alembic accepts a sequence.
 target_metadata: list[MetaData] = [calls_sql.metadata, identity_sql.metadata,
-                                   queues_sql.metadata]
+                                   queues_sql.metadata, journal_sql.metadata]

@@ -10,6 +10,7 @@ from aiohttp import web
 from contactcenter.identity.http import login_required_page, setup_identity
 from contactcenter.web.api import routes as api_routes
 from contactcenter.web.errors import SERVICES, error_middleware
+from contactcenter.web.openapi import describe_routes
 
 STATIC = Path(__file__).parent / "static"
 
@@ -17,6 +18,14 @@ STATIC = Path(__file__).parent / "static"
 @login_required_page
 async def index(request: web.Request) -> web.FileResponse:
     return web.FileResponse(STATIC / "index.html")
+
+
+def add_context_routes(app: web.Application, services: Any) -> None:
+    """The bounded contexts' own routes, each given its service and who is acting."""
+    from contactcenter.contexts import journal_actor
+    from journal.http import routes as journal_routes
+
+    app.add_routes(journal_routes(services.journal, journal_actor(services.settings)))
 
 
 def create_app(services: Any) -> web.Application:
@@ -32,4 +41,6 @@ def create_app(services: Any) -> web.Application:
     app.router.add_get("/", index)
     app.router.add_static("/static", STATIC, name="static")
     app.add_routes(api_routes)
+    add_context_routes(app, services)
+    describe_routes(app)
     return app

@@ -29,11 +29,12 @@ class System:
 
     async def add_nurse(self, nurse_id: str, region: str, *, behaviour: str = "answer",
                         answer_delay: float = 0.2, talk: float | None = None,
-                        ready: bool = True) -> None:
+                        ready: bool = True, username: str | None = None) -> None:
         endpoint = f"PJSIP/{nurse_id}"
         await ensure_roster(self.services, [DemoNurse(nurse_id, f"Test {nurse_id}", region,
-                                                      endpoint, None)])
-        self.services.router.add_nurse(nurse_id, f"Test {nurse_id}", region, endpoint)
+                                                      endpoint, username)])
+        self.services.router.add_nurse(nurse_id, f"Test {nurse_id}", region, endpoint,
+                                       username)
         await self.sim.add_phone(endpoint=endpoint, behaviour=behaviour,
                                  answer_delay=answer_delay, talk=talk)
         if ready:

@@ -1,0 +1,437 @@
+"""The journal's domain model (journalanteckning): pure, stdlib only, no I/O, no clock.
+
+An entry records one advice call (rådgivningssamtal) through its five phases
+(Öppna, Lyssna, Analysera/Bedöma, Motivera/Åtgärd, Avsluta). Drafts change
+freely under optimistic concurrency (a revision number); signing freezes the
+entry; corrections are amendments (rättelse/tillägg), separate entries linked
+to the signed original and signed themselves. Fields flagged
+``patient_hidden`` (early hypotheses, third-party information) are left out
+of the patient view (what the patient reads in their own journal).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field, fields, is_dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from journal.errors import EntrySigned, InvalidEntry, StaleRevision
+from journal.ports import Actor
+
+PATIENT_HIDDEN = {"patient_hidden": True}
+"""Field metadata: leave this field out of the patient view."""
+
+
+class IdentityKind(StrEnum):
+    """How the person the call concerns is identified."""
+
+    PERSONNUMMER = "personnummer"
+    SAMORDNINGSNUMMER = "samordningsnummer"
+    RESERVNUMMER = "reservnummer"  #: a region's temporary number
+    UNIDENTIFIED = "unidentified"  #: oidentifierad: no number given
+
+
+class CallerRelation(StrEnum):
+    """Who called (uppringare) relative to the person the call concerns."""
+
+    PATIENT = "patient"
+    PARENT_OR_GUARDIAN = "parent_or_guardian"  #: förälder eller vårdnadshavare
+    OTHER = "other"  #: annan person (anhörig, personal, ...)
+
+
+class EntryStatus(StrEnum):
+    """Draft (utkast) or signed (signerad)."""
+
+    DRAFT = "draft"
+    SIGNED = "signed"
+
+
+class EntryKind(StrEnum):
+    """An original entry or an amendment (rättelse/tillägg) to a signed one."""
+
+    ENTRY = "entry"
+    AMENDMENT = "amendment"
+
+
+class Phase(StrEnum):
+    """The five phases of the shared call process (samtalsprocessen)."""
+
+    OPEN = "oppna"
+    LISTEN = "lyssna"
+    ASSESS = "analysera_bedoma"
+    ACTION = "motivera_atgard"
+    CLOSE = "avsluta"
+
+
+@dataclass(frozen=True)
+class Person:
+    """The person the call concerns (patienten); ``number`` is normalised (12 digits
+    for personnummer and samordningsnummer, the region's form for reservnummer)."""
+
+    kind: IdentityKind = IdentityKind.UNIDENTIFIED
+    number: str | None = None
+    issuing_region: str | None = None  #: the region that issued a reservnummer
+    description: str = ""  #: for the unidentified: e.g. "kvinna, ca 40 år"
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who called (uppringare) and from which number."""
+
+    relation: CallerRelation = CallerRelation.PATIENT
+    phone: str | None = None
+    name: str | None = field(default=None, metadata=PATIENT_HIDDEN)  #: third-party data
+
+
+@dataclass(frozen=True)
+class ContactReason:
+    """Contact reason (kontaktorsak): a code from the configured list plus free text."""
+
+    code: str
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class GuidelineUse:
+    """A guideline (rådgivningsstöd) consulted, with the version that was used."""
+
+    guideline_id: str
+    version: str
+
+
+@dataclass(frozen=True)
+class Referral:
+    """Referral (hänvisning) to a care unit, with a snapshot of its name and care type."""
+
+    hsa_id: str
+    unit_name: str
+    care_type: str
+
+
+@dataclass(frozen=True)
+class Deviation:
+    """Why the outcome deviates from the guideline's recommendation (avvikelse)."""
+
+    reason_code: str
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class PhaseNotes:
+    """Free-text notes by call phase; hypotheses and third-party notes are hidden from
+    the patient view."""
+
+    listen_summary: str = ""  #: Lyssna: sammanfattning, huvudsymtom
+    assessment: str = ""  #: Analysera/Bedöma
+    action: str = ""  #: Motivera/Åtgärd
+    advice_given: str = ""  #: Avsluta: egenvårdsråd, när ringa igen
+    hypotheses: str = field(default="", metadata=PATIENT_HIDDEN)  #: tidiga hypoteser
+    third_party: str = field(default="", metadata=PATIENT_HIDDEN)  #: uppgifter om tredje person
+
+
+@dataclass(frozen=True)
+class EntryContent:
+    """Everything a nurse edits in a draft."""
+
+    person: Person = field(default_factory=Person)
+    caller: Caller = field(default_factory=Caller)
+    contact_reason: ContactReason | None = None
+    notes: PhaseNotes = field(default_factory=PhaseNotes)
+    guidelines: tuple[GuidelineUse, ...] = ()
+    recommended_care_type: str | None = None  #: what the guideline recommended
+    urgency: str | None = None  #: brådskandegrad
+    referral: Referral | None = None
+    self_care: bool = False  #: egenvård
+    deviation: Deviation | None = None
+    attachments: tuple[str, ...] = ()  #: refs to images etc. (bilagor)
+    amendment_reason: str = ""  #: why an amendment was made (amendments only)
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    """A journal entry (journalanteckning) for one call, or an amendment to one."""
+
+    entry_id: str
+    call_id: str
+    kind: EntryKind
+    status: EntryStatus
+    revision: int
+    region: str
+    care_provider: str
+    nurse_id: str
+    nurse_name: str
+    content: EntryContent
+    created_at: datetime
+    updated_at: datetime
+    amends: str | None = None
+    signed_at: datetime | None = None
+    signed_by: str | None = None
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The configured code lists entries are checked against."""
+
+    contact_reasons: Collection[str]
+    urgencies: Collection[str]
+    deviation_reasons: Collection[str]
+
+
+def check_content(content: EntryContent, vocabulary: Vocabulary) -> None:
+    """Reject codes that are not in the configured lists (allowed in drafts: missing ones)."""
+    if content.contact_reason and content.contact_reason.code not in vocabulary.contact_reasons:
+        raise InvalidEntry("unknown contact reason code",
+                           {"field": "contact_reason.code", "value": content.contact_reason.code})
+    if content.urgency is not None and content.urgency not in vocabulary.urgencies:
+        raise InvalidEntry("unknown urgency", {"field": "urgency", "value": content.urgency})
+    if content.deviation and content.deviation.reason_code not in vocabulary.deviation_reasons:
+        raise InvalidEntry("unknown deviation reason code",
+                           {"field": "deviation.reason_code", "value": content.deviation.reason_code})
+    if content.referral is not None and content.self_care:
+        raise InvalidEntry("an entry has either a referral or self-care advice, not both",
+                           {"field": "referral"})
+
+
+def signing_problems(entry: JournalEntry, vocabulary: Vocabulary) -> list[str]:
+    """What keeps ``entry`` from being signed (empty when it may be signed)."""
+    c = entry.content
+    if entry.kind is EntryKind.AMENDMENT:
+        problems = [] if c.amendment_reason.strip() else ["amendment_reason is required"]
+        return problems
+    problems = []
+    if c.contact_reason is None:
+        problems.append("contact_reason is required")
+    if c.urgency is None:
+        problems.append("urgency is required")
+    if c.referral is None and not c.self_care:
+        problems.append("a referral or self-care advice is required")
+    if deviates(c) and c.deviation is None:
+        problems.append("deviation from the guideline's recommendation needs a coded reason")
+    if c.person.kind is not IdentityKind.UNIDENTIFIED and not c.person.number:
+        problems.append("person.number is required for an identified person")
+    return problems
+
+
+def deviates(content: EntryContent) -> bool:
+    """True when the outcome differs from the guideline's recommended care type."""
+    if content.recommended_care_type is None:
+        return False
+    given = "egenvard" if content.self_care else (
+        content.referral.care_type if content.referral else None)
+    return given is not None and given != content.recommended_care_type
+
+
+def update_draft(entry: JournalEntry, content: EntryContent, expected_revision: int,
+                 now: datetime) -> JournalEntry:
+    """The draft with new content and the next revision; stale or signed drafts refuse."""
+    if entry.status is EntryStatus.SIGNED:
+        raise EntrySigned("a signed entry cannot change; write an amendment",
+                          {"entry_id": entry.entry_id})
+    if expected_revision != entry.revision:
+        raise StaleRevision("the draft was saved since you read it",
+                            {"entry_id": entry.entry_id, "expected": expected_revision,
+                             "current": entry.revision})
+    if entry.kind is EntryKind.AMENDMENT:
+        content = replace(content, person=entry.content.person)  # amendments keep the person
+    return replace(entry, content=content, revision=entry.revision + 1, updated_at=now)
+
+
+def sign(entry: JournalEntry, signer_id: str, expected_revision: int, now: datetime,
+         vocabulary: Vocabulary) -> JournalEntry:
+    """The entry signed by its author; it is immutable from then on."""
+    if entry.status is EntryStatus.SIGNED:
+        raise EntrySigned("the entry is already signed", {"entry_id": entry.entry_id})
+    if expected_revision != entry.revision:
+        raise StaleRevision("the draft was saved since you read it",
+                            {"entry_id": entry.entry_id, "expected": expected_revision,
+                             "current": entry.revision})
+    problems = signing_problems(entry, vocabulary)
+    if problems:
+        raise InvalidEntry("the entry cannot be signed yet", {"problems": problems})
+    return replace(entry, status=EntryStatus.SIGNED, signed_at=now, signed_by=signer_id,
+                   revision=entry.revision + 1, updated_at=now)
+
+
+def new_amendment(original: JournalEntry, entry_id: str, author_id: str, author_name: str,
+                  care_provider: str, content: EntryContent, now: datetime) -> JournalEntry:
+    """A draft amendment (rättelse) linked to a signed ``original``, for the same person."""
+    if original.status is not EntryStatus.SIGNED:
+        raise InvalidEntry("only signed entries are amended; edit the draft instead",
+                           {"entry_id": original.entry_id})
+    if original.kind is EntryKind.AMENDMENT:
+        raise InvalidEntry("amend the original entry, not an amendment",
+                           {"entry_id": original.entry_id, "original": original.amends})
+    if not content.amendment_reason.strip():
+        raise InvalidEntry("an amendment needs a reason", {"field": "amendment_reason"})
+    return JournalEntry(
+        entry_id=entry_id, call_id=original.call_id, kind=EntryKind.AMENDMENT,
+        status=EntryStatus.DRAFT, revision=1, region=original.region,
+        care_provider=care_provider, nurse_id=author_id, nurse_name=author_name,
+        content=replace(content, person=original.content.person), created_at=now,
+        updated_at=now, amends=original.entry_id)
+
+
+# -- (de)serialisation and the patient view -------------------------------------------
+
+
+def to_plain(value: Any, patient_view: bool = False) -> Any:
+    """Dataclasses, enums, tuples and datetimes as JSON-ready values; with
+    ``patient_view`` the fields flagged ``patient_hidden`` are left out."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_plain(getattr(value, f.name), patient_view) for f in fields(value)
+                if not (patient_view and f.metadata.get("patient_hidden"))}
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, tuple | list):
+        return [to_plain(v, patient_view) for v in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def patient_view(entry: JournalEntry) -> dict[str, Any]:
+    """The patient's projection of an entry: no hypotheses, no third-party information,
+    no internal revision."""
+    view = to_plain(entry, patient_view=True)
+    view.pop("revision", None)
+    return dict(view)
+
+
+def content_from_plain(data: dict[str, Any]) -> EntryContent:
+    """An :class:`EntryContent` from its JSON form; unknown keys inside objects are rejected."""
+    try:
+        person = Person(**{**data.get("person", {}),
+                           "kind": IdentityKind(data.get("person", {}).get("kind",
+                                                                          "unidentified"))})
+        caller_raw = data.get("caller", {})
+        caller = Caller(**{**caller_raw,
+                           "relation": CallerRelation(caller_raw.get("relation", "patient"))})
+        reason = data.get("contact_reason")
+        referral = data.get("referral")
+        deviation = data.get("deviation")
+        return EntryContent(
+            person=person, caller=caller,
+            contact_reason=ContactReason(**reason) if reason else None,
+            notes=PhaseNotes(**data.get("notes", {})),
+            guidelines=tuple(GuidelineUse(**g) for g in data.get("guidelines", ())),
+            recommended_care_type=data.get("recommended_care_type"),
+            urgency=data.get("urgency"),
+            referral=Referral(**referral) if referral else None,
+            self_care=bool(data.get("self_care", False)),
+            deviation=Deviation(**deviation) if deviation else None,
+            attachments=tuple(str(a) for a in data.get("attachments", ())),
+            amendment_reason=str(data.get("amendment_reason", "")),
+        )
+    except (TypeError, ValueError) as exc:
+        raise InvalidEntry("malformed entry content", {"problem": str(exc)}) from exc
+
+
+# -- access decisions (behörighet) ------------------------------------------------------
+
+
+class AccessBasis(StrEnum):
+    """Why an access was allowed; stored in the access log."""
+
+    OWN_CALL = "own_call"  #: the nurse handled the call
+    CARE_PROVIDER = "care_provider"  #: same vårdgivare, with a stated reason
+    EMERGENCY = "emergency"  #: nödåtkomst, with a reason; flagged for follow-up
+    AUDIT = "audit"  #: auditors (granskare) reading the access log
+    FOLLOW_UP = "follow_up"  #: region admins exporting for uppföljning
+    PATIENT_REQUEST = "patient_request"  #: a patient's own copy (utlämnande till patient)
+    SYSTEM = "system"  #: CLI and scheduled jobs
+
+
+@dataclass(frozen=True)
+class AccessDecision:
+    """The outcome of an access check; ``problem`` says why it was refused."""
+
+    allowed: bool
+    basis: AccessBasis | None = None
+    emergency: bool = False
+    problem: str = ""
+    reason_required: bool = False
+
+
+def decide_read(actor: Actor, entry: JournalEntry, handled_call: bool, reason: str | None,
+                emergency: bool = False) -> AccessDecision:
+    """May ``actor`` read ``entry``? Nurses read entries of calls they handled; with a
+    stated reason, other entries of their care provider; with emergency access
+    (nödåtkomst) and a reason, any entry (flagged)."""
+    reason = (reason or "").strip()
+    if actor.system:
+        return AccessDecision(True, AccessBasis.SYSTEM)
+    if not actor.has_role("nurse"):
+        return AccessDecision(False, problem="only nurses read journal entries")
+    if handled_call or entry.nurse_id == actor.user_id:
+        return AccessDecision(True, AccessBasis.OWN_CALL)
+    if emergency:
+        if not reason:
+            return AccessDecision(False, problem="emergency access needs a reason",
+                                  reason_required=True)
+        return AccessDecision(True, AccessBasis.EMERGENCY, emergency=True)
+    if actor.care_provider is None or actor.care_provider != entry.care_provider:
+        return AccessDecision(False, problem="the entry belongs to another care provider; "
+                                             "use emergency access if needed")
+    if not reason:
+        return AccessDecision(False, problem="state a reason to read another nurse's entry",
+                              reason_required=True)
+    return AccessDecision(True, AccessBasis.CARE_PROVIDER)
+
+
+def decide_write(actor: Actor, entry: JournalEntry) -> AccessDecision:
+    """May ``actor`` change or sign the draft ``entry``? Only its author."""
+    if actor.has_role("nurse") and entry.nurse_id == actor.user_id:
+        return AccessDecision(True, AccessBasis.OWN_CALL)
+    return AccessDecision(False, problem="only the author edits or signs a draft")
+
+
+def decide_create(actor: Actor, region: str, answered_by: str | None = None) -> AccessDecision:
+    """May ``actor`` open an entry for a call in ``region``? The nurse who answered the
+    call (``answered_by``, from the call log; pooled calls of other regions included);
+    without that knowledge, nurses who work for the region."""
+    if not actor.has_role("nurse"):
+        return AccessDecision(False, problem="only nurses write journal entries")
+    if actor.care_provider is None:
+        return AccessDecision(False, problem="the nurse has no care provider")
+    if answered_by is not None:
+        if answered_by != actor.user_id:
+            return AccessDecision(False, problem="another nurse answered this call")
+        return AccessDecision(True, AccessBasis.OWN_CALL)
+    if not actor.can_access_region(region):
+        return AccessDecision(False, problem="the nurse does not work for this region")
+    return AccessDecision(True, AccessBasis.OWN_CALL)
+
+
+def decide_export(actor: Actor, region: str | None) -> AccessDecision:
+    """May ``actor`` export for follow-up? Region admins for their regions; system actors."""
+    if actor.system:
+        return AccessDecision(True, AccessBasis.SYSTEM)
+    if not actor.has_role("region_admin"):
+        return AccessDecision(False, problem="only region admins export the journal")
+    if region is None and not actor.can_access_region("*"):
+        return AccessDecision(False, problem="name a region you administer")
+    if region is not None and not actor.can_access_region(region):
+        return AccessDecision(False, problem="the region is not yours")
+    return AccessDecision(True, AccessBasis.FOLLOW_UP)
+
+
+def decide_log_query(actor: Actor) -> AccessDecision:
+    """May ``actor`` read the access log (logguppföljning)? Auditors and system actors."""
+    if actor.system:
+        return AccessDecision(True, AccessBasis.SYSTEM)
+    if actor.has_role("auditor"):
+        return AccessDecision(True, AccessBasis.AUDIT)
+    return AccessDecision(False, problem="only auditors read the access log")
+
+
+def decide_patient_export(actor: Actor) -> AccessDecision:
+    """May ``actor`` prepare a patient's own copy (patient view only)? Region admins,
+    whose case handling covers such requests whichever region wrote the entries, and
+    system actors (e.g. a patient e-service)."""
+    if actor.system:
+        return AccessDecision(True, AccessBasis.SYSTEM)
+    if actor.has_role("region_admin"):
+        return AccessDecision(True, AccessBasis.PATIENT_REQUEST)
+    return AccessDecision(False, problem="only region admins prepare a patient's copy")

@@ -1,0 +1,106 @@
+"""Fixtures of the journal tests: a clock, the configuration, actors and a service on a
+throwaway database (tables made with ``metadata.create_all``; SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from journal.config import JournalConfig, load_config
+from journal.model import (
+    Caller,
+    CallerRelation,
+    ContactReason,
+    EntryContent,
+    GuidelineUse,
+    IdentityKind,
+    Person,
+    PhaseNotes,
+    Referral,
+)
+from journal.ports import Actor
+from journal.service import JournalService
+from journal.sql import metadata
+
+EXAMPLE_PNR = "19121212-1212"  # Skatteverket's example person (fictional for our purposes)
+
+
+class FakeClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, now: datetime | None = None) -> None:
+        self.now = now or datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kw: float) -> None:
+        self.now += timedelta(**kw)
+
+
+def nurse(user_id: str = "n-anna", region: str = "01", provider: str = "vg-01") -> Actor:
+    return Actor(user_id, user_id, frozenset({"nurse"}), frozenset({region}), provider)
+
+
+ANNA = nurse("n-anna")
+BERIT = nurse("n-berit")  # same care provider as Anna
+CARL = nurse("n-carl", "14", "vg-14")  # another region and care provider
+AUDITOR = Actor("a-greta", "greta", frozenset({"auditor"}), frozenset({"*"}), None)
+ADMIN_01 = Actor("r-olle", "olle", frozenset({"region_admin"}), frozenset({"01"}), "vg-01")
+SUPERVISOR = Actor("s-sara", "sara", frozenset({"supervisor"}), frozenset({"01"}), "vg-01")
+
+
+def complete_content(**changes: object) -> EntryContent:
+    """Content that may be signed: a fictional person referred to a fictional unit."""
+    content = EntryContent(
+        person=Person(IdentityKind.PERSONNUMMER, EXAMPLE_PNR),
+        caller=Caller(CallerRelation.PARENT_OR_GUARDIAN, "+46701234567", "Förälder (fiktiv)"),
+        contact_reason=ContactReason("FEBER", "feber sedan i går"),
+        notes=PhaseNotes(listen_summary="Barn med feber.", assessment="Pigg, dricker.",
+                         action="Hänvisad till vårdcentral.", advice_given="Ring igen vid försämring.",
+                         hypotheses="Trolig virusinfektion.", third_party="Syskon sjukt."),
+        guidelines=(GuidelineUse("feber-barn", "3.1"),),
+        recommended_care_type="vardcentral", urgency="INOM_ETT_DYGN",
+        referral=Referral("SE2321000016-E1234", "Vårdcentral Exempelby (fiktiv)", "vardcentral"))
+    return replace(content, **changes)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def config() -> JournalConfig:
+    return replace(load_config(), batch_size=500)
+
+
+@pytest.fixture
+async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
+    from contactcenter.db import create_engine
+
+    eng = create_engine(db_url)
+    async with eng.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+    yield eng
+    await eng.dispose()
+
+
+@pytest.fixture
+async def sqlite_engine(sqlite_url: str) -> AsyncIterator[AsyncEngine]:
+    from contactcenter.db import create_engine
+
+    eng = create_engine(sqlite_url)
+    async with eng.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+    yield eng
+    await eng.dispose()
+
+
+@pytest.fixture
+def service(engine: AsyncEngine, clock: FakeClock, config: JournalConfig) -> JournalService:
+    return JournalService(engine, clock, config)

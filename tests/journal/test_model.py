@@ -1,0 +1,192 @@
+"""Signing, amendments, the patient view and access decisions (pure domain rules)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from journal import model
+from journal.config import load_config
+from journal.errors import EntrySigned, InvalidEntry, StaleRevision
+from journal.model import (
+    AccessBasis,
+    Deviation,
+    EntryContent,
+    EntryKind,
+    EntryStatus,
+    JournalEntry,
+    Referral,
+)
+from tests.journal.conftest import (
+    ADMIN_01,
+    ANNA,
+    AUDITOR,
+    BERIT,
+    CARL,
+    SUPERVISOR,
+    complete_content,
+)
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+VOCAB = load_config().vocabulary
+
+
+def draft(content: EntryContent | None = None, nurse_id: str = "n-anna") -> JournalEntry:
+    return JournalEntry("e-1", "call-1", EntryKind.ENTRY, EntryStatus.DRAFT, 1, "01", "vg-01",
+                        nurse_id, nurse_id, content or complete_content(), NOW, NOW)
+
+
+def test_a_complete_draft_is_signed_and_records_who_and_when():
+    signed = model.sign(draft(), "n-anna", 1, NOW + timedelta(minutes=5), VOCAB)
+    assert signed.status is EntryStatus.SIGNED
+    assert signed.signed_by == "n-anna" and signed.signed_at == NOW + timedelta(minutes=5)
+    assert signed.revision == 2
+
+
+def test_a_signed_entry_cannot_be_updated_or_signed_again():
+    signed = model.sign(draft(), "n-anna", 1, NOW, VOCAB)
+    with pytest.raises(EntrySigned):
+        model.update_draft(signed, complete_content(), signed.revision, NOW)
+    with pytest.raises(EntrySigned):
+        model.sign(signed, "n-anna", signed.revision, NOW, VOCAB)
+
+
+def test_a_draft_saved_by_someone_else_since_it_was_read_is_stale():
+    updated = model.update_draft(draft(), complete_content(), 1, NOW)
+    assert updated.revision == 2
+    with pytest.raises(StaleRevision):
+        model.update_draft(updated, complete_content(), 1, NOW)
+
+
+def test_signing_needs_contact_reason_urgency_and_an_outcome():
+    empty = draft(EntryContent())
+    with pytest.raises(InvalidEntry) as caught:
+        model.sign(empty, "n-anna", 1, NOW, VOCAB)
+    problems = caught.value.details["problems"]
+    assert "contact_reason is required" in problems
+    assert "urgency is required" in problems
+    assert "a referral or self-care advice is required" in problems
+
+
+def test_a_referral_that_deviates_from_the_guideline_needs_a_coded_reason():
+    deviating = complete_content(referral=Referral("SE2321000016-E9", "Närakut (fiktiv)",
+                                                   "jourmottagning"))
+    with pytest.raises(InvalidEntry, match="cannot be signed"):
+        model.sign(draft(deviating), "n-anna", 1, NOW, VOCAB)
+    with_reason = replace(deviating, deviation=Deviation("NO_UNIT_OPEN", "stängt"))
+    assert model.sign(draft(with_reason), "n-anna", 1, NOW, VOCAB).status is EntryStatus.SIGNED
+
+
+def test_self_care_when_the_guideline_recommends_self_care_is_no_deviation():
+    content = complete_content(referral=None, self_care=True, recommended_care_type="egenvard")
+    assert not model.deviates(content)
+
+
+def test_unknown_codes_are_rejected_when_saving():
+    with pytest.raises(InvalidEntry, match="urgency"):
+        model.check_content(complete_content(urgency="JATTEBRATTOM"), VOCAB)
+    with pytest.raises(InvalidEntry, match="contact reason"):
+        model.check_content(complete_content(contact_reason=model.ContactReason("NOPE")), VOCAB)
+    with pytest.raises(InvalidEntry, match="not both"):
+        model.check_content(complete_content(self_care=True), VOCAB)
+
+
+def test_an_amendment_links_to_a_signed_original_and_keeps_its_person():
+    original = model.sign(draft(), "n-anna", 1, NOW, VOCAB)
+    other_person = replace(complete_content(), person=model.Person())
+    amendment = model.new_amendment(original, "e-2", "n-berit", "berit", "vg-01",
+                                    replace(other_person, amendment_reason="Fel dos angiven"), NOW)
+    assert amendment.kind is EntryKind.AMENDMENT and amendment.amends == "e-1"
+    assert amendment.status is EntryStatus.DRAFT
+    assert amendment.content.person == original.content.person
+    assert model.sign(amendment, "n-berit", 1, NOW, VOCAB).status is EntryStatus.SIGNED
+
+
+def test_drafts_and_amendments_themselves_are_not_amended():
+    with pytest.raises(InvalidEntry, match="signed"):
+        model.new_amendment(draft(), "e-2", "n-anna", "anna", "vg-01",
+                            complete_content(amendment_reason="x"), NOW)
+    original = model.sign(draft(), "n-anna", 1, NOW, VOCAB)
+    amendment = model.sign(model.new_amendment(original, "e-2", "n-anna", "anna", "vg-01",
+                                               complete_content(amendment_reason="x"), NOW),
+                           "n-anna", 1, NOW, VOCAB)
+    with pytest.raises(InvalidEntry, match="original"):
+        model.new_amendment(amendment, "e-3", "n-anna", "anna", "vg-01",
+                            complete_content(amendment_reason="y"), NOW)
+
+
+def test_an_amendment_needs_a_reason():
+    original = model.sign(draft(), "n-anna", 1, NOW, VOCAB)
+    with pytest.raises(InvalidEntry, match="reason"):
+        model.new_amendment(original, "e-2", "n-anna", "anna", "vg-01", complete_content(), NOW)
+
+
+def test_the_patient_view_leaves_out_hypotheses_and_third_party_information():
+    view = model.patient_view(model.sign(draft(), "n-anna", 1, NOW, VOCAB))
+    notes = view["content"]["notes"]
+    assert "hypotheses" not in notes and "third_party" not in notes
+    assert "name" not in view["content"]["caller"]
+    assert notes["advice_given"] == "Ring igen vid försämring."
+    assert "Trolig virusinfektion" not in str(view) and "Syskon" not in str(view)
+
+
+def test_content_round_trips_through_its_plain_form():
+    content = complete_content(attachments=("img-1",))
+    assert model.content_from_plain(model.to_plain(content)) == content
+
+
+def test_malformed_content_is_an_invalid_entry():
+    with pytest.raises(InvalidEntry):
+        model.content_from_plain({"notes": {"nonsense": 1}})
+
+
+# -- access decisions -------------------------------------------------------------------
+
+
+def test_a_nurse_reads_entries_of_calls_she_handled_without_a_reason():
+    decision = model.decide_read(ANNA, draft(), handled_call=False, reason=None)
+    assert decision.allowed and decision.basis is AccessBasis.OWN_CALL
+    assert model.decide_read(BERIT, draft(), handled_call=True, reason=None).allowed
+
+
+def test_a_nurse_reads_other_entries_of_her_care_provider_only_with_a_reason():
+    refused = model.decide_read(BERIT, draft(), handled_call=False, reason="  ")
+    assert not refused.allowed and refused.reason_required
+    allowed = model.decide_read(BERIT, draft(), handled_call=False, reason="Patienten ringer igen")
+    assert allowed.allowed and allowed.basis is AccessBasis.CARE_PROVIDER
+
+
+def test_a_nurse_of_another_care_provider_needs_emergency_access_which_is_flagged():
+    assert not model.decide_read(CARL, draft(), False, "nyfiken").allowed
+    assert not model.decide_read(CARL, draft(), False, "", emergency=True).allowed
+    decision = model.decide_read(CARL, draft(), False, "Medvetslös patient", emergency=True)
+    assert decision.allowed and decision.emergency and decision.basis is AccessBasis.EMERGENCY
+
+
+@pytest.mark.parametrize("actor", [AUDITOR, ADMIN_01, SUPERVISOR])
+def test_roles_other_than_nurse_do_not_read_entries(actor):
+    assert not model.decide_read(actor, draft(), False, "reason", emergency=True).allowed
+
+
+def test_only_the_author_writes_a_draft_and_only_nurses_of_the_region_create():
+    assert model.decide_write(ANNA, draft()).allowed
+    assert not model.decide_write(BERIT, draft()).allowed
+    assert model.decide_create(ANNA, "01").allowed
+    assert not model.decide_create(ANNA, "14").allowed
+    assert not model.decide_create(SUPERVISOR, "01").allowed
+
+
+def test_the_nurse_who_answered_a_pooled_call_of_another_region_opens_its_entry():
+    assert model.decide_create(ANNA, "14", answered_by="n-anna").allowed
+    assert not model.decide_create(BERIT, "01", answered_by="n-anna").allowed
+
+
+def test_only_auditors_query_the_access_log_and_region_admins_export_their_regions():
+    assert model.decide_log_query(AUDITOR).allowed
+    assert not model.decide_log_query(ANNA).allowed
+    assert model.decide_export(ADMIN_01, "01").allowed
+    assert not model.decide_export(ADMIN_01, "14").allowed
+    assert not model.decide_export(ADMIN_01, None).allowed
+    assert not model.decide_export(ANNA, "01").allowed
