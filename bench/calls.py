@@ -126,8 +126,8 @@ async def run_service(calls: int, rate: float, tmp: Path) -> dict[str, Any]:
                          >= waiting, 60)
         for nurse in roster[calls:calls + waiting]:
             services.router.set_nurse_state(nurse.nurse_id, "ready")
-            await wait_until(lambda n=nurse: services.router.dispatcher.nurses[n.nurse_id]
-                             .state.value == "on_call", 10)
+            await wait_until(lambda n=nurse: services.router.nurse_state(n.nurse_id)
+                             == "on_call", 10)
         await wait_until(lambda: services.router.totals()["answered"] - before >= waiting, 60)
         samples = list(flow.ready_to_bridged)
         phase2 = {

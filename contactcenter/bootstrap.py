@@ -19,7 +19,7 @@ from contactcenter.bus import Bus
 from contactcenter.callflow.controller import CallFlow
 from contactcenter.callflow.ivr import Ivr, IvrSettings
 from contactcenter.callflow.region import RegionResolver
-from contactcenter.callflow.routing import QueueRouter
+from contactcenter.callflow.queueing import QueueRouter
 from contactcenter.calls.service import CallLog
 from contactcenter.clock import Clock, utc_now
 from contactcenter.db import create_engine, session_factory
@@ -172,14 +172,15 @@ def build_services(settings: Settings, *, clock: Clock = utc_now) -> Services:
     call_log = CallLog(engine, clock, instance_id, on_change=changed)
     resolver = RegionResolver.from_config_dir(settings.config_dir)
     cf = settings.callflow
+    from contactcenter.queue_setup import engine_config
+
     router = QueueRouter(
         engine=engine,
         clock=clock,
+        config=engine_config(settings),
         regions={code: r.name for code, r in settings.regions.items()},
-        national_queue=settings.queues.national_queue.id,
         national_queue_name=settings.queues.national_queue.name,
-        wrapup_seconds=cf.wrapup_seconds,
-        max_unanswered_offers=cf.max_unanswered_offers,
+        instance_id=instance_id,
         on_change=changed,
     )
     ari = AriClient(

@@ -49,3 +49,18 @@ nurse_events = Table(
     Column("data", JSON, nullable=False),
     Index("ix_nurse_events_nurse_id_at", "nurse_id", "at"),
 )
+
+queue_events = Table(
+    "queue_events",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("generation", String(32), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("type", String(40), nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("instance_id", String(100), nullable=False),
+    Index("ix_queue_events_generation_id", "generation", "id"),
+    Index("ix_queue_events_at", "at"),
+)
+"""Every event of the queue engine, in order. A *generation* is one run of the engine
+from a start instant: replaying its commands rebuilds the engine (``Engine.replay``)."""

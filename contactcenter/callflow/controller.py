@@ -21,7 +21,9 @@ from datetime import datetime
 from contactcenter.ari import AriClient, AriError, AriNotFound, AriSnapshot, events as ev
 from contactcenter.callflow.ivr import Ivr
 from contactcenter.callflow.live import CallerGone, LiveCall
-from contactcenter.callflow.routing import QueueRouter
+from contactcenter.callflow.announcements import AnnouncementPrompts
+from contactcenter.callflow.queueing import QueueRouter
+from queues.events import Announcement
 from contactcenter.calls.model import CallEventType
 from contactcenter.calls.service import CallLog
 
@@ -45,6 +47,7 @@ class CallFlow:
         inbound_extensions: list[str],
         hold_music_class: str,
         nurse_originate_timeout: int,
+        prompts: AnnouncementPrompts | None = None,
     ) -> None:
         self._ari = ari
         self._ivr = ivr
@@ -61,6 +64,8 @@ class CallFlow:
         self._tasks: set[asyncio.Task[object]] = set()
         self.ready_to_bridged: list[float] = []  # seconds, for the benchmark
         router.set_offer_callback(self._start_offer)
+        router.set_announce_callback(self._announce)
+        self._prompts = prompts or AnnouncementPrompts()
 
     # -- ARI handler protocol ------------------------------------------------------------
     async def on_connected(self, snapshot: AriSnapshot) -> None:
@@ -184,6 +189,27 @@ class CallFlow:
                 log.warning("music on hold on %s failed", bridge_id, exc_info=True)
             self._holding[queue_id] = bridge_id
             return bridge_id
+
+    # -- announcements to waiting callers ---------------------------------------------------
+    def _announce(self, announcement: Announcement) -> None:
+        """Tell a waiting caller their place, the expected wait, or to call 112 if urgent."""
+        call = self.calls.get(announcement.call_id)
+        if call is None or call.ended or call.connected:
+            return
+        media = self._prompts.media_for(announcement)
+        if not media:
+            return
+        self._log.record(call.call_id, CallEventType.ANNOUNCED,
+                         position=announcement.position,
+                         expected_wait_seconds=announcement.expected_wait_seconds,
+                         emergency_reminder=announcement.emergency_reminder)
+        self._spawn(self._play_quietly(call, media))
+
+    async def _play_quietly(self, call: LiveCall, media: list[str]) -> None:
+        try:
+            await self._ari.channels.play(call.channel_id, media)
+        except AriError as exc:  # the caller may have left or been connected meanwhile
+            log.info("call %s: announcement not played: %s", call.call_id, exc)
 
     # -- offering to nurses ---------------------------------------------------------------
     def _start_offer(self, call_id: str, nurse_id: str, endpoint: str) -> None:

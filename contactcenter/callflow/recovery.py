@@ -56,6 +56,8 @@ async def recover(flow: CallFlow, snapshot: AriSnapshot) -> None:
 
 def _close_lost(flow: CallFlow, record: CallRecord) -> None:
     flow._log.adopt(record)  # noqa: SLF001
+    flow._router.call_gone(record.call_id, record.nurse_id,  # noqa: SLF001
+                           connected=record.state is CallState.CONNECTED)
     if record.state is CallState.CONNECTED:
         flow._log.record(record.call_id, CallEventType.ENDED, cause="lost_during_restart")  # noqa: SLF001
     else:

@@ -24,6 +24,8 @@ class CallEventType(StrEnum):
     ANSWERED = "answered"
     ABANDONED = "abandoned"
     ENDED = "ended"
+    ANNOUNCED = "announced"
+    """The waiting caller was told their place, the expected wait or to call 112."""
 
 
 class CallState(StrEnum):

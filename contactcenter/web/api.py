@@ -97,9 +97,14 @@ async def set_agent_state(request: web.Request) -> web.Response:
     services = _services(request)
     body = await json_body(request)
     state = body.get("state")
-    if state not in ("ready", "logged_out"):
-        raise ApiError("invalid_state", "state must be 'ready' or 'logged_out'",
-                       {"field": "state", "value": state, "allowed": ["ready", "logged_out"]})
+    allowed = ["ready", "paused", "logged_out"]
+    if state not in allowed:
+        raise ApiError("invalid_state", "state must be 'ready', 'paused' or 'logged_out'",
+                       {"field": "state", "value": state, "allowed": allowed})
+    reason = body.get("reason")
+    if state == "paused" and (not isinstance(reason, str) or not reason.strip()):
+        raise ApiError("invalid_reason", "a pause needs a reason code",
+                       {"field": "reason", "value": reason})
     nurse_id = request.match_info["nurse_id"]
     nurse = services.router.nurse_info(nurse_id)
     if nurse is None:
@@ -109,7 +114,8 @@ async def set_agent_state(request: web.Request) -> web.Response:
     if not own and not (who.has_role(Role.SUPERVISOR) and who.can_access_region(nurse["region"])):
         raise ApiError("forbidden", "you may change only your own state, or as a supervisor "
                        "the state of nurses in your regions", {"nurse_id": nurse_id}, status=403)
-    result = services.router.set_nurse_state(nurse_id, state)
+    result = services.router.set_nurse_state(nurse_id, state,
+                                             reason.strip() if isinstance(reason, str) else None)
     return web.json_response({"agent": result})
 
 

@@ -59,7 +59,7 @@ _AGENT = {
     "properties": {
         "nurse_id": {"type": "string"}, "display_name": {"type": "string"},
         "region": {"type": "string"}, "state": {"type": "string",
-                                                "enum": ["logged_out", "ready", "ringing", "on_call", "wrap_up"]},
+                                                "enum": ["logged_out", "ready", "offered", "on_call", "wrap_up", "paused"]},
         "since": {"type": ["string", "null"], "format": "date-time"},
         "call_id": {"type": ["string", "null"]},
     },
@@ -98,12 +98,14 @@ OPENAPI: dict[str, Any] = {
             {"type": "object", "properties": {"agents": {"type": "array", "items": _AGENT}}},
             roles="nurse, supervisor, staffing_system, region_admin")},
         "/api/v1/agents/{nurse_id}/state": {"post": _op(
-            "Log a nurse in (ready) or out",
+            "Log a nurse in (ready), pause them with a reason, or log them out",
             {"type": "object", "properties": {"agent": _AGENT}},
             roles="the nurse themself, or a supervisor of the nurse's region",
             params=[{"name": "nurse_id", "in": "path", "required": True, "schema": {"type": "string"}}],
             body={"type": "object", "required": ["state"],
-                  "properties": {"state": {"type": "string", "enum": ["ready", "logged_out"]}}})},
+                  "properties": {"state": {"type": "string", "enum": ["ready", "paused", "logged_out"]},
+                                 "reason": {"type": "string",
+                                            "description": "pause reason code (required for paused)"}}})},
         "/api/v1/live": {"get": {
             "summary": "WebSocket feed of snapshots (calls, queues, agents) whenever they change",
             "description": "Roles: nurse, supervisor, staffing_system, region_admin.",

@@ -41,7 +41,7 @@ class System:
             self.services.router.set_nurse_state(nurse_id, "ready")
 
     def nurse_state(self, nurse_id: str) -> str:
-        return self.services.router.dispatcher.nurses[nurse_id].state.value
+        return self.services.router.nurse_state(nurse_id)
 
     def call_for_channel(self, channel_id: str) -> Any:
         for record in self.services.call_log.live() + self.services.call_log.recent(500):

@@ -1,7 +1,7 @@
 // Live view of calls, queues and nurses, fed by the /api/v1/live WebSocket.
 "use strict";
 const STATE_SV = { ivr: "röstsvar", queued: "i kö", offered: "ringer hos ssk", connected: "i samtal",
-  abandoned: "avbrutet i kö", ended: "avslutat", ready: "redo", ringing: "ringer", on_call: "i samtal",
+  abandoned: "avbrutet i kö", ended: "avslutat", ready: "redo", ringing: "ringer", offered: "ringer", paused: "paus", on_call: "i samtal",
   wrap_up: "efterarbete", logged_out: "utloggad" };
 const SOURCE_SV = { municipality: "kommun (nät)", area_code: "riktnummer", ivr: "knappval",
   abroad: "utland", relay: "förmedlingstjänst", unknown: "okänd" };

@@ -1,0 +1,42 @@
+"""What a waiting caller hears: their place in the queue, the expected wait, and 112.
+
+The queue engine decides *when* to announce and guarantees that announced
+positions never go up and the expected wait never jumps (``queues.announcements``);
+this module turns one announcement into Asterisk media URIs. The default
+prompts are Asterisk's own core sounds (``queue-thereare`` …); the 112 reminder
+is a recording each deployment provides (see ``config/asterisk/README.md``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from queues.events import Announcement
+
+
+@dataclass(frozen=True)
+class AnnouncementPrompts:
+    """Media URIs of the announcement parts (configurable per deployment)."""
+
+    you_are_next: str = "sound:queue-youarenext"
+    there_are: str = "sound:queue-thereare"
+    calls_waiting: str = "sound:queue-callswaiting"
+    hold_time: str = "sound:queue-holdtime"
+    minutes: str = "sound:queue-minutes"
+    emergency_reminder: str = "sound:radgivning/ring-112-vid-livsfara"
+
+    def media_for(self, announcement: Announcement) -> list[str]:
+        """The media to play for ``announcement`` (empty: nothing to say)."""
+        media: list[str] = []
+        if announcement.emergency_reminder:
+            media.append(self.emergency_reminder)
+        if announcement.position is not None:
+            if announcement.position <= 1:
+                media.append(self.you_are_next)
+            else:
+                media += [self.there_are, f"number:{announcement.position - 1}",
+                          self.calls_waiting]
+        if announcement.expected_wait_seconds is not None and (announcement.position or 0) > 1:
+            minutes = max(1, round(announcement.expected_wait_seconds / 60))
+            media += [self.hold_time, f"number:{minutes}", self.minutes]
+        return media

@@ -1,0 +1,383 @@
+"""The queue engine in the running service: facts in from the call flow, offers out.
+
+:class:`queues.engine.Engine` decides who is offered which call under every
+collaboration rule; this adapter feeds it the call flow's facts (a caller
+queued, a nurse answered, a call ended…), acts on the events it returns
+(originate the nurse's phone, play an announcement), wakes it when its next
+time-driven change is due (wrap-up ends, schedules, overflow), and writes
+every event to ``queue_events``.
+
+Restart: the events of the current *generation* are replayed into a new
+engine (``Engine.replay``), so nurse states, pauses, wrap-ups and places in
+the queue survive; the call flow's recovery then reconciles with what
+Asterisk still has. When the replayed engine is idle (no calls, nobody
+logged in) a new generation starts, which keeps replay short.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from contactcenter.callflow.region import RegionDecision
+from queues import events as ev
+from queues.agent import AgentState
+from queues.config import EngineConfig
+from queues.engine import Engine
+from queues.errors import QueueError
+from queues.serialization import event_from_row, event_to_row
+from queues.sql import nurses, queue_events
+
+log = logging.getLogger(__name__)
+
+OfferCallback = Callable[[str, str, str], None]
+AnnounceCallback = Callable[[ev.Announcement], None]
+GENERATION_STARTED = "GenerationStarted"
+S = AgentState
+
+
+class QueueRouter:
+    """The queues and nurses of this instance, driven by the call flow (engine-backed)."""
+
+    def __init__(
+        self,
+        *,
+        engine: AsyncEngine,
+        clock: Callable[[], datetime],
+        config: EngineConfig,
+        regions: dict[str, str],
+        national_queue_name: str,
+        instance_id: str = "",
+        on_change: Callable[[], None] | None = None,
+    ) -> None:
+        self._db = engine
+        self._clock = clock
+        self._config = config
+        self._regions = regions
+        self._national = config.national_queue_id
+        self._queue_names = dict(regions)
+        self._queue_names[self._national] = national_queue_name
+        self._instance = instance_id
+        self._on_change = on_change or (lambda: None)
+        self.engine = Engine(config, clock())
+        self._generation = uuid.uuid4().hex
+        self._info: dict[str, dict[str, Any]] = {}
+        self._offer: OfferCallback = lambda call_id, nurse_id, endpoint: None
+        self._announce: AnnounceCallback = lambda announcement: None
+        self._pending: list[dict[str, Any]] = []
+        self._writer: asyncio.Task[None] | None = None
+        self._timer: asyncio.Task[None] | None = None
+        self._timer_wake = asyncio.Event()
+        self._totals = {"answered": 0, "abandoned": 0}
+
+    def set_offer_callback(self, callback: OfferCallback) -> None:
+        self._offer = callback
+
+    def set_announce_callback(self, callback: AnnounceCallback) -> None:
+        self._announce = callback
+
+    # -- start ----------------------------------------------------------------------------------
+    async def load(self) -> None:
+        """Replay the current generation, read the roster, start the engine's clock."""
+        await self._replay_generation()
+        async with self._db.connect() as conn:
+            rows = (await conn.execute(select(nurses).where(nurses.c.active.is_(True)))).all()
+        for row in rows:
+            self.add_nurse(row.nurse_id, row.display_name, row.home_region, row.endpoint,
+                           row.username)
+        if self._timer is None:
+            self._timer = asyncio.get_running_loop().create_task(self._timer_loop())
+
+    async def _replay_generation(self) -> None:
+        async with self._db.connect() as conn:
+            last = (await conn.execute(
+                select(queue_events.c.generation, queue_events.c.at)
+                .where(queue_events.c.type == GENERATION_STARTED)
+                .order_by(queue_events.c.id.desc()).limit(1))).first()
+            rows = [] if last is None else (await conn.execute(
+                select(queue_events.c.type, queue_events.c.data)
+                .where(queue_events.c.generation == last.generation,
+                       queue_events.c.type == "CommandReceived")
+                .order_by(queue_events.c.id))).all()
+        if last is not None and rows:
+            start = last.at if last.at.tzinfo else last.at.replace(tzinfo=self._clock().tzinfo)
+            try:
+                replayed = Engine.replay(self._config, start,
+                                         (event_from_row(r.type, r.data) for r in rows))
+            except Exception:  # noqa: BLE001 — a changed configuration can make replay fail
+                log.exception("queue engine replay of generation %s failed; starting afresh "
+                              "(waiting callers are re-queued by the call flow)", last.generation)
+            else:
+                if not self._idle(replayed):
+                    self.engine, self._generation = replayed, last.generation
+                    log.info("queue engine: replayed %d commands of generation %s",
+                             len(rows), last.generation)
+                    return
+        self.engine = Engine(self._config, self._clock())
+        self._generation = uuid.uuid4().hex
+        self._pending.append({"generation": self._generation, "at": self.engine.start,
+                              "type": GENERATION_STARTED, "data": {},
+                              "instance_id": self._instance})
+        self._kick()
+
+    @staticmethod
+    def _idle(engine: Engine) -> bool:
+        return not engine.calls.entries and all(
+            a.state is S.LOGGED_OUT for a in engine.agents.values())
+
+    # -- roster and nurse states --------------------------------------------------------------
+    def add_nurse(self, nurse_id: str, display_name: str, region: str, endpoint: str,
+                  username: str | None = None) -> None:
+        self._info[nurse_id] = {"nurse_id": nurse_id, "display_name": display_name,
+                                "region": region, "endpoint": endpoint, "username": username}
+        if nurse_id not in self.engine.agents:
+            self._apply(self.engine.add_nurse(nurse_id, region, self._clock(), endpoint=endpoint))
+
+    def nurse_info(self, nurse_id: str) -> dict[str, Any] | None:
+        return self._info.get(nurse_id)
+
+    def nurse_state(self, nurse_id: str) -> str:
+        return self.engine.nurse(nurse_id).state.value
+
+    def set_nurse_state(self, nurse_id: str, state: str, reason: str | None = None
+                        ) -> dict[str, Any]:
+        """Log a nurse in (ready), pause them with a reason, or log them out."""
+        agent = self.engine.nurse(nurse_id)
+        now = self._clock()
+        try:
+            if state == "ready":
+                if agent.state is S.LOGGED_OUT:
+                    self._apply(self.engine.log_in(nurse_id, now))
+                elif agent.state is S.PAUSED:
+                    self._apply(self.engine.unpause(nurse_id, now))
+                elif agent.state is S.WRAP_UP:
+                    self._apply(self.engine.end_wrap_up(nurse_id, now))
+            elif state == "paused" and agent.state is not S.PAUSED:
+                self._apply(self.engine.pause(nurse_id, now, reason or "other"))
+            elif state == "logged_out" and agent.state is not S.LOGGED_OUT:
+                self._apply(self.engine.log_out(nurse_id, now, reason))
+        except QueueError as exc:
+            from contactcenter.web.errors import ApiError
+
+            raise ApiError("invalid_transition", str(exc),
+                           {"nurse_id": nurse_id, "state": agent.state.value},
+                           status=409) from exc
+        return self._nurse_view(nurse_id)
+
+    # -- calls ----------------------------------------------------------------------------------
+    def queue_for(self, decision: RegionDecision) -> str:
+        if decision.queue == "national" or decision.region not in self._regions:
+            return self._national
+        return decision.region
+
+    def queue_for_region(self, region: str | None) -> str:
+        return region if region in self._regions else self._national
+
+    def enqueue(self, call_id: str, queue_id: str, region: str | None,
+                arrived_at: datetime) -> None:
+        """The caller waits in the holding bridge; ``arrived_at`` is the original arrival."""
+        entry = self.engine.call(call_id)
+        if entry is not None:  # known from replay: keep its place
+            if entry.status == "offered" and entry.nurse_id:
+                self._apply(self.engine.decline(entry.nurse_id, self._clock(),
+                                                "service_restarted"))
+            return
+        self._apply(self.engine.call_arrived(call_id, region, self._clock(),
+                                             national=queue_id == self._national,
+                                             arrived_at=arrived_at))
+
+    def restore_on_call(self, nurse_id: str, call_id: str) -> None:
+        """After a restart: the nurse is still talking on a call Asterisk kept bridged."""
+        entry = self.engine.call(call_id)
+        if entry is None or entry.status != "connected":
+            log.warning("call %s: connected on Asterisk but not in the queue engine; its nurse "
+                        "%s is not marked busy", call_id, nurse_id)
+
+    def position(self, call_id: str) -> int | None:
+        return self.engine.position(call_id)
+
+    def answered(self, call_id: str, nurse_id: str) -> None:
+        agent = self.engine.agents.get(nurse_id)
+        if agent is not None and agent.state is S.OFFERED and agent.call_id == call_id:
+            self._apply(self.engine.answer(nurse_id, self._clock()))
+        self._totals["answered"] += 1
+        self._on_change()
+
+    def offer_failed(self, call_id: str, nurse_id: str, reason: str) -> None:
+        """The nurse did not take the call: it goes back to its place."""
+        agent = self.engine.agents.get(nurse_id)
+        if agent is not None and agent.state is S.OFFERED and agent.call_id == call_id:
+            self._apply(self.engine.decline(nurse_id, self._clock(), reason))
+
+    def withdraw_offer(self, call_id: str, nurse_id: str, reason: str) -> None:
+        """An offer was made for a call that has already gone."""
+        self._apply(self.engine.hang_up(call_id, self._clock()))
+
+    def call_gone(self, call_id: str, nurse_id: str | None, *, connected: bool) -> None:
+        """The call ended (or the caller left the queue)."""
+        now = self._clock()
+        agent = self.engine.agents.get(nurse_id) if nurse_id else None
+        if connected and agent is not None and agent.state is S.ON_CALL \
+                and agent.call_id == call_id:
+            self._apply(self.engine.end_call(agent.nurse_id, now))
+        else:
+            self._apply(self.engine.hang_up(call_id, now))
+        if not connected:
+            self._totals["abandoned"] += 1
+        self._on_change()
+
+    def totals(self) -> dict[str, int]:
+        return dict(self._totals)
+
+    def waiting_count(self) -> int:
+        return self.engine.waiting_count()
+
+    # -- supervisor controls -----------------------------------------------------------------------
+    def supervise(self, command: str, **kwargs: Any) -> list[ev.Event]:
+        """Run a supervisor command of the engine (``set_mode``, ``redirect``, ``set_crisis``,
+        ``force_logout``, ``force_pause``, ``set_priority``…) now; returns its events."""
+        events = getattr(self.engine, command)(at=self._clock(), **kwargs)
+        self._apply(events)
+        return events
+
+    # -- events out ---------------------------------------------------------------------------------
+    def _apply(self, events: list[ev.Event]) -> None:
+        announcements: list[ev.Announcement] = []
+        for event in events:
+            type_name, data = event_to_row(event)
+            self._pending.append({"generation": self._generation, "at": event.at,
+                                  "type": type_name, "data": data,
+                                  "instance_id": self._instance})
+            if isinstance(event, ev.CallOffered):
+                if event.callback:
+                    log.warning("call %s: callbacks are not dialled by this version",
+                                event.call_id)
+                    continue
+                endpoint = self._info.get(event.nurse_id, {}).get("endpoint") \
+                    or self.engine.nurse(event.nurse_id).endpoint
+                self._offer(event.call_id, event.nurse_id, endpoint)
+            elif isinstance(event, ev.Announcement):
+                announcements.append(event)
+        for announcement in announcements:
+            # Only to callers still waiting once this step is done: a caller offered to a
+            # nurse in the same step is about to be connected, not told their place.
+            entry = self.engine.call(announcement.call_id)
+            if entry is not None and entry.status == "waiting":
+                self._announce(announcement)
+        if events:
+            self._kick()
+            self._timer_wake.set()
+            self._on_change()
+
+    async def _timer_loop(self) -> None:
+        while True:
+            self._timer_wake.clear()
+            due = self.engine.next_change_at()
+            timeout = 60.0 if due is None else max(0.0, (due - self._clock()).total_seconds())
+            try:
+                await asyncio.wait_for(self._timer_wake.wait(), min(timeout, 60.0))
+                continue  # something changed: look at the next due time again
+            except (TimeoutError, asyncio.TimeoutError):
+                pass
+            try:
+                self._apply(self.engine.tick(self._clock()))
+            except Exception:  # noqa: BLE001 — the clock must keep running
+                log.exception("queue engine tick failed")
+
+    # -- persistence ---------------------------------------------------------------------------------
+    def _kick(self) -> None:
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.get_running_loop().create_task(self._write_loop())
+
+    async def _write_loop(self) -> None:
+        await asyncio.sleep(0)  # gather what this loop iteration records into one batch
+        while self._pending:
+            batch, self._pending = self._pending, []
+            try:
+                async with self._db.begin() as conn:
+                    await conn.execute(queue_events.insert(), batch)
+            except Exception:  # noqa: BLE001 — keep the rows and try again
+                log.exception("writing %d queue events failed; retrying", len(batch))
+                self._pending[:0] = batch
+                await asyncio.sleep(0.5)
+
+    async def flush(self) -> None:
+        """Wait until every event so far is written."""
+        if self._pending:
+            self._kick()
+        if self._writer is not None:
+            await asyncio.shield(self._writer)
+
+    async def close(self, timeout: float = 10.0) -> None:
+        """Stop the engine's clock and write what is pending (bounded by ``timeout``)."""
+        if self._timer is not None:
+            self._timer.cancel()
+            await asyncio.gather(self._timer, return_exceptions=True)
+            self._timer = None
+        if self._pending:
+            self._kick()
+        if self._writer is not None:
+            try:
+                await asyncio.wait_for(asyncio.shield(self._writer), timeout)
+            except (TimeoutError, asyncio.TimeoutError):
+                log.error("%d queue events could not be written before stopping",
+                          len(self._pending))
+                self._writer.cancel()
+
+    async def count_events(self) -> int:
+        async with self._db.connect() as conn:
+            return int((await conn.execute(select(func.count()).select_from(queue_events)))
+                       .scalar() or 0)
+
+    # -- views ------------------------------------------------------------------------------------------
+    def _nurse_view(self, nurse_id: str) -> dict[str, Any]:
+        agent = self.engine.nurse(nurse_id)
+        info = self._info.get(nurse_id) or {"display_name": nurse_id,
+                                           "region": agent.home_region}
+        return {
+            "nurse_id": nurse_id,
+            "display_name": info["display_name"],
+            "region": info["region"],
+            "state": agent.state.value,
+            "since": agent.state_since.isoformat() if agent.state_since else None,
+            "call_id": agent.call_id,
+            "pause_reason": agent.pause_reason,
+        }
+
+    def nurse_snapshot(self) -> list[dict[str, Any]]:
+        agents = sorted(self.engine.agents.values(), key=lambda a: (a.home_region, a.nurse_id))
+        return [self._nurse_view(a.nurse_id) for a in agents]
+
+    def queue_snapshot(self) -> list[dict[str, Any]]:
+        by_lane: dict[str, list[Any]] = {}
+        for entry in self.engine.calls.entries.values():
+            if entry.status == "waiting":
+                by_lane.setdefault(entry.lane, []).append(entry)
+        out = []
+        for queue_id, name in self._queue_names.items():
+            waiting = sorted(by_lane.get(queue_id, []), key=lambda e: e.key)
+            staff = [a for a in self.engine.agents.values()
+                     if queue_id == self._national or a.home_region == queue_id]
+            logged_in = [a for a in staff if a.state is not S.LOGGED_OUT]
+            if not waiting and not logged_in:
+                continue
+            oldest = min((e.arrived_at for e in waiting), default=None)
+            predicted = self.engine.predicted_wait(queue_id)
+            out.append({
+                "queue_id": queue_id,
+                "name": name,
+                "waiting": len(waiting),
+                "oldest_arrival": oldest.isoformat() if oldest else None,
+                "nurses_ready": sum(1 for a in staff if a.state is S.READY),
+                "nurses_logged_in": len(logged_in),
+                "predicted_wait_seconds": None if predicted is None else round(predicted),
+                "calls": [e.call_id for e in waiting],
+            })
+        return out
