@@ -4,10 +4,13 @@ Run: ``.venv/bin/python bench/catalog_search.py [--units N] [--queries N] [--jso
 
 A realistic mix of nurse queries (care types from an assessment, open now or
 within the urgency window, distance from the caller's municipality, the
-patient's age) runs against :class:`referral_catalog.search.CatalogIndex` and,
-as the baseline in the same run, as one SQL query on SQLite (stdlib
-``sqlite3``) with open intervals precomputed into a table over the same
-horizon. Prints p50/p99/mean per engine; ``--json`` writes the figures.
+patient's age) runs against :class:`referral_catalog.search.CatalogIndex`,
+through :class:`referral_catalog.service.CatalogService` (units stored in a
+throwaway SQLite database, loaded back, searched in memory; ``--no-service``
+skips it) and, as the baseline in the same run, as one SQL query on SQLite
+(stdlib ``sqlite3``) with open intervals precomputed into a table over the
+same horizon. With ``RADGIVNING_TEST_PG_URL`` set the same SQL runs on
+PostgreSQL too. Prints p50/p99/mean per engine; ``--json`` writes the figures.
 Target: in-memory p99 < 5 ms.
 """
 
@@ -15,10 +18,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import math
 import os
 import random
+import shutil
 import sqlite3
 import statistics
 import sys
@@ -26,6 +31,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -239,6 +245,40 @@ async def postgres_run(
         await conn.close()
 
 
+async def service_setup(units: list[CareUnit], centres: MunicipalityCentres) -> tuple[Any, dict[str, float], Any]:
+    """A CatalogService over a throwaway SQLite file holding ``units``; timings of each step."""
+    import tempfile
+
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from referral_catalog.ports import Actor
+    from referral_catalog.service import CatalogService
+    from referral_catalog.sql import metadata
+
+    folder = tempfile.mkdtemp(prefix="bench_catalog_")
+    engine = create_async_engine(f"sqlite+aiosqlite:///{folder}/catalog.db")
+    async with engine.begin() as conn:  # a throwaway bench database: no migrations needed
+        await conn.run_sync(metadata.create_all)
+    service = CatalogService(engine, lambda: START, centres)
+    timings = {}
+    t0 = time.perf_counter()
+    await service.fill_if_empty(Actor("bench"), units)
+    timings["service_store_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    await service.start()
+    timings["service_load_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    service.prepare(START)
+    timings["service_prepare_s"] = time.perf_counter() - t0
+    # One edit: stored with its history row, index rebuilt (and re-prepared).
+    admin = Actor("bench", {"region_admin"}, {"*"})
+    changed = dataclasses.replace(units[0], name=units[0].name + " (ändrad)")
+    t0 = time.perf_counter()
+    await service.update(admin, changed)
+    timings["service_update_s"] = time.perf_counter() - t0
+    return service, timings, engine
+
+
 def percentiles(samples_s: list[float]) -> dict[str, float]:
     ms = sorted(x * 1000 for x in samples_s)
     q = statistics.quantiles(ms, n=100, method="inclusive")
@@ -257,6 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=10)
     ap.add_argument("--seed", type=int, default=1177)
     ap.add_argument("--json", type=Path, help="write the figures to this file")
+    ap.add_argument("--no-service", action="store_true", help="skip the CatalogService run")
     args = ap.parse_args(argv)
 
     regions = demo_regions_with_orgnr()
@@ -274,21 +315,36 @@ def main(argv: list[str] | None = None) -> int:
     db = build_sqlite(units)
     t_sqlite_build = time.perf_counter() - t0
 
+    service, service_timings, service_engine, loop = None, {}, None, None
+    if not args.no_service:
+        loop = asyncio.new_event_loop()
+        service, service_timings, service_engine = loop.run_until_complete(
+            service_setup(units, centres)
+        )
+
     municipalities = sorted({u.municipality_code for u in units})
     queries = make_queries(args.queries, municipalities, args.seed)
-    memory, sql, overlap, hits_total = [], [], [], 0
+    memory, sql, via_service, overlap, hits_total = [], [], [], [], 0
     sql_rows: list[list[str]] = []
     for q in queries[:50]:  # warm-up
         index.suggest(
             q.care_types, q.at, q.within, municipality=q.municipality, age=q.age, limit=args.limit
         )
         sqlite_query(db, q, centres, args.limit)
+        if service is not None:
+            service.suggest(q.care_types, q.at, q.within, municipality=q.municipality, age=q.age,
+                            limit=args.limit)  # fmt: skip
     for q in queries:
         t0 = time.perf_counter()
         hits = index.suggest(
             q.care_types, q.at, q.within, municipality=q.municipality, age=q.age, limit=args.limit
         )
         memory.append(time.perf_counter() - t0)
+        if service is not None:
+            t0 = time.perf_counter()
+            service.suggest(q.care_types, q.at, q.within, municipality=q.municipality, age=q.age,
+                            limit=args.limit)  # fmt: skip
+            via_service.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
         rows = sqlite_query(db, q, centres, args.limit)
         sql.append(time.perf_counter() - t0)
@@ -320,6 +376,8 @@ def main(argv: list[str] | None = None) -> int:
         "index_prepare_s": round(t_prepare, 3),
         "sqlite_build_s": round(t_sqlite_build, 3),
         "in_memory": percentiles(memory),
+        "service": percentiles(via_service) if via_service else None,
+        **{k: round(v, 3) for k, v in service_timings.items()},
         "sqlite": percentiles(sql),
         "postgresql": pg_figures,
         "top_k_agreement": round(statistics.fmean(overlap), 3) if overlap else None,
@@ -334,10 +392,17 @@ def main(argv: list[str] | None = None) -> int:
         f"  build: generate {t_gen:.2f} s, index {t_build:.2f} s, "
         f"prepare {t_prepare:.2f} s, sqlite {t_sqlite_build:.2f} s"
     )
-    for name in ("in_memory", "sqlite", "postgresql"):
+    if service_timings:
+        print(
+            "  service: store {service_store_s:.2f} s (one transaction, history rows), "
+            "load {service_load_s:.2f} s, prepare {service_prepare_s:.2f} s, "
+            "one update {service_update_s:.3f} s (index rebuilt)".format(**service_timings)
+        )
+    for name in ("in_memory", "service", "sqlite", "postgresql"):
         f = figures[name]
         if f is None:
-            print(f"  {name:10s} skipped (set RADGIVNING_TEST_PG_URL to compare)")
+            why = "--no-service" if name == "service" else "set RADGIVNING_TEST_PG_URL to compare"
+            print(f"  {name:10s} skipped ({why})")
             continue
         print(
             f"  {name:9s} p50 {f['p50_ms']:7.3f} ms  p99 {f['p99_ms']:7.3f} ms  "
@@ -351,6 +416,10 @@ def main(argv: list[str] | None = None) -> int:
     if pg_figures is not None:
         print(f"  top-{args.limit} agreement PostgreSQL vs SQLite: "
               f"{pg_figures['top_k_agreement_with_sqlite']}")  # fmt: skip
+    if service_engine is not None and loop is not None:
+        loop.run_until_complete(service_engine.dispose())
+        loop.close()
+        shutil.rmtree(Path(str(service_engine.url.database)).parent, ignore_errors=True)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
     return 0

@@ -25,6 +25,7 @@ from contactcenter.clock import Clock, utc_now
 from contactcenter.db import create_engine, session_factory
 from contactcenter.identity.service import IdentityService
 from journal.service import JournalService
+from referral_catalog.service import CatalogService
 from contactcenter.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ class Services:
     engine: AsyncEngine
     identity: IdentityService
     journal: JournalService
+    catalog: CatalogService
     call_log: CallLog
     router: QueueRouter
     ari: AriClient
@@ -65,6 +67,7 @@ class Services:
     async def start(self) -> None:
         """Load nurses, connect to ARI and start handling calls."""
         await self.router.load()
+        await self.catalog.start()
         await self.ari.start()
         self._ari_task = asyncio.get_running_loop().create_task(self.ari.run(self.flow))
 
@@ -206,11 +209,14 @@ def build_services(settings: Settings, *, clock: Clock = utc_now) -> Services:
     )
     from contactcenter.contexts import CallLogDirectory, journal_config
 
+    from referral_catalog.demo_fill import centres_for
+
     journal = JournalService(engine, clock, journal_config(settings),
                              calls=CallLogDirectory(engine))
+    catalog = CatalogService(engine, clock, centres_for(settings.config_dir))
     services = Services(
         settings=settings, engine=engine, identity=IdentityService(sessions, clock),
-        journal=journal,
+        journal=journal, catalog=catalog,
         call_log=call_log, router=router, ari=ari, flow=flow, bus=bus, clock=clock,
         instance_id=instance_id,
     )

@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "contactcenter.commands.nurse",
     "contactcenter.commands.simulate",
     "contactcenter.commands.journal",
+    "contactcenter.commands.catalog",
 )
 
 

@@ -21,6 +21,7 @@ from journal.config import DEFAULT_PATH as JOURNAL_DEFAULT_CONFIG
 from journal.config import JournalConfig, load_config
 from journal.ports import Actor as JournalActor
 from queues.sql import nurses
+from referral_catalog.ports import Actor as CatalogActor
 
 
 def care_provider_of(settings: Settings, regions: frozenset[str]) -> str | None:
@@ -68,3 +69,9 @@ class CallLogDirectory:
         async with self._engine.connect() as conn:
             row: Any = (await conn.execute(query)).first()
         return row.username if row is not None else None
+
+
+def catalog_actor(request: web.Request) -> CatalogActor:
+    """``actor_of`` for :func:`referral_catalog.http.routes`."""
+    who = principal(request)
+    return CatalogActor(who.username, (str(r) for r in who.roles), who.regions)

@@ -83,6 +83,15 @@ async def ensure_demo_journal(services: Services, regions: list[str], count: int
                                                          regions=regions))
 
 
+async def ensure_demo_catalog(services: Services, regions: list[str]) -> None:
+    """Fictional care units of the demo regions (only into an empty catalog)."""
+    from referral_catalog.demo_fill import fill_demo_catalog
+
+    await fill_demo_catalog(services.catalog, regions=regions, units_total=1600,
+                            reference_date=services.clock().date(),
+                            config_dir=services.settings.config_dir)
+
+
 class CallerStream:
     """Simulated callers arriving at random (Poisson) from the demo regions."""
 
@@ -169,6 +178,8 @@ async def run_demo(settings: Settings, *, port: int, callers: bool = True,
     try:
         demo_users = await services.identity.ensure_demo_users()
         await ensure_demo_journal(services, list(demo.regions))
+        await services.catalog.start()
+        await ensure_demo_catalog(services, list(demo.regions))
         roster = demo_roster(list(demo.regions), demo.nurses_per_region)
         await ensure_roster(services, roster)
         await services.start()

@@ -47,3 +47,43 @@ class UnknownMunicipality(CatalogError, LookupError):
     def __init__(self, code: str) -> None:
         self.code = code
         super().__init__(f"unknown municipality code {code!r}")
+
+
+class UnitNotFound(CatalogError, LookupError):
+    """No care unit has this HSA-id in the catalog."""
+
+    def __init__(self, hsa_id: str) -> None:
+        self.hsa_id = hsa_id
+        super().__init__(f"no care unit {hsa_id!r}")
+
+
+class UnitAlreadyExists(CatalogError):
+    """A unit with this HSA-id is already in the catalog (create, not update)."""
+
+    def __init__(self, hsa_id: str) -> None:
+        self.hsa_id = hsa_id
+        super().__init__(f"care unit {hsa_id!r} already exists")
+
+
+class NotAllowed(CatalogError, PermissionError):
+    """The actor may not change the catalog of this region (or at all)."""
+
+    def __init__(self, message: str, region: str | None = None) -> None:
+        self.region = region
+        super().__init__(message)
+
+
+class ImportRejected(CatalogError, ValueError):
+    """A bulk import was refused as a whole; ``errors`` holds every row's problems."""
+
+    def __init__(self, errors: tuple[object, ...]) -> None:
+        self.errors = errors
+        super().__init__(f"import rejected: {len(errors)} problem(s), nothing stored")
+
+
+class ConcurrentChange(CatalogError):
+    """The unit changed in storage after it was read; retry with the current version."""
+
+    def __init__(self, hsa_id: str) -> None:
+        self.hsa_id = hsa_id
+        super().__init__(f"care unit {hsa_id!r} was changed concurrently; try again")

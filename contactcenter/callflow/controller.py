@@ -143,6 +143,8 @@ class CallFlow:
             await self._ari.channels.answer(call.channel_id)
             await self._ivr.play(call, self._ivr.settings.greeting)
             decision = await self._ivr.decide_region(call)
+            if call.ended or call.hangup.is_set():
+                raise CallerGone(call.call_id)  # left while the last prompt finished
             call.region = decision.region
             self._log.record(
                 call.call_id, CallEventType.REGION_DECIDED, region=decision.region,

@@ -142,3 +142,16 @@ async def test_calls_keep_flowing_after_the_events_socket_comes_back(system: Sys
     caller = await system.sim.add_caller(number="+46812345678", talk=None)
     await eventually(lambda: (r := system.call_for_channel(caller.channel_id))
                      and r.state.value == "connected", what="connected after reconnect")
+
+
+async def test_a_caller_hanging_up_during_the_greeting_is_recorded_once_without_errors(
+    system: System, caplog: Any,
+) -> None:
+    caller = await system.sim.add_caller(number="+46812345678", patience=0.5)
+    record = await eventually(lambda: (r := system.call_for_channel(caller.channel_id))
+                              and r.state.value == "abandoned" and r, what="abandoned in IVR")
+    await system.services.call_log.flush()
+    types = [e.type.value for e in await system.services.call_log.events_of(record.call_id)]
+    assert types[0] == "arrived" and types[-1] == "abandoned" and "queued" not in types
+    assert not [r for r in caplog.records if "call flow failed" in r.getMessage()]
+    assert system.services.router.waiting_count() == 0

@@ -26,4 +26,5 @@ def test_the_benchmark_runs_and_writes_its_figures(
     figures = json.loads(out.read_text("utf-8"))
     assert figures["units"] == 400
     assert set(figures["in_memory"]) >= {"p50_ms", "p99_ms"}
+    assert set(figures["service"]) >= {"p50_ms", "p99_ms"} and "service_update_s" in figures
     assert figures["top_k_agreement"] == 1.0

@@ -1,0 +1,218 @@
+"""Supervisor controls of the queues and 15-minute statistics for staffing systems.
+
+Every control takes effect at once for waiting callers (the engine re-matches)
+and is recorded with who and why: the engine's events (``ModeChanged``,
+``PriorityChanged``, ``NurseStateChanged`` with the supervisor in its reason)
+are stored in ``queue_events`` like every other step. Statistics are computed
+from those stored events, so a restart loses nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy import select
+
+from contactcenter.identity.http import principal, require_roles
+from contactcenter.identity.model import Principal, Role
+from contactcenter.web.errors import SERVICES, ApiError, NotFound, json_body
+from queues.errors import QueueError
+from queues.serialization import event_from_row
+from queues.sql import queue_events
+from queues.statistics import compute
+
+routes = web.RouteTableDef()
+MAX_STATISTICS_DAYS = 31
+
+
+def _services(request: web.Request) -> Any:
+    return request.app[SERVICES]
+
+
+def _why(body: dict[str, Any]) -> str:
+    why = body.get("why")
+    if not isinstance(why, str) or not why.strip():
+        raise ApiError("invalid_why", "say why (the control is recorded with who and why)",
+                       {"field": "why"})
+    return why.strip()
+
+
+def _region_allowed(who: Principal, region: str | None, what: str) -> None:
+    if region is None:
+        if not who.can_access_region("*"):
+            raise ApiError("forbidden", f"{what} for the whole country needs a national "
+                           "supervisor", {"region": None}, status=403)
+        return
+    if not who.can_access_region(region):
+        raise ApiError("forbidden", f"{what} for region {region} is not yours",
+                       {"region": region}, status=403)
+
+
+def _known_region(request: web.Request, value: Any, field: str) -> str:
+    regions = _services(request).settings.regions
+    if not isinstance(value, str) or value not in regions:
+        raise ApiError("invalid_region", f"{field} must be a region code from regions.toml",
+                       {"field": field, "value": value})
+    return value
+
+
+def _time(value: Any, field: str) -> datetime:
+    try:
+        at = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        at = None
+    if at is None or at.tzinfo is None:
+        raise ApiError("invalid_time", f"{field} must be an ISO 8601 time with a UTC offset",
+                       {"field": field, "value": value})
+    return at
+
+
+def _run(request: web.Request, command: str, **kwargs: Any) -> web.Response:
+    router = _services(request).router
+    try:
+        events = router.supervise(command, by=principal(request).username, **kwargs)
+    except QueueError as exc:
+        raise ApiError("rejected", str(exc), {"command": command}, status=409) from exc
+    except (ValueError, KeyError) as exc:
+        raise ApiError("invalid_body", str(exc), {"command": command}) from exc
+    return web.json_response({"applied": command,
+                              "events": [type(e).__name__ for e in events]})
+
+
+@routes.post("/api/v1/supervisor/modes/{mode}")
+@require_roles(Role.SUPERVISOR)
+async def set_mode(request: web.Request) -> web.Response:
+    """Force a collaboration mode open or closed, or back to its schedule (``open: null``)."""
+    body = await json_body(request)
+    mode = request.match_info["mode"]
+    router = _services(request).router
+    if mode not in router.engine.rules.schedules:
+        raise NotFound("mode_not_found", "no collaboration mode with that id",
+                       {"mode": mode, "known": sorted(router.engine.rules.schedules)})
+    state = body.get("open")
+    if state not in (True, False, None):
+        raise ApiError("invalid_body", "open must be true, false or null (follow the schedule)",
+                       {"field": "open", "value": state})
+    _region_allowed(principal(request), None, "changing a collaboration mode")
+    return _run(request, "set_mode", mode=mode, open=state, why=_why(body))
+
+
+@routes.post("/api/v1/supervisor/redirects")
+@require_roles(Role.SUPERVISOR)
+async def redirect(request: web.Request) -> web.Response:
+    """Let another region's nurses take a region's calls for a time window."""
+    body = await json_body(request)
+    from_region = _known_region(request, body.get("from_region"), "from_region")
+    to_region = _known_region(request, body.get("to_region"), "to_region")
+    start, end = _time(body.get("start"), "start"), _time(body.get("end"), "end")
+    if end <= start:
+        raise ApiError("invalid_time", "end must be after start", {"field": "end"})
+    redirect_id = body.get("id")
+    if not isinstance(redirect_id, str) or not redirect_id.strip():
+        raise ApiError("invalid_body", "id must name the redirect", {"field": "id"})
+    _region_allowed(principal(request), from_region, "redirecting calls")
+    return _run(request, "redirect", redirect_id=redirect_id.strip(), from_region=from_region,
+                to_region=to_region, start=start, end=end, why=_why(body))
+
+
+@routes.delete("/api/v1/supervisor/redirects/{redirect_id}")
+@require_roles(Role.SUPERVISOR)
+async def cancel_redirect(request: web.Request) -> web.Response:
+    """End a redirect before its window is over."""
+    body = await json_body(request)
+    return _run(request, "cancel_redirect", redirect_id=request.match_info["redirect_id"],
+                why=_why(body))
+
+
+@routes.post("/api/v1/supervisor/crisis")
+@require_roles(Role.SUPERVISOR)
+async def crisis(request: web.Request) -> web.Response:
+    """Crisis mode for a region (or the whole country with ``region: null``) on or off."""
+    body = await json_body(request)
+    region = body.get("region")
+    if region is not None:
+        region = _known_region(request, region, "region")
+    on = body.get("on")
+    if not isinstance(on, bool):
+        raise ApiError("invalid_body", "on must be true or false", {"field": "on"})
+    _region_allowed(principal(request), region, "crisis mode")
+    return _run(request, "set_crisis", region=region, on=on, why=_why(body))
+
+
+@routes.post("/api/v1/supervisor/calls/{call_id}/priority")
+@require_roles(Role.SUPERVISOR)
+async def set_priority(request: web.Request) -> web.Response:
+    """Change a waiting call's priority (lower is sooner); its arrival time is kept."""
+    body = await json_body(request)
+    priority = body.get("priority")
+    if not isinstance(priority, int) or isinstance(priority, bool) or not -9 <= priority <= 9:
+        raise ApiError("invalid_body", "priority must be a whole number from -9 to 9",
+                       {"field": "priority", "value": priority})
+    call_id = request.match_info["call_id"]
+    entry = _services(request).router.engine.call(call_id)
+    if entry is None:
+        raise NotFound("call_not_found", "no waiting call with that id", {"call_id": call_id})
+    _region_allowed(principal(request), entry.origin_region, "changing a call's priority")
+    return _run(request, "set_priority", call_id=call_id, priority=priority, why=_why(body))
+
+
+@routes.post("/api/v1/supervisor/agents/{nurse_id}/{action:force-logout|force-pause}")
+@require_roles(Role.SUPERVISOR)
+async def force(request: web.Request) -> web.Response:
+    """Log a nurse out or pause them (now, or after the current call and wrap-up)."""
+    body = await json_body(request)
+    nurse_id = request.match_info["nurse_id"]
+    info = _services(request).router.nurse_info(nurse_id)
+    if info is None:
+        raise NotFound("agent_not_found", "no nurse with that id", {"nurse_id": nurse_id})
+    _region_allowed(principal(request), info["region"], "changing a nurse's state")
+    if request.match_info["action"] == "force-logout":
+        return _run(request, "force_logout", nurse_id=nurse_id, why=_why(body))
+    reason = body.get("reason")
+    if not isinstance(reason, str) or not reason.strip():
+        raise ApiError("invalid_reason", "a pause needs a reason code", {"field": "reason"})
+    return _run(request, "force_pause", nurse_id=nurse_id, reason=reason.strip(),
+                why=_why(body))
+
+
+@routes.get("/api/v1/statistics/intervals")
+@require_roles(Role.STAFFING_SYSTEM, Role.SUPERVISOR)
+async def intervals(request: web.Request) -> web.Response:
+    """Per 15-minute interval and queue: offered, answered, abandoned, service level, waits,
+    occupancy; and the ledger of calls answered for and by each region."""
+    q = request.query
+    now = datetime.now(UTC)
+    since = _time(q["since"], "since") if "since" in q else now - timedelta(hours=24)
+    until = _time(q["until"], "until") if "until" in q else now
+    if until <= since or until - since > timedelta(days=MAX_STATISTICS_DAYS):
+        raise ApiError("invalid_time", f"until must be after since, at most "
+                       f"{MAX_STATISTICS_DAYS} days later", {"since": str(since),
+                                                             "until": str(until)})
+    sl = q.get("service_level_seconds", "180")
+    if not sl.isdigit():
+        raise ApiError("invalid_query", "service_level_seconds must be a whole number",
+                       {"service_level_seconds": sl})
+    who = principal(request)
+    services = _services(request)
+    async with services.engine.connect() as conn:
+        rows = (await conn.execute(
+            select(queue_events.c.type, queue_events.c.data)
+            .where(queue_events.c.at >= since, queue_events.c.at < until,
+                   queue_events.c.type.not_in(("CommandReceived", "GenerationStarted")))
+            .order_by(queue_events.c.id))).all()
+    stats = compute((event_from_row(r.type, r.data) for r in rows),
+                    service_level_seconds=int(sl), until=until)
+    visible = [(start, queue, s) for (start, queue), s in sorted(stats.queues.items())
+               if services.queue_visible(who, queue)]
+    return web.json_response({
+        "since": since.isoformat(), "until": until.isoformat(), "interval_minutes": 15,
+        "service_level_seconds": int(sl),
+        "intervals": [{"start": start.isoformat(), "queue": queue, **s.as_dict(),
+                       "occupancy": stats.occupancy(start, queue)}
+                      for start, queue, s in visible],
+        "ledger": [{"start": start.isoformat(), "for_region": f, "by_region": b, "answered": n}
+                   for (start, f, b), n in sorted(stats.ledger.items())
+                   if who.can_access_region(f) or who.can_access_region(b)],
+    })
