@@ -66,6 +66,8 @@ def engine_config(settings: Settings, *, announcements: bool = True) -> EngineCo
         return RegionRule(announce_position=options.announce_position,
                           announce_interval_seconds=options.announce_interval_seconds,
                           max_predicted_wait_seconds=options.max_predicted_wait_seconds,
+                          close_when_over_limit=options.close_when_over_limit,
+                          emergency_reminder_seconds=options.emergency_reminder_seconds,
                           wrap_up_seconds=wrap_up)
 
     regions = tuple(sorted(settings.regions))

@@ -24,6 +24,8 @@ class AnnouncementPrompts:
     hold_time: str = "sound:queue-holdtime"
     minutes: str = "sound:queue-minutes"
     emergency_reminder: str = "sound:radgivning/ring-112-vid-livsfara"
+    crisis_message: str = "sound:radgivning/krislage"
+    call_later: str = "sound:radgivning/ring-senare"
 
     def media_for(self, announcement: Announcement) -> list[str]:
         """The media to play for ``announcement`` (empty: nothing to say)."""

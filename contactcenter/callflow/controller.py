@@ -65,6 +65,7 @@ class CallFlow:
         self.ready_to_bridged: list[float] = []  # seconds, for the benchmark
         router.set_offer_callback(self._start_offer)
         router.set_announce_callback(self._announce)
+        router.set_notice_callback(self._notice)
         self._prompts = prompts or AnnouncementPrompts()
 
     # -- ARI handler protocol ------------------------------------------------------------
@@ -206,6 +207,26 @@ class CallFlow:
                          expected_wait_seconds=announcement.expected_wait_seconds,
                          emergency_reminder=announcement.emergency_reminder)
         self._spawn(self._play_quietly(call, media))
+
+    def _notice(self, call_id: str, kind: str) -> None:
+        """Crisis mode: play the crisis message; a closed queue: say "call later" and end."""
+        call = self.calls.get(call_id)
+        if call is None or call.ended:
+            return
+        if kind == "crisis":
+            self._log.record(call.call_id, CallEventType.ANNOUNCED, message="crisis")
+            self._spawn(self._play_quietly(call, [self._prompts.crisis_message]))
+        elif kind == "call_later":
+            self._spawn(self._close_with_call_later(call))
+
+    async def _close_with_call_later(self, call: LiveCall) -> None:
+        try:
+            await self._ivr.play(call, [self._prompts.call_later])
+        except (CallerGone, AriError):
+            pass
+        if not call.ended:
+            await self._finish(call, "call_later", abandoned=False)
+            await self._hangup(call.channel_id)
 
     async def _play_quietly(self, call: LiveCall, media: list[str]) -> None:
         try:

@@ -39,6 +39,9 @@ log = logging.getLogger(__name__)
 
 OfferCallback = Callable[[str, str, str], None]
 AnnounceCallback = Callable[[ev.Announcement], None]
+NoticeCallback = Callable[[str, str], None]
+"""``(call_id, kind)``: ``crisis`` (play the crisis message) or ``call_later`` (the region
+closes its queue while the wait is too long: say so and end the call)."""
 GENERATION_STARTED = "GenerationStarted"
 S = AgentState
 
@@ -71,6 +74,7 @@ class QueueRouter:
         self._info: dict[str, dict[str, Any]] = {}
         self._offer: OfferCallback = lambda call_id, nurse_id, endpoint: None
         self._announce: AnnounceCallback = lambda announcement: None
+        self._notice: NoticeCallback = lambda call_id, kind: None
         self._pending: list[dict[str, Any]] = []
         self._writer: asyncio.Task[None] | None = None
         self._timer: asyncio.Task[None] | None = None
@@ -82,6 +86,9 @@ class QueueRouter:
 
     def set_announce_callback(self, callback: AnnounceCallback) -> None:
         self._announce = callback
+
+    def set_notice_callback(self, callback: NoticeCallback) -> None:
+        self._notice = callback
 
     # -- start ----------------------------------------------------------------------------------
     async def load(self) -> None:
@@ -228,9 +235,10 @@ class QueueRouter:
                 and agent.call_id == call_id:
             self._apply(self.engine.end_call(agent.nurse_id, now))
         else:
+            known = self.engine.call(call_id) is not None
             self._apply(self.engine.hang_up(call_id, now))
-        if not connected:
-            self._totals["abandoned"] += 1
+            if known:
+                self._totals["abandoned"] += 1
         self._on_change()
 
     def totals(self) -> dict[str, int]:
@@ -265,6 +273,10 @@ class QueueRouter:
                 self._offer(event.call_id, event.nurse_id, endpoint)
             elif isinstance(event, ev.Announcement):
                 announcements.append(event)
+            elif isinstance(event, ev.CallQueued) and event.crisis_message:
+                self._notice(event.call_id, "crisis")
+            elif isinstance(event, ev.CallRejected):
+                self._notice(event.call_id, "call_later")
         for announcement in announcements:
             # Only to callers still waiting once this step is done: a caller offered to a
             # nurse in the same step is about to be connected, not told their place.

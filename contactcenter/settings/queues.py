@@ -105,6 +105,10 @@ class RegionQueueOptions:
     announce_position: bool = True
     announce_interval_seconds: int = 60
     max_predicted_wait_seconds: int = 3600
+    close_when_over_limit: bool = False
+    """Ring senare: over the limit, tell new callers to call later instead of queueing them."""
+    emergency_reminder_seconds: int = 300
+    """Seconds between "call 112 if it is life-threatening" reminders to a waiting caller."""
 
 
 @dataclass(frozen=True)
@@ -205,7 +209,8 @@ class _Reader:
 
     def options(self, data: Any, key: str, base: RegionQueueOptions) -> RegionQueueOptions:
         data = self.table(data, key, ("announce_position", "announce_interval_seconds",
-                                      "max_predicted_wait_seconds"))
+                                      "max_predicted_wait_seconds", "close_when_over_limit",
+                                      "emergency_reminder_seconds"))
         out = RegionQueueOptions(
             announce_position=self.value(data, key, "announce_position", bool,
                                          base.announce_position),
@@ -213,8 +218,13 @@ class _Reader:
                                                  base.announce_interval_seconds),
             max_predicted_wait_seconds=self.value(data, key, "max_predicted_wait_seconds", int,
                                                   base.max_predicted_wait_seconds),
+            close_when_over_limit=self.value(data, key, "close_when_over_limit", bool,
+                                             base.close_when_over_limit),
+            emergency_reminder_seconds=self.value(data, key, "emergency_reminder_seconds", int,
+                                                  base.emergency_reminder_seconds),
         )
-        for name in ("announce_interval_seconds", "max_predicted_wait_seconds"):
+        for name in ("announce_interval_seconds", "max_predicted_wait_seconds",
+                     "emergency_reminder_seconds"):
             if getattr(out, name) <= 0:
                 self.problem(f"{key}.{name}", "must be greater than zero")
         return out

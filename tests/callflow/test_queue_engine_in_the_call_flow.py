@@ -93,3 +93,39 @@ async def test_after_a_configuration_change_and_a_restart_the_waiting_caller_kee
     system.services = await start_system(settings, system.sim)
     await eventually(lambda: system.services.router.position(record.call_id) == 1,
                      what="caller re-queued in place")
+
+
+async def test_in_crisis_mode_a_new_caller_hears_the_crisis_message_in_the_national_queue(
+    system: System,
+) -> None:
+    system.services.router.supervise("set_crisis", region="01", on=True, by="handledare",
+                                     why="storstörning")
+    caller = await system.sim.add_caller(number="+46812345678", patience=None)
+    await eventually(lambda: [
+        e for e in system.sim.event_log if e.get("type") == "PlaybackStarted"
+        and e["playback"]["target_uri"] == f"channel:{caller.channel_id}"
+        and "krislage" in e["playback"]["media_uri"]], what="crisis message played")
+    entry = system.services.router.engine.call(system.call_for_channel(caller.channel_id).call_id)
+    assert entry is not None and entry.lane == system.settings.queues.national_queue.id
+
+
+async def test_a_region_that_closes_when_the_wait_is_too_long_tells_the_caller_to_call_later(
+    tmp_path: object, system: System,
+) -> None:
+    from contactcenter.settings.queues import RegionQueueOptions
+
+    await system.services.call_log.flush()
+    await system.services.stop()
+    queues = replace(system.settings.queues, region_options={
+        **system.settings.queues.region_options,
+        "01": RegionQueueOptions(max_predicted_wait_seconds=60, close_when_over_limit=True)})
+    system.settings = replace(system.settings, queues=queues)
+    system.services = await start_system(system.settings, system.sim)
+    # Nobody is logged in anywhere: no predicted wait can be kept, so the region closes.
+    caller = await system.sim.add_caller(number="+46812345678", patience=None)
+    record = await eventually(lambda: (r := system.call_for_channel(caller.channel_id))
+                              and r.state.value == "ended" and r, what="call ended")
+    assert record.end_cause == "call_later"
+    assert system.sim.caller(caller.caller_id).hung_up_by == "app"
+    assert any(e.get("type") == "PlaybackStarted"
+               and "ring-senare" in e["playback"]["media_uri"] for e in system.sim.event_log)
