@@ -24,6 +24,7 @@ from contactcenter.calls.service import CallLog
 from contactcenter.clock import Clock, utc_now
 from contactcenter.db import create_engine, session_factory
 from contactcenter.identity.service import IdentityService
+from decision_support.service import GuidelineService
 from journal.service import JournalService
 from referral_catalog.service import CatalogService
 from contactcenter.settings import Settings
@@ -53,6 +54,7 @@ class Services:
     identity: IdentityService
     journal: JournalService
     catalog: CatalogService
+    guidelines: GuidelineService
     call_log: CallLog
     router: QueueRouter
     ari: AriClient
@@ -68,6 +70,7 @@ class Services:
         """Load nurses, connect to ARI and start handling calls."""
         await self.router.load()
         await self.catalog.start()
+        await self.guidelines.start()
         await self.ari.start()
         self._ari_task = asyncio.get_running_loop().create_task(self.ari.run(self.flow))
 
@@ -214,9 +217,15 @@ def build_services(settings: Settings, *, clock: Clock = utc_now) -> Services:
     journal = JournalService(engine, clock, journal_config(settings),
                              calls=CallLogDirectory(engine))
     catalog = CatalogService(engine, clock, centres_for(settings.config_dir))
+    from contactcenter.contexts import guideline_paths
+    from decision_support.content import load_config as load_guideline_config
+
+    guideline_config, guideline_dir = guideline_paths(settings)
+    guidelines = GuidelineService(engine, clock, load_guideline_config(guideline_config),
+                                  guideline_dir)
     services = Services(
         settings=settings, engine=engine, identity=IdentityService(sessions, clock),
-        journal=journal, catalog=catalog,
+        journal=journal, catalog=catalog, guidelines=guidelines,
         call_log=call_log, router=router, ari=ari, flow=flow, bus=bus, clock=clock,
         instance_id=instance_id,
     )

@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "contactcenter.commands.simulate",
     "contactcenter.commands.journal",
     "contactcenter.commands.catalog",
+    "contactcenter.commands.guidelines",
 )
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from contactcenter.calls.sql import calls
 from contactcenter.identity.http import principal
 from contactcenter.settings import Settings
+from decision_support.ports import Actor as GuidelineActor
 from journal.config import DEFAULT_PATH as JOURNAL_DEFAULT_CONFIG
 from journal.config import JournalConfig, load_config
 from journal.ports import Actor as JournalActor
@@ -75,3 +76,20 @@ def catalog_actor(request: web.Request) -> CatalogActor:
     """``actor_of`` for :func:`referral_catalog.http.routes`."""
     who = principal(request)
     return CatalogActor(who.username, (str(r) for r in who.roles), who.regions)
+
+
+def guideline_actor(request: web.Request) -> GuidelineActor:
+    """``actor_of`` for :func:`decision_support.http.routes`."""
+    who = principal(request)
+    return GuidelineActor(who.username, frozenset(str(r) for r in who.roles),
+                          frozenset(who.regions))
+
+
+def guideline_paths(settings: Settings) -> tuple[Path, Path]:
+    """``decision_support.toml`` and the guideline folder of the configuration."""
+    from decision_support.content import DEFAULT_CONFIG_PATH, DEFAULT_CONTENT_DIR
+
+    config = Path(settings.config_dir) / "decision_support.toml"
+    content = Path(settings.config_dir) / "guidelines"
+    return (config if config.exists() else DEFAULT_CONFIG_PATH,
+            content if content.exists() else DEFAULT_CONTENT_DIR)

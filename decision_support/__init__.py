@@ -12,4 +12,12 @@ Modules
 ``search``      ``GuidelineIndex``: typo-tolerant, compound-aware guideline search
 ``assessment``  ``assess``, ``decide`` and ``aggregate_deviations``
 ``errors``      the context's exceptions
+``ports``       ``Actor`` (username, roles, regions), the clock type and who may do what
+``document``    guidelines as JSON documents (stored content, API form), validated like files
+``diff``        field-level differences between two versions of a guideline
+``editorial``   the editorial workflow's states and rules (four-eyes approval)
+``sql``         tables: guideline versions, review events, nurses' decisions
+``repository``  reading stored versions and writing review events
+``service``     ``GuidelineService``: library + published versions, index, workflow, decisions
+``http``        ``routes(service, actor_of)`` under ``/api/v1/guidelines``
 """

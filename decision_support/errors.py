@@ -82,3 +82,32 @@ class NoCriteriaTicked(AssessmentError):
 
 class InvalidDeviation(AssessmentError):
     """A nurse's choice deviates from the recommendation without a valid coded reason and text."""
+
+
+class PermissionDenied(DecisionSupportError, PermissionError):
+    """The actor's roles do not allow this action (or four-eyes forbids it)."""
+
+
+class DraftNotFound(DecisionSupportError, LookupError):
+    """No guideline draft (stored version) with this id."""
+
+    def __init__(self, draft_id: int | str) -> None:
+        self.draft_id = draft_id
+        super().__init__(f"no guideline draft {draft_id!r}")
+
+
+class UnknownVersion(DecisionSupportError, LookupError):
+    """The guideline exists but not in this version."""
+
+    def __init__(self, guideline_id: str, version: str) -> None:
+        self.guideline_id = guideline_id
+        self.version = version
+        super().__init__(f"guideline {guideline_id!r} has no version {version!r}")
+
+
+class WorkflowError(DecisionSupportError, ValueError):
+    """The editorial workflow does not allow this step now (e.g. publishing a draft)."""
+
+
+class InvalidRequest(DecisionSupportError, ValueError):
+    """A request to the service is malformed (a missing comment, a bad parameter)."""

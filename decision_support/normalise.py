@@ -33,6 +33,10 @@ STOPWORDS = frozenset((
     "under", "ner", "upp", "ut", "in", "eller", "men", "sa", "nu", "bara", "ocksa", "mer",
     "hos", "vad", "hur", "ska", "skulle", "blev", "blir", "bli", "fatt", "far", "fa", "kanns",
     "kanner", "typ", "liksom", "hela", "tiden", "sen", "igen", "jatte",
+    # negations: "får ingen luft" is about "luft"; "ingen" only matched -ing endings
+    "ingen", "inget", "inga",
+    # age words ("4-åring", "treåring" splits to tre + åring): age is a filter, not a topic
+    "aring", "aringen", "aringar",
 ))
 # fmt: on
 

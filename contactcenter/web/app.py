@@ -22,7 +22,8 @@ async def index(request: web.Request) -> web.FileResponse:
 
 def add_context_routes(app: web.Application, services: Any) -> None:
     """The bounded contexts' own routes, each given its service and who is acting."""
-    from contactcenter.contexts import catalog_actor, journal_actor
+    from contactcenter.contexts import catalog_actor, guideline_actor, journal_actor
+    from decision_support.http import routes as guideline_routes
     from contactcenter.web.queues_api import routes as queues_routes
     from journal.http import routes as journal_routes
     from referral_catalog.http import routes as catalog_routes
@@ -30,6 +31,7 @@ def add_context_routes(app: web.Application, services: Any) -> None:
     app.add_routes(queues_routes)
     app.add_routes(journal_routes(services.journal, journal_actor(services.settings)))
     app.add_routes(catalog_routes(services.catalog, catalog_actor))
+    app.add_routes(guideline_routes(services.guidelines, guideline_actor))
 
 
 def create_app(services: Any) -> web.Application:

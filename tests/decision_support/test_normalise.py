@@ -33,3 +33,9 @@ def test_short_words_are_not_over_stemmed() -> None:
 
 def test_indexing_and_querying_produce_the_same_terms_for_the_same_words() -> None:
     assert terms("Ont i BRÖSTET") == terms("ont i bröstet") == ["ont", "brost"]
+
+
+def test_negations_and_age_words_are_not_search_words() -> None:
+    # "ingen" stemmed to "ing" matched every -ning compound; age is a filter, not a topic
+    assert words("får ingen luft") == ["luft"]
+    assert words("4-åring kräks") == ["4", "kraks"]
