@@ -298,8 +298,15 @@ class CallFlow:
                 except AriError:
                     pass  # moving into the mixing bridge takes it out anyway
             await self._ari.bridges.add_channel(bridge_id, [call.channel_id, channel_id])
-        except AriError:
-            log.exception("call %s: joining nurse %s failed", call.call_id, nurse_id)
+        except AriError as exc:
+            if call.hangup.is_set() or exc.status in (400, 404):
+                log.warning("call %s: nurse %s answered as the caller left (%s)", call.call_id,
+                            nurse_id, exc)
+            else:
+                log.exception("call %s: joining nurse %s failed", call.call_id, nurse_id)
+            if call.mixing_bridge_id == bridge_id:
+                call.mixing_bridge_id = None  # a later offer makes a new bridge of this name
+                await self._destroy_bridge(bridge_id)
             await self._hangup(channel_id)
             return
         if call.ended:
