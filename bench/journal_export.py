@@ -9,7 +9,11 @@ fresh PostgreSQL database; then exports them as JSON Lines and as FHIR R4
 (validated) through :class:`journal.service.JournalService` (keyset pages,
 constant memory), and with a naive baseline that loads every row and builds the
 whole output in memory. Each measurement runs in its own process so its peak RSS
-is its own. FHIR runs on the first M entries (default: min(N, 100,000)); the naive
+is its own. ``fhir-stream`` is the shipped setting (``[fhir] validation = "shape"``:
+each Bundle shape validated in full once per export, then values by their FHIR
+primitive types); ``fhir-full`` runs the library's full validation on every Bundle
+(``validation = "full"``, the earlier behaviour; same output).
+FHIR runs on the first M entries (default: min(N, 100,000)); the naive
 baselines on at most 200,000 (``--naive-entries``), as their memory grows with N
 (about 9 MB per 1,000 entries for JSON Lines, 30 MB for FHIR).
 ``--fhir-workers 2`` also measures FHIR with pages validated in two worker
@@ -35,7 +39,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 PG_ENV = "RADGIVNING_TEST_PG_URL"
-MODES = ("jsonl-stream", "jsonl-naive", "fhir-stream", "fhir-naive", "fhir-parallel")
+MODES = ("jsonl-stream", "jsonl-naive", "fhir-stream", "fhir-full", "fhir-naive",
+         "fhir-parallel")
 
 
 def _peak_mb(who: int = resource.RUSAGE_SELF) -> float:
@@ -81,6 +86,8 @@ async def _worker(url: str, mode: str, limit: int, workers: int) -> dict[str, fl
 
     engine = create_engine(url)
     config = replace(load_config(), fhir_workers=workers if mode == "fhir-parallel" else 1)
+    if mode == "fhir-full":  # every Bundle through the library's full validation
+        config = replace(config, fhir_systems={**config.fhir_systems, "validation": "full"})
     fhir_chunk_factory(config.fhir_systems)  # model classes built before the baseline RSS
     before = _peak_mb()
     written = count = 0
@@ -168,7 +175,7 @@ def _measure(url: str, mode: str, limit: int, workers: int = 1) -> dict[str, flo
 
 
 def _run_backend(name: str, url: str, entries: int, fhir_entries: int,
-                 naive_entries: int, workers: int) -> dict[str, object]:
+                 naive_entries: int, workers: int, skip_full: bool = False) -> dict[str, object]:
     load_rate = asyncio.run(_prepare(url, entries))
     print(f"\n{name}: loaded {entries:,} entries at {load_rate:,.0f} entries/s")
     print(f"  {'mode':<14}{'entries':>10}{'entries/s':>12}{'peak RSS MB':>13}"
@@ -176,6 +183,8 @@ def _run_backend(name: str, url: str, entries: int, fhir_entries: int,
     results: dict[str, object] = {"load_entries_per_s": load_rate}
     for mode in MODES:
         if mode == "fhir-parallel" and workers < 2:
+            continue
+        if mode == "fhir-full" and skip_full:
             continue
         limit = entries if mode.startswith("jsonl") else fhir_entries
         if mode.endswith("naive"):  # its memory grows with the size: keep the machine usable
@@ -197,6 +206,8 @@ def main() -> int:
     parser.add_argument("--naive-entries", type=int)
     parser.add_argument("--fhir-workers", type=int, default=1,
                         help="also measure FHIR with this many worker processes (if > 1)")
+    parser.add_argument("--no-fhir-full", action="store_true",
+                        help="skip the fhir-full mode (full validation of every Bundle)")
     parser.add_argument("--backend", choices=("sqlite", "postgres", "all"), default="all")
     parser.add_argument("--json", help="write the figures to this file")
     parser.add_argument("--worker", choices=MODES, help=argparse.SUPPRESS)
@@ -217,7 +228,7 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as tmp:
             figures["sqlite"] = _run_backend(
                 "SQLite", f"sqlite+aiosqlite:///{tmp}/bench.db", args.entries, fhir_entries,
-                naive_entries, args.fhir_workers)
+                naive_entries, args.fhir_workers, args.no_fhir_full)
     base = os.environ.get(PG_ENV)
     if args.backend in ("postgres", "all"):
         if not base:
@@ -227,7 +238,8 @@ def main() -> int:
             url = asyncio.run(_pg_database(base, True, name))
             try:
                 figures["postgres"] = _run_backend("PostgreSQL", url, args.entries, fhir_entries,
-                                                  naive_entries, args.fhir_workers)
+                                                  naive_entries, args.fhir_workers,
+                                                  args.no_fhir_full)
             finally:
                 asyncio.run(_pg_database(base, False, name))
     if args.json:

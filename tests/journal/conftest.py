@@ -76,7 +76,10 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def config() -> JournalConfig:
-    return replace(load_config(), batch_size=500)
+    """The shipped configuration with small pages; FHIR exports validate every Bundle in
+    full with the model library (the shape-once path is tested in test_fhir.py)."""
+    cfg = load_config()
+    return replace(cfg, batch_size=500, fhir_systems={**cfg.fhir_systems, "validation": "full"})
 
 
 @pytest.fixture
