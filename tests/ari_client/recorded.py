@@ -1,4 +1,5 @@
-"""Reading the recordings copied into ``tests/ari_client/data``."""
+"""Reading the recordings of a real Asterisk: ``tests/fixtures/ari`` (shared with the
+simulator's conformance tests) and the extracted load-burst events in ``data/``."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 DATA = Path(__file__).parent / "data"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ari"
 
 EVENT_RECORDINGS = [
     "01-inbound-ivr-dtmf",
@@ -20,7 +22,7 @@ EVENT_RECORDINGS = [
 
 @cache
 def records(name: str) -> tuple[dict[str, Any], ...]:
-    with open(DATA / f"{name}.jsonl", encoding="utf-8") as fh:
+    with open(FIXTURES / f"{name}.jsonl", encoding="utf-8") as fh:
         return tuple(json.loads(line) for line in fh if line.strip())
 
 
@@ -35,7 +37,7 @@ def load_burst_events() -> list[dict[str, Any]]:
 
 
 def static(name: str) -> Any:
-    return json.loads((DATA / name).read_text(encoding="utf-8"))
+    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
 
 
 def ari_path(url: str) -> str:
