@@ -16,18 +16,19 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contactcenter.ari import AriClient
 from contactcenter.bus import Bus
+from contactcenter.callflow.callbacks import CallbackOptions
 from contactcenter.callflow.controller import CallFlow
 from contactcenter.callflow.ivr import Ivr, IvrSettings
-from contactcenter.callflow.region import RegionResolver
 from contactcenter.callflow.queueing import QueueRouter
+from contactcenter.callflow.region import RegionResolver
 from contactcenter.calls.service import CallLog
 from contactcenter.clock import Clock, utc_now
 from contactcenter.db import create_engine, session_factory
 from contactcenter.identity.service import IdentityService
+from contactcenter.settings import Settings
 from decision_support.service import GuidelineService
 from journal.service import JournalService
 from referral_catalog.service import CatalogService
-from contactcenter.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -209,9 +210,9 @@ def build_services(settings: Settings, *, clock: Clock = utc_now) -> Services:
         ari=ari, ivr=ivr, router=router, call_log=call_log, clock=clock,
         inbound_extensions=list(cf.inbound_extensions), hold_music_class=cf.hold_music_class,
         nurse_originate_timeout=cf.nurse_originate_timeout_seconds,
+        callback=CallbackOptions.from_settings(cf),
     )
     from contactcenter.contexts import CallLogDirectory, journal_config
-
     from referral_catalog.demo_fill import centres_for
 
     journal = JournalService(engine, clock, journal_config(settings),

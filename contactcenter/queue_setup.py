@@ -17,6 +17,7 @@ import holidays
 from contactcenter.settings import Settings
 from contactcenter.settings.queues import Schedule
 from queues.config import (
+    CallbackPolicy,
     CommonQueueRule,
     EngineConfig,
     NightPoolRule,
@@ -80,5 +81,7 @@ def engine_config(settings: Settings, *, announcements: bool = True) -> EngineCo
         overflow=overflow,
         region_rules={code: rule(code) for code in regions},
         auto_pause_after_misses=cf.max_unanswered_offers,
+        callback=CallbackPolicy(max_attempts=cf.callback_max_attempts,
+                                retry_interval_seconds=cf.callback_retry_seconds),
         announcements=announcements,
     )

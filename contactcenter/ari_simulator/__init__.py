@@ -17,6 +17,8 @@ Python control API::
     sim.caller(handle.caller_id).status       # ringing/in_stasis/bridged/hung_up/rejected
     await sim.add_phone(endpoint="PJSIP/ssk-01-1", behaviour="answer",
                         answer_delay=0.2, talk=None)   # or no_answer / busy / unreachable
+    await sim.add_callee("+46812345678", trunk="pstn-trunk", behaviour="answer")
+                        # originate to PJSIP/+46812345678@pstn-trunk rings this person
     sim.channels, sim.bridges, sim.event_log, sim.channelvars = [...]
     await sim.stop()
 

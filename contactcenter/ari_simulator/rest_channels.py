@@ -68,6 +68,9 @@ class ChannelsResource:
             return tech, resource
         if tech == "PJSIP" and f"PJSIP/{resource}" in self.sw.endpoints:
             return tech, resource
+        if tech == "PJSIP" and "@" in resource \
+                and f"PJSIP/{resource.rsplit('@', 1)[1]}" in self.sw.endpoints:
+            return tech, resource  # PJSIP/<number>@<trunk>: dialled out through a trunk
         raise AriError(500, "Allocation failed", key="error")
 
     async def originate(self, req: AriRequest) -> Reply:
@@ -95,13 +98,18 @@ class ChannelsResource:
             return 200, sw.snap(ch)
         sw.check_ids(channel_id, other_id)
         endpoint = f"PJSIP/{resource}"
+        number = None
+        if endpoint not in sw.endpoints and "@" in resource:
+            number, trunk = resource.rsplit("@", 1)
+            endpoint = f"PJSIP/{trunk}"  # Asterisk names the channel after the trunk
         ch = sw.new_endpoint_channel(endpoint, channel_id, caller)
         ch.variables.update({k.lstrip("_"): v for k, v in req.variables.items()})
         ch.originate_app, ch.originate_args = app, args
         if app and app in sw.bus.apps:
             sw.bus.subscribe_channel(app, ch.id)
             ch.keep_apps.add(app)
-        phone = sw.endpoints[endpoint]["phone"]
+        phone = sw.endpoints[endpoint]["phone"] if number is None \
+            else sw.endpoints[endpoint].get("callees", {}).get(number)
         if create:
             ch.app_name, ch.app_data = "Stasis", ",".join([app or "", *args])
             if app:

@@ -159,6 +159,20 @@ class AriSimulator:
             "context": context, "phone": phone}
         return phone
 
+    async def add_callee(self, number: str, trunk: str = "pstn-trunk",
+                         behaviour: str = "answer", answer_delay: float = 0.2,
+                         talk: float | None = None) -> SimPhone:
+        """A person reachable at ``number`` through the outbound trunk endpoint ``trunk``:
+        originating to ``PJSIP/<number>@<trunk>`` rings them (answer / no_answer / busy).
+        The trunk endpoint is registered on first use; an unknown number never answers."""
+        if behaviour not in ("answer", "no_answer", "busy"):
+            raise ValueError(f"unknown behaviour {behaviour!r}")
+        info = self.switch.endpoints.setdefault(
+            f"PJSIP/{trunk}", {"state": "online", "context": "from-trunk", "phone": None})
+        phone = SimPhone(self.switch, f"PJSIP/{number}@{trunk}", behaviour, answer_delay, talk)
+        info.setdefault("callees", {})[number] = phone
+        return phone
+
     def originate_dialplan(self, endpoint: str, context: str = "default",
                            exten: str = "s") -> Channel | None:
         """``channel originate Local/X@ctx application Wait N`` from the Asterisk CLI:

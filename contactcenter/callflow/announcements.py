@@ -26,9 +26,14 @@ class AnnouncementPrompts:
     emergency_reminder: str = "sound:radgivning/ring-112-vid-livsfara"
     crisis_message: str = "sound:radgivning/krislage"
     call_later: str = "sound:radgivning/ring-senare"
+    callback_offer: tuple[str, ...] = ("sound:radgivning/tryck-1-aterringning",)
 
-    def media_for(self, announcement: Announcement) -> list[str]:
-        """The media to play for ``announcement`` (empty: nothing to say)."""
+    def media_for(self, announcement: Announcement, *, offer_callback: bool = False) -> list[str]:
+        """The media to play for ``announcement`` (empty: nothing to say).
+
+        ``offer_callback``: the caller may be called back (the announcement offers it and
+        their number can be dialled): add "press 1 to be called back, you keep your place".
+        """
         media: list[str] = []
         if announcement.emergency_reminder:
             media.append(self.emergency_reminder)
@@ -41,4 +46,6 @@ class AnnouncementPrompts:
         if announcement.expected_wait_seconds is not None and (announcement.position or 0) > 1:
             minutes = max(1, round(announcement.expected_wait_seconds / 60))
             media += [self.hold_time, f"number:{minutes}", self.minutes]
+        if offer_callback and announcement.callback_offer:
+            media += list(self.callback_offer)
         return media

@@ -18,14 +18,23 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 
-from contactcenter.ari import AriClient, AriError, AriNotFound, AriSnapshot, events as ev
+from contactcenter.ari import AriClient, AriError, AriNotFound, AriSnapshot
+from contactcenter.ari import events as ev
+from contactcenter.callflow.announcements import AnnouncementPrompts
+from contactcenter.callflow.callbacks import (
+    BUSY_CAUSE,
+    CALLBACK_ARG,
+    CallbackFlow,
+    CallbackOptions,
+    swedish_number,
+)
 from contactcenter.callflow.ivr import Ivr
 from contactcenter.callflow.live import CallerGone, LiveCall
-from contactcenter.callflow.announcements import AnnouncementPrompts
 from contactcenter.callflow.queueing import QueueRouter
-from queues.events import Announcement
 from contactcenter.calls.model import CallEventType
 from contactcenter.calls.service import CallLog
+from contactcenter.settings.sections import CallflowSettings
+from queues.events import Announcement
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +42,7 @@ NURSE_ARG = "nurse"
 HARNESS_ARGS = frozenset({"pstn-side"})  # the calling side of a Local pair made by a test harness
 
 
-class CallFlow:
+class CallFlow(CallbackFlow):
     """Handles every call of the ARI application (the AriEventHandler of the service)."""
 
     def __init__(
@@ -48,6 +57,7 @@ class CallFlow:
         hold_music_class: str,
         nurse_originate_timeout: int,
         prompts: AnnouncementPrompts | None = None,
+        callback: CallbackOptions | None = None,
     ) -> None:
         self._ari = ari
         self._ivr = ivr
@@ -66,7 +76,9 @@ class CallFlow:
         router.set_offer_callback(self._start_offer)
         router.set_announce_callback(self._announce)
         router.set_notice_callback(self._notice)
-        self._prompts = prompts or AnnouncementPrompts()
+        router.set_callback_offer_callback(self._start_callback_offer)
+        self._cb = callback or CallbackOptions.from_settings(CallflowSettings())
+        self._prompts = prompts or AnnouncementPrompts(callback_offer=self._cb.offer_prompt)
 
     # -- ARI handler protocol ------------------------------------------------------------
     async def on_connected(self, snapshot: AriSnapshot) -> None:
@@ -102,9 +114,17 @@ class CallFlow:
                 self._by_channel.pop(channel_id, None)
             return
         if isinstance(event, ev.ChannelDtmfReceived) and channel_id == call.channel_id:
-            call.dtmf.put_nowait(event.digit)
+            self._dtmf(call, event.digit)
         elif isinstance(event, (ev.StasisEnd, ev.ChannelHangupRequest, ev.ChannelDestroyed)):
-            if channel_id == call.channel_id:
+            if channel_id == call.channel_id and call.callback and not call.connected:
+                if call.dialling:
+                    if isinstance(event, ev.ChannelDestroyed):
+                        outcome = "busy" if event.cause == BUSY_CAUSE else "no_answer"
+                        await self._callback_not_reached(
+                            call, outcome, event.cause_txt or f"cause {event.cause}")
+                else:
+                    await self._park(call)  # hung up during the goodbye prompt
+            elif channel_id == call.channel_id:
                 await self._caller_left(call, _cause(event))
             elif channel_id == call.nurse_channel_id:
                 await self._nurse_left(call, event)
@@ -115,6 +135,9 @@ class CallFlow:
         channel = event.channel
         if args and args[0] == NURSE_ARG:
             await self._nurse_answered(channel.id, args[1] if len(args) > 1 else "")
+            return
+        if args and args[0] == CALLBACK_ARG:
+            await self._callee_answered(channel.id, args[1] if len(args) > 1 else "")
             return
         if channel.id in self._by_channel:
             return  # duplicated event
@@ -197,21 +220,24 @@ class CallFlow:
     def _announce(self, announcement: Announcement) -> None:
         """Tell a waiting caller their place, the expected wait, or to call 112 if urgent."""
         call = self.calls.get(announcement.call_id)
-        if call is None or call.ended or call.connected:
+        if call is None or call.ended or call.connected or call.callback \
+                or call.in_callback_dialog:
             return
-        media = self._prompts.media_for(announcement)
+        offer = announcement.callback_offer and swedish_number(call.caller_number) is not None
+        media = self._prompts.media_for(announcement, offer_callback=offer)
         if not media:
             return
         self._log.record(call.call_id, CallEventType.ANNOUNCED,
                          position=announcement.position,
                          expected_wait_seconds=announcement.expected_wait_seconds,
-                         emergency_reminder=announcement.emergency_reminder)
+                         emergency_reminder=announcement.emergency_reminder,
+                         callback_offer=offer)
         self._spawn(self._play_quietly(call, media))
 
     def _notice(self, call_id: str, kind: str) -> None:
         """Crisis mode: play the crisis message; a closed queue: say "call later" and end."""
         call = self.calls.get(call_id)
-        if call is None or call.ended:
+        if call is None or call.ended or call.callback:
             return
         if kind == "crisis":
             self._log.record(call.call_id, CallEventType.ANNOUNCED, message="crisis")
@@ -286,6 +312,9 @@ class CallFlow:
             log.info("nurse leg %s answered for a call that is gone; hanging it up", channel_id)
             await self._hangup(channel_id)
             return
+        if call.callback:
+            await self._dial_callback(call, channel_id)
+            return
         nurse_id = call.nurse_id or ""
         bridge_id = f"call-{call.call_id}"
         try:
@@ -314,6 +343,8 @@ class CallFlow:
             return
         call.connected = True
         call.holding_bridge_id = None
+        if call.in_callback_dialog:
+            call.dtmf.put_nowait("")  # ends the callback dialog (and its prompts) at once
         if call.offered_at_ready is not None:
             self.ready_to_bridged.append(time.perf_counter() - call.offered_at_ready)
         self._log.record(call.call_id, CallEventType.ANSWERED, nurse_id=nurse_id)
@@ -322,6 +353,9 @@ class CallFlow:
     async def _nurse_left(self, call: LiveCall, event: ev.AriEvent) -> None:
         channel_id = call.nurse_channel_id or ""
         if not call.connected:
+            if call.dialling:  # the nurse hung up while the caller's phone rang
+                await self._callback_not_reached(call, "no_answer", "nurse hung up")
+                return
             if isinstance(event, ev.ChannelDestroyed):
                 self._offer_failed(call, channel_id, event.cause_txt or f"cause {event.cause}")
             elif isinstance(event, ev.StasisEnd):

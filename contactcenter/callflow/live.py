@@ -35,6 +35,14 @@ class LiveCall:
     offered_at_ready: float | None = None
     connected: bool = False
     ended: bool = False
+    # Återuppringning: ``callback`` once the caller booked a callback and was hung up (the
+    # call stays live, parked in the queue; ``channel_id`` is "" until the caller is dialled
+    # back, then the dialled leg). ``dialling``: the nurse answered and the caller's phone rings.
+    callback: bool = False
+    callback_number: str | None = None
+    callback_attempt: int = 0
+    dialling: bool = False
+    in_callback_dialog: bool = False
     task: asyncio.Task[None] | None = None
     dtmf: asyncio.Queue[str] = field(default_factory=asyncio.Queue)
     hangup: asyncio.Event = field(default_factory=asyncio.Event)

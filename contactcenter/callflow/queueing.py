@@ -75,6 +75,8 @@ class QueueRouter:
         self._offer: OfferCallback = lambda call_id, nurse_id, endpoint: None
         self._announce: AnnounceCallback = lambda announcement: None
         self._notice: NoticeCallback = lambda call_id, kind: None
+        self._callback_offer_cb: OfferCallback | None = None
+        self._callback_on_offer: dict[str, bool] = {}
         self._pending: list[dict[str, Any]] = []
         self._writer: asyncio.Task[None] | None = None
         self._timer: asyncio.Task[None] | None = None
@@ -89,6 +91,10 @@ class QueueRouter:
 
     def set_notice_callback(self, callback: NoticeCallback) -> None:
         self._notice = callback
+
+    def set_callback_offer_callback(self, callback: OfferCallback) -> None:
+        """``(call_id, nurse_id, endpoint)``: a nurse is offered a callback entry (ring them)."""
+        self._callback_offer_cb = callback
 
     # -- start ----------------------------------------------------------------------------------
     async def load(self) -> None:
@@ -241,6 +247,64 @@ class QueueRouter:
                 self._totals["abandoned"] += 1
         self._on_change()
 
+    # -- callbacks (återuppringning) --------------------------------------------------------
+    def callback_on_offer(self, call_id: str) -> bool:
+        """Whether the caller's last CallQueued/Announcement offered a callback."""
+        entry = self.engine.call(call_id)
+        if entry is None or entry.callback or entry.status != "waiting":
+            return False
+        return self._callback_on_offer.get(call_id, False)
+
+    def request_callback(self, call_id: str) -> int | None:
+        """Park the waiting call as a callback keeping its place; its position (None: refused)."""
+        try:
+            events = self.engine.request_callback(call_id, self._clock())
+        except (QueueError, ValueError) as exc:
+            log.info("call %s: callback not possible now: %s", call_id, exc)
+            return None
+        self._apply(events)
+        self._callback_on_offer.pop(call_id, None)
+        return next((e.position for e in events if isinstance(e, ev.CallbackRequested)), None)
+
+    def callback_dialling(self, call_id: str, nurse_id: str) -> bool:
+        """The nurse answered a callback offer: they now dial the caller."""
+        agent = self.engine.agents.get(nurse_id)
+        if agent is None or agent.state is not S.OFFERED or agent.call_id != call_id:
+            return False
+        self._apply(self.engine.answer(nurse_id, self._clock()))
+        return True
+
+    def callback_result(self, call_id: str, outcome: str) -> str | None:
+        """Report the dialled callback's outcome; returns ``answered``, ``retry`` or ``failed``
+        (None: the engine has no callback being dialled for this call)."""
+        try:
+            events = self.engine.callback_result(call_id, self._clock(), outcome)
+        except QueueError as exc:
+            log.warning("call %s: callback result %s not accepted: %s", call_id, outcome, exc)
+            return None
+        self._apply(events)
+        if outcome == "answered":
+            self._totals["answered"] += 1
+        done = next((e for e in events if isinstance(e, ev.CallbackCompleted)), None)
+        self._on_change()
+        if done is None:
+            return "retry"
+        return done.outcome
+
+    def restore_callback(self, call_id: str) -> bool:
+        """After a restart: a parked callback from the call log; False if the engine lost it.
+
+        An offer or a dial that was under way when the service stopped is given up
+        (the nurse's offer declined, the dial counted as not answered)."""
+        entry = self.engine.call(call_id)
+        if entry is None or not entry.callback:
+            return False
+        if entry.status == "offered" and entry.nurse_id:
+            self._apply(self.engine.decline(entry.nurse_id, self._clock(), "service_restarted"))
+        elif entry.status == "connected" and not entry.answered_ts:
+            self.callback_result(call_id, "no_answer")
+        return self.engine.call(call_id) is not None
+
     def totals(self) -> dict[str, int]:
         return dict(self._totals)
 
@@ -264,17 +328,25 @@ class QueueRouter:
                                   "type": type_name, "data": data,
                                   "instance_id": self._instance})
             if isinstance(event, ev.CallOffered):
-                if event.callback:
-                    log.warning("call %s: callbacks are not dialled by this version",
-                                event.call_id)
-                    continue
                 endpoint = self._info.get(event.nurse_id, {}).get("endpoint") \
                     or self.engine.nurse(event.nurse_id).endpoint
+                if event.callback:
+                    if self._callback_offer_cb is None:
+                        log.warning("call %s: callbacks are not dialled by this instance",
+                                    event.call_id)
+                        continue
+                    self._callback_offer_cb(event.call_id, event.nurse_id, endpoint)
+                    continue
                 self._offer(event.call_id, event.nurse_id, endpoint)
             elif isinstance(event, ev.Announcement):
+                self._callback_on_offer[event.call_id] = event.callback_offer
                 announcements.append(event)
-            elif isinstance(event, ev.CallQueued) and event.crisis_message:
-                self._notice(event.call_id, "crisis")
+            elif isinstance(event, ev.CallQueued):
+                self._callback_on_offer[event.call_id] = event.callback_offer
+                if event.crisis_message:
+                    self._notice(event.call_id, "crisis")
+            elif isinstance(event, (ev.CallAbandoned, ev.CallAnswered, ev.CallbackCompleted)):
+                self._callback_on_offer.pop(event.call_id, None)
             elif isinstance(event, ev.CallRejected):
                 self._notice(event.call_id, "call_later")
         for announcement in announcements:

@@ -8,6 +8,7 @@ bridges, the application) and matched with the live calls in the call log.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from contactcenter.ari import AriSnapshot
@@ -30,6 +31,9 @@ async def recover(flow: CallFlow, snapshot: AriSnapshot) -> None:
     # Calls this instance was handling when the socket dropped.
     handled_here = set(flow.calls)
     for call in list(flow.calls.values()):
+        if call.callback and not call.connected:
+            _check_callback(flow, call, channels)
+            continue
         if call.channel_id not in channels:
             log.info("call %s: caller left while events were not flowing", call.call_id)
             await flow._caller_left(call, "caller_hangup_while_disconnected")  # noqa: SLF001
@@ -45,6 +49,9 @@ async def recover(flow: CallFlow, snapshot: AriSnapshot) -> None:
     for record in await flow._log.load_live_calls():  # noqa: SLF001
         if record.call_id in flow.calls or record.call_id in handled_here:
             continue
+        if record.state is CallState.CALLBACK_WAITING:
+            _adopt_callback(flow, record)  # parked: its inbound channel is gone on purpose
+            continue
         if record.channel_id not in channels:
             _close_lost(flow, record)
             continue
@@ -52,6 +59,41 @@ async def recover(flow: CallFlow, snapshot: AriSnapshot) -> None:
         recovered += 1
     if recovered:
         log.info("recovered %d live calls after restart", recovered)
+
+
+def _check_callback(flow: CallFlow, call: LiveCall, channels: Mapping[str, object]) -> None:
+    """A parked callback of this instance: did a leg of its offer or dial go meanwhile?"""
+    if call.dialling and (call.channel_id not in channels
+                          or (call.nurse_channel_id or "") not in channels):
+        flow._spawn(flow._callback_not_reached(  # noqa: SLF001
+            call, "no_answer", "leg gone while disconnected"))
+    elif not call.dialling and call.nurse_channel_id \
+            and call.nurse_channel_id not in channels:
+        flow._offer_failed(call, call.nurse_channel_id, "nurse leg gone while disconnected")  # noqa: SLF001
+
+
+def _adopt_callback(flow: CallFlow, record: CallRecord) -> None:
+    """A callback booked before a restart keeps its place (the engine replayed it)."""
+    from contactcenter.callflow.callbacks import swedish_number
+
+    flow._log.adopt(record)  # noqa: SLF001
+    if record.nurse_id:  # an offer or a dial was under way: it is given up
+        flow._log.record(record.call_id, CallEventType.OFFER_FAILED,  # noqa: SLF001
+                         nurse_id=record.nurse_id, reason="service restarted")
+    number = swedish_number(record.caller_number)
+    if number is None or not flow._router.restore_callback(record.call_id):  # noqa: SLF001
+        log.warning("call %s: booked callback lost over the restart", record.call_id)
+        flow._log.record(record.call_id, CallEventType.ENDED,  # noqa: SLF001
+                         cause="callback_lost_during_restart")
+        return
+    call = LiveCall(call_id=record.call_id, channel_id="", caller_number=record.caller_number,
+                    arrived_at=record.arrived_at)
+    call.region = record.region
+    call.queue_id = record.queue
+    call.callback = True
+    call.callback_number = number
+    flow.calls[call.call_id] = call
+    log.info("call %s: booked callback kept its place after restart", call.call_id)
 
 
 def _close_lost(flow: CallFlow, record: CallRecord) -> None:

@@ -26,6 +26,10 @@ class CallEventType(StrEnum):
     ENDED = "ended"
     ANNOUNCED = "announced"
     """The waiting caller was told their place, the expected wait or to call 112."""
+    CALLBACK_REQUESTED = "callback_requested"
+    """Återuppringning: the caller confirmed a callback and was hung up; the place is kept."""
+    CALLBACK_ATTEMPT = "callback_attempt"
+    """The caller's number was dialled back: ``outcome`` is answered, busy or no_answer."""
 
 
 class CallState(StrEnum):
@@ -35,6 +39,8 @@ class CallState(StrEnum):
     QUEUED = "queued"
     OFFERED = "offered"
     CONNECTED = "connected"
+    CALLBACK_WAITING = "callback_waiting"
+    """The caller hung up after asking for a callback: the entry keeps its place (live, parked)."""
     ABANDONED = "abandoned"
     ENDED = "ended"
 
@@ -127,12 +133,25 @@ def apply_event(record: CallRecord | None, event: CallEvent) -> CallRecord:
             rec, state=CallState.QUEUED, queue=data.get("queue"), queued_at=rec.queued_at or event.at
         )
     if kind is CallEventType.OFFERED:
+        if rec.state is CallState.CALLBACK_WAITING:  # a nurse is offered the callback
+            return replace(rec, nurse_id=data.get("nurse_id"))
         return replace(rec, state=CallState.OFFERED, nurse_id=data.get("nurse_id"))
     if kind is CallEventType.OFFER_FAILED:
+        if rec.state is CallState.CALLBACK_WAITING:
+            return replace(rec, nurse_id=None)
         return replace(rec, state=CallState.QUEUED, nurse_id=None)
+    if kind is CallEventType.CALLBACK_REQUESTED:
+        # The inbound leg ends here (cause callback_requested); the call itself stays live.
+        return replace(rec, state=CallState.CALLBACK_WAITING, end_cause="callback_requested")
+    if kind is CallEventType.CALLBACK_ATTEMPT:
+        if data.get("outcome") == "answered":
+            return rec  # the ANSWERED event that follows connects the call
+        return replace(rec, nurse_id=None)
     if kind is CallEventType.ANSWERED:
         return replace(
             rec,
+            channel_id=str(data.get("channel_id") or rec.channel_id),
+            end_cause=None,
             state=CallState.CONNECTED,
             nurse_id=data.get("nurse_id", rec.nurse_id),
             answered_at=event.at,

@@ -285,6 +285,15 @@ def _validate(sections: dict[str, Any], regions: Mapping[str, Region],
         bad("callflow.wrapup_seconds", "must not be negative")
     if callflow.max_unanswered_offers < 1:
         bad("callflow.max_unanswered_offers", "must be at least 1")
+    if "{number}" not in callflow.callback_endpoint or "/" not in callflow.callback_endpoint:
+        bad("callflow.callback_endpoint", "must look like TECH/...{number}... "
+            "(e.g. PJSIP/{number}@pstn-trunk)")
+    if callflow.callback_originate_timeout_seconds <= 0:
+        bad("callflow.callback_originate_timeout_seconds", "must be greater than zero")
+    if callflow.callback_max_attempts < 1:
+        bad("callflow.callback_max_attempts", "must be at least 1")
+    if callflow.callback_retry_seconds < 0:
+        bad("callflow.callback_retry_seconds", "must not be negative")
     for i, code in enumerate(demo.regions):
         if code not in regions:
             bad(f"demo.regions[{i}]", f"unknown region code {code!r} (not in regions.toml)")

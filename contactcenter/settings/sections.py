@@ -67,6 +67,15 @@ class CallflowSettings:
     nurse_endpoint_technology: str = "PJSIP"
     wrapup_seconds: float = 30.0
     max_unanswered_offers: int = 3
+    callback_offer_prompt: tuple[str, ...] = ("sound:radgivning/tryck-1-aterringning",)
+    callback_confirm_intro: tuple[str, ...] = ("sound:radgivning/vi-ringer-upp-pa-numret",)
+    callback_confirm_prompt: tuple[str, ...] = ("sound:radgivning/tryck-1-bekrafta",)
+    callback_goodbye: tuple[str, ...] = ("sound:radgivning/aterringning-bekraftad",)
+    callback_endpoint: str = "PJSIP/{number}@pstn-trunk"
+    callback_caller_id: str = "1177"
+    callback_originate_timeout_seconds: int = 30
+    callback_max_attempts: int = 3
+    callback_retry_seconds: int = 600
 
 
 @dataclass(frozen=True)
