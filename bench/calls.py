@@ -35,12 +35,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from contactcenter.ari import AriClient, events as ev  # noqa: E402
-from contactcenter.ari_simulator import AriSimulator  # noqa: E402
-from contactcenter.bootstrap import build_services  # noqa: E402
-from contactcenter.db import upgrade  # noqa: E402
-from contactcenter.demo import DemoNurse, ensure_roster  # noqa: E402
-from contactcenter.settings import load_settings  # noqa: E402
+from contactcenter.ari import AriClient
+from contactcenter.ari import events as ev
+from contactcenter.ari_simulator import AriSimulator
+from contactcenter.bootstrap import build_services
+from contactcenter.db import upgrade
+from contactcenter.demo import DemoNurse, ensure_roster
+from contactcenter.settings import load_settings
 
 SPEED = 1000.0
 

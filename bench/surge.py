@@ -33,15 +33,15 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import select  # noqa: E402
+from sqlalchemy import select
 
-from contactcenter.ari_simulator import AriSimulator  # noqa: E402
-from contactcenter.bootstrap import build_services  # noqa: E402
-from contactcenter.calls.sql import call_events  # noqa: E402
-from contactcenter.db import upgrade  # noqa: E402
-from contactcenter.demo import DemoNurse, ensure_roster  # noqa: E402
-from contactcenter.settings import load_settings  # noqa: E402
-from queues.sql import queue_events  # noqa: E402
+from contactcenter.ari_simulator import AriSimulator
+from contactcenter.bootstrap import build_services
+from contactcenter.calls.sql import call_events
+from contactcenter.db import upgrade
+from contactcenter.demo import DemoNurse, ensure_roster
+from contactcenter.settings import load_settings
+from queues.sql import queue_events
 
 SPEED = 10.0  # simulated media, talk and patience run ten times faster than the arrivals
 REGIONS = {"01": "0180", "03": "0380", "12": "1280", "14": "1480", "05": "0580", "20": "2080"}

@@ -94,7 +94,7 @@ class Services:
             async with self.engine.connect() as conn:
                 await conn.execute(text("SELECT 1"))
             return True
-        except Exception:  # noqa: BLE001 — any failure means unreachable
+        except Exception:
             log.warning("database health check failed", exc_info=True)
             return False
 
@@ -242,6 +242,6 @@ async def start_web(services: Services, host: str, port: int) -> tuple[web.AppRu
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
-    server = site._server  # noqa: SLF001 — the only way to learn a port chosen by the OS
+    server = site._server
     bound = server.sockets[0].getsockname()[1] if server and server.sockets else port
     return runner, bound

@@ -40,7 +40,7 @@ def care_provider_of(settings: Settings, regions: frozenset[str]) -> str | None:
     return orgnr or f"region-{code}"
 
 
-def journal_actor(settings: Settings):  # noqa: ANN201 — returns the actor_of callable
+def journal_actor(settings: Settings):
     """``actor_of`` for :func:`journal.http.routes`: the logged-in principal as an Actor."""
     def actor_of(request: web.Request) -> JournalActor:
         who = principal(request)

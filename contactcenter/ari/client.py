@@ -38,7 +38,7 @@ import logging
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, Self, runtime_checkable
 
 import aiohttp
 from yarl import URL
@@ -211,7 +211,7 @@ class AriClient:
             await self._session.close()
         self.connected.clear()
 
-    async def __aenter__(self) -> AriClient:
+    async def __aenter__(self) -> Self:
         await self.start()
         return self
 

@@ -129,7 +129,7 @@ class CallbackFlow:
                 await self._park(call)
             else:
                 await self._caller_left(call, "caller_hangup")
-        except Exception:  # noqa: BLE001 — the caller keeps waiting in the queue
+        except Exception:
             log.exception("call %s: callback dialog failed", call.call_id)
             if call.callback:
                 await self._park(call)

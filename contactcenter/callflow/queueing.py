@@ -124,7 +124,7 @@ class QueueRouter:
             try:
                 replayed = Engine.replay(self._config, start,
                                          (event_from_row(r.type, r.data) for r in rows))
-            except Exception:  # noqa: BLE001 — a changed configuration can make replay fail
+            except Exception:
                 log.exception("queue engine replay of generation %s failed; starting afresh "
                               "(waiting callers are re-queued by the call flow)", last.generation)
             else:
@@ -368,11 +368,11 @@ class QueueRouter:
             try:
                 await asyncio.wait_for(self._timer_wake.wait(), min(timeout, 60.0))
                 continue  # something changed: look at the next due time again
-            except (TimeoutError, asyncio.TimeoutError):
+            except TimeoutError:
                 pass
             try:
                 self._apply(self.engine.tick(self._clock()))
-            except Exception:  # noqa: BLE001 — the clock must keep running
+            except Exception:
                 log.exception("queue engine tick failed")
 
     # -- persistence ---------------------------------------------------------------------------------
@@ -387,7 +387,7 @@ class QueueRouter:
             try:
                 async with self._db.begin() as conn:
                     await conn.execute(queue_events.insert(), batch)
-            except Exception:  # noqa: BLE001 — keep the rows and try again
+            except Exception:
                 log.exception("writing %d queue events failed; retrying", len(batch))
                 self._pending[:0] = batch
                 await asyncio.sleep(0.5)
@@ -410,7 +410,7 @@ class QueueRouter:
         if self._writer is not None:
             try:
                 await asyncio.wait_for(asyncio.shield(self._writer), timeout)
-            except (TimeoutError, asyncio.TimeoutError):
+            except TimeoutError:
                 log.error("%d queue events could not be written before stopping",
                           len(self._pending))
                 self._writer.cancel()

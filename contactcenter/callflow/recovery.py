@@ -36,17 +36,17 @@ async def recover(flow: CallFlow, snapshot: AriSnapshot) -> None:
             continue
         if call.channel_id not in channels:
             log.info("call %s: caller left while events were not flowing", call.call_id)
-            await flow._caller_left(call, "caller_hangup_while_disconnected")  # noqa: SLF001
+            await flow._caller_left(call, "caller_hangup_while_disconnected")
         elif call.nurse_channel_id and call.nurse_channel_id not in channels:
             if call.connected:
-                await flow._finish(call, "nurse_hangup_while_disconnected", abandoned=False)  # noqa: SLF001
-                await flow._hangup(call.channel_id)  # noqa: SLF001
+                await flow._finish(call, "nurse_hangup_while_disconnected", abandoned=False)
+                await flow._hangup(call.channel_id)
             else:
-                flow._offer_failed(call, call.nurse_channel_id, "nurse leg gone while disconnected")  # noqa: SLF001
+                flow._offer_failed(call, call.nurse_channel_id, "nurse leg gone while disconnected")
     # Calls left live in the database by a previous run of the service.
     recovered = 0
-    await flow._log.flush()  # noqa: SLF001 — what was just decided above must be on disk
-    for record in await flow._log.load_live_calls():  # noqa: SLF001
+    await flow._log.flush()
+    for record in await flow._log.load_live_calls():
         if record.call_id in flow.calls or record.call_id in handled_here:
             continue
         if record.state is CallState.CALLBACK_WAITING:
@@ -65,25 +65,25 @@ def _check_callback(flow: CallFlow, call: LiveCall, channels: Mapping[str, objec
     """A parked callback of this instance: did a leg of its offer or dial go meanwhile?"""
     if call.dialling and (call.channel_id not in channels
                           or (call.nurse_channel_id or "") not in channels):
-        flow._spawn(flow._callback_not_reached(  # noqa: SLF001
+        flow._spawn(flow._callback_not_reached(
             call, "no_answer", "leg gone while disconnected"))
     elif not call.dialling and call.nurse_channel_id \
             and call.nurse_channel_id not in channels:
-        flow._offer_failed(call, call.nurse_channel_id, "nurse leg gone while disconnected")  # noqa: SLF001
+        flow._offer_failed(call, call.nurse_channel_id, "nurse leg gone while disconnected")
 
 
 def _adopt_callback(flow: CallFlow, record: CallRecord) -> None:
     """A callback booked before a restart keeps its place (the engine replayed it)."""
     from contactcenter.callflow.callbacks import swedish_number
 
-    flow._log.adopt(record)  # noqa: SLF001
+    flow._log.adopt(record)
     if record.nurse_id:  # an offer or a dial was under way: it is given up
-        flow._log.record(record.call_id, CallEventType.OFFER_FAILED,  # noqa: SLF001
+        flow._log.record(record.call_id, CallEventType.OFFER_FAILED,
                          nurse_id=record.nurse_id, reason="service restarted")
     number = swedish_number(record.caller_number)
-    if number is None or not flow._router.restore_callback(record.call_id):  # noqa: SLF001
+    if number is None or not flow._router.restore_callback(record.call_id):
         log.warning("call %s: booked callback lost over the restart", record.call_id)
-        flow._log.record(record.call_id, CallEventType.ENDED,  # noqa: SLF001
+        flow._log.record(record.call_id, CallEventType.ENDED,
                          cause="callback_lost_during_restart")
         return
     call = LiveCall(call_id=record.call_id, channel_id="", caller_number=record.caller_number,
@@ -97,13 +97,13 @@ def _adopt_callback(flow: CallFlow, record: CallRecord) -> None:
 
 
 def _close_lost(flow: CallFlow, record: CallRecord) -> None:
-    flow._log.adopt(record)  # noqa: SLF001
-    flow._router.call_gone(record.call_id, record.nurse_id,  # noqa: SLF001
+    flow._log.adopt(record)
+    flow._router.call_gone(record.call_id, record.nurse_id,
                            connected=record.state is CallState.CONNECTED)
     if record.state is CallState.CONNECTED:
-        flow._log.record(record.call_id, CallEventType.ENDED, cause="lost_during_restart")  # noqa: SLF001
+        flow._log.record(record.call_id, CallEventType.ENDED, cause="lost_during_restart")
     else:
-        flow._log.record(record.call_id, CallEventType.ABANDONED, cause="lost_during_restart")  # noqa: SLF001
+        flow._log.record(record.call_id, CallEventType.ABANDONED, cause="lost_during_restart")
 
 
 async def _adopt(flow: CallFlow, record: CallRecord, bridge: object | None,
@@ -111,8 +111,8 @@ async def _adopt(flow: CallFlow, record: CallRecord, bridge: object | None,
     call = LiveCall(call_id=record.call_id, channel_id=record.channel_id,
                     caller_number=record.caller_number, arrived_at=record.arrived_at)
     call.region = record.region
-    flow._log.adopt(record)  # noqa: SLF001
-    flow._track(call)  # noqa: SLF001
+    flow._log.adopt(record)
+    flow._track(call)
     bridge_type = getattr(bridge, "bridge_type", None)
     members = list(getattr(bridge, "channels", []) or [])
     if bridge_type == "mixing" and len(members) >= 2 and record.nurse_id:
@@ -120,23 +120,23 @@ async def _adopt(flow: CallFlow, record: CallRecord, bridge: object | None,
         call.mixing_bridge_id = getattr(bridge, "id", None)
         call.nurse_id = record.nurse_id
         call.nurse_channel_id = next(m for m in members if m != record.channel_id)
-        flow._by_channel[call.nurse_channel_id] = call  # noqa: SLF001
-        flow._router.restore_on_call(record.nurse_id, record.call_id)  # noqa: SLF001
+        flow._by_channel[call.nurse_channel_id] = call
+        flow._router.restore_on_call(record.nurse_id, record.call_id)
         log.info("call %s: still connected to nurse %s", call.call_id, record.nurse_id)
         return
-    queue_id = record.queue or flow._router.queue_for_region(record.region)  # noqa: SLF001
+    queue_id = record.queue or flow._router.queue_for_region(record.region)
     if record.state is not CallState.QUEUED and record.state is not CallState.OFFERED:
-        flow._log.record(call.call_id, CallEventType.REGION_DECIDED, region=record.region,  # noqa: SLF001
+        flow._log.record(call.call_id, CallEventType.REGION_DECIDED, region=record.region,
                          source=record.region_source or "unknown",
                          detail="recovered after restart", queue=queue_id)
     if bridge_type == "holding":
         call.holding_bridge_id = getattr(bridge, "id", None)
         call.queue_id = queue_id
-        flow._holding.setdefault(queue_id, call.holding_bridge_id or "")  # noqa: SLF001
+        flow._holding.setdefault(queue_id, call.holding_bridge_id or "")
         if record.state is CallState.OFFERED:
-            flow._log.record(call.call_id, CallEventType.OFFER_FAILED,  # noqa: SLF001
+            flow._log.record(call.call_id, CallEventType.OFFER_FAILED,
                              nurse_id=record.nurse_id, reason="service restarted")
-        flow._router.enqueue(call.call_id, queue_id, record.region, record.arrived_at)  # noqa: SLF001
+        flow._router.enqueue(call.call_id, queue_id, record.region, record.arrived_at)
         return
     # Still in the IVR, or between steps: put the caller in their queue, keeping their arrival.
-    flow._spawn(flow._enter_queue(call, queue_id, arrived_at=record.arrived_at))  # noqa: SLF001
+    flow._spawn(flow._enter_queue(call, queue_id, arrived_at=record.arrived_at))

@@ -110,7 +110,7 @@ class CallLog:
                     # Not transient: retrying the batch would fail forever. Write what can be
                     # written one event at a time and report the rest.
                     await self._write_each(batch)
-                except Exception:  # noqa: BLE001 — keep the writer alive, retry the batch
+                except Exception:
                     self.write_errors += 1
                     log.exception("writing %d call events failed; retrying", len(batch))
                     self._pending[:0] = batch
@@ -148,9 +148,7 @@ class CallLog:
         changed: dict[str, dict[str, Any]] = {}
         for event, record in batch:
             row = self._row(record)
-            if event.type is CallEventType.ARRIVED:
-                new_rows[record.call_id] = row
-            elif record.call_id in new_rows:
+            if event.type is CallEventType.ARRIVED or record.call_id in new_rows:
                 new_rows[record.call_id] = row
             else:
                 changed[record.call_id] = row
@@ -201,7 +199,7 @@ class CallLog:
         if self._writer is not None:
             try:
                 await asyncio.wait_for(asyncio.shield(self._writer), timeout)
-            except (TimeoutError, asyncio.TimeoutError):
+            except TimeoutError:
                 log.error("%d call events could not be written before stopping",
                           len(self._pending))
                 self._writer.cancel()

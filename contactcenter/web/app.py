@@ -23,8 +23,8 @@ async def index(request: web.Request) -> web.FileResponse:
 def add_context_routes(app: web.Application, services: Any) -> None:
     """The bounded contexts' own routes, each given its service and who is acting."""
     from contactcenter.contexts import catalog_actor, guideline_actor, journal_actor
-    from decision_support.http import routes as guideline_routes
     from contactcenter.web.queues_api import routes as queues_routes
+    from decision_support.http import routes as guideline_routes
     from journal.http import routes as journal_routes
     from referral_catalog.http import routes as catalog_routes
 

@@ -76,14 +76,14 @@ async def _call(harness: AriClient, number: str) -> tuple[str, str]:
     return pstn, caller
 
 
-def _record(services: Services, channel_id: str):  # noqa: ANN202
+def _record(services: Services, channel_id: str):
     for r in services.call_log.live() + services.call_log.recent(500):
         if r.channel_id == channel_id:
             return r
     return None
 
 
-async def test_real_asterisk_caller_with_area_code_reaches_a_nurse_and_hangs_up(real) -> None:  # noqa: ANN001
+async def test_real_asterisk_caller_with_area_code_reaches_a_nurse_and_hangs_up(real) -> None:
     services, harness = real
     services.router.set_nurse_state("ssk-01-1", "ready")
     pstn, caller = await _call(harness, "+46812345678")
@@ -95,7 +95,7 @@ async def test_real_asterisk_caller_with_area_code_reaches_a_nurse_and_hangs_up(
                      timeout=30, what="call ended on Asterisk")
 
 
-async def test_real_asterisk_caller_keys_area_code_and_abandons_in_queue(real) -> None:  # noqa: ANN001
+async def test_real_asterisk_caller_keys_area_code_and_abandons_in_queue(real) -> None:
     services, harness = real
     pstn, caller = await _call(harness, "")
     await eventually(lambda: _record(services, caller) is not None, timeout=30, what="arrival")

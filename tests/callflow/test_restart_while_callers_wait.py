@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from tests.support.system import System, eventually, start_system
 
 

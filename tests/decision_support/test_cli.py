@@ -11,7 +11,7 @@ import contactcenter.cli
 
 
 @pytest.fixture
-def cli(config_copy: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  # noqa: ANN201
+def cli(config_copy: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     # no database is migrated or even created: these commands read files only
     monkeypatch.setenv("RADGIVNING_DATABASE__URL", f"sqlite+aiosqlite:///{tmp_path}/none.db")
     assert "contactcenter.commands.guidelines" in contactcenter.cli.COMMAND_MODULES
