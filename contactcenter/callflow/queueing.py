@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from contactcenter.callflow.queue_views import nurse_view, queue_snapshot
 from contactcenter.callflow.region import RegionDecision
 from queues import events as ev
 from queues.agent import AgentState
@@ -422,46 +423,11 @@ class QueueRouter:
 
     # -- views ------------------------------------------------------------------------------------------
     def _nurse_view(self, nurse_id: str) -> dict[str, Any]:
-        agent = self.engine.nurse(nurse_id)
-        info = self._info.get(nurse_id) or {"display_name": nurse_id,
-                                           "region": agent.home_region}
-        return {
-            "nurse_id": nurse_id,
-            "display_name": info["display_name"],
-            "region": info["region"],
-            "state": agent.state.value,
-            "since": agent.state_since.isoformat() if agent.state_since else None,
-            "call_id": agent.call_id,
-            "pause_reason": agent.pause_reason,
-        }
+        return nurse_view(self.engine, self._info, nurse_id)
 
     def nurse_snapshot(self) -> list[dict[str, Any]]:
         agents = sorted(self.engine.agents.values(), key=lambda a: (a.home_region, a.nurse_id))
         return [self._nurse_view(a.nurse_id) for a in agents]
 
     def queue_snapshot(self) -> list[dict[str, Any]]:
-        by_lane: dict[str, list[Any]] = {}
-        for entry in self.engine.calls.entries.values():
-            if entry.status == "waiting":
-                by_lane.setdefault(entry.lane, []).append(entry)
-        out = []
-        for queue_id, name in self._queue_names.items():
-            waiting = sorted(by_lane.get(queue_id, []), key=lambda e: e.key)
-            staff = [a for a in self.engine.agents.values()
-                     if queue_id == self._national or a.home_region == queue_id]
-            logged_in = [a for a in staff if a.state is not S.LOGGED_OUT]
-            if not waiting and not logged_in:
-                continue
-            oldest = min((e.arrived_at for e in waiting), default=None)
-            predicted = self.engine.predicted_wait(queue_id)
-            out.append({
-                "queue_id": queue_id,
-                "name": name,
-                "waiting": len(waiting),
-                "oldest_arrival": oldest.isoformat() if oldest else None,
-                "nurses_ready": sum(1 for a in staff if a.state is S.READY),
-                "nurses_logged_in": len(logged_in),
-                "predicted_wait_seconds": None if predicted is None else round(predicted),
-                "calls": [e.call_id for e in waiting],
-            })
-        return out
+        return queue_snapshot(self.engine, self._queue_names, self._national)
