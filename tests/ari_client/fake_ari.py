@@ -16,7 +16,7 @@ import json
 import re
 import socket
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 from aiohttp import WSMsgType, web
 
@@ -133,7 +133,7 @@ class FakeAri:
             await self._runner.cleanup()
             self._runner = None
 
-    async def __aenter__(self) -> FakeAri:
+    async def __aenter__(self) -> Self:
         return await self.start()
 
     async def __aexit__(self, *exc: object) -> None:

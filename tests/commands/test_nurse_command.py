@@ -24,7 +24,7 @@ def test_a_nurse_added_to_the_roster_is_listed_with_region_and_endpoint(cli, cap
                "--endpoint", "PJSIP/nurse-1001", "--user", "sjukskoterska") == 0
     capsys.readouterr()
     assert cli("nurse", "list") == 0
-    line = [ln for ln in capsys.readouterr().out.splitlines() if "ssk-01-1001" in ln][0]
+    line = next(ln for ln in capsys.readouterr().out.splitlines() if "ssk-01-1001" in ln)
     assert "Test Testsson" in line and "PJSIP/nurse-1001" in line and " 01 " in line
     assert line.rstrip().endswith("yes")
 
