@@ -9,13 +9,13 @@ public holidays but every schedule treats them as such.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays
 
 from contactcenter.settings import Settings
-from contactcenter.settings.queues import Schedule
 from queues.config import (
     CallbackPolicy,
     CommonQueueRule,
@@ -24,7 +24,6 @@ from queues.config import (
     OverflowRule,
     RegionRule,
     WeeklySchedule,
-    Window,
 )
 
 
@@ -41,11 +40,9 @@ def is_swedish_holiday(day: date) -> bool:
     return day in _swedish_holidays(day.year)
 
 
-def weekly_schedule(schedule: Schedule) -> WeeklySchedule:
-    """A settings schedule as the engine's schedule (holidays count as Sundays)."""
-    return WeeklySchedule(
-        tuple(Window(frozenset(w.days), w.start, w.end) for w in schedule.windows),
-        timezone=schedule.timezone, holidays=is_swedish_holiday)
+def weekly_schedule(schedule: WeeklySchedule) -> WeeklySchedule:
+    """A configured schedule with the Swedish holiday calendar (holidays count as Sundays)."""
+    return replace(schedule, holidays=is_swedish_holiday)
 
 
 def engine_config(settings: Settings, *, announcements: bool = True) -> EngineConfig:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 
 class QueueError(Exception):
-    """Base class of every error raised by :mod:`queues.model`."""
+    """Base class of every error raised by the queue engine (:mod:`queues.engine`)."""
 
 
 class InvalidTransition(QueueError):
@@ -42,14 +42,6 @@ class UnknownCall(QueueError, LookupError):
     def __init__(self, call_id: str, where: str = "in the queue") -> None:
         self.call_id = call_id
         super().__init__(f"call {call_id} is not {where}")
-
-
-class UnknownQueue(QueueError, LookupError):
-    """A queue id that the dispatcher does not know (no serving regions configured)."""
-
-    def __init__(self, queue_id: str) -> None:
-        self.queue_id = queue_id
-        super().__init__(f"queue {queue_id!r} is not configured")
 
 
 class UnknownNurse(QueueError, LookupError):

@@ -13,8 +13,6 @@ from contactcenter.settings.queues import (
     QueueRef,
     QueueSettings,
     RegionQueueOptions,
-    Schedule,
-    TimeWindow,
 )
 from contactcenter.settings.sections import (
     AriSettings,
@@ -29,6 +27,6 @@ from contactcenter.settings.sections import (
 __all__ = [
     "AriSettings", "CallflowSettings", "CommonQueue", "DatabaseSettings", "DemoSettings",
     "HttpSettings", "NightPool", "OverflowGroup", "QueueRef", "QueueSettings", "Region",
-    "RegionQueueOptions", "Schedule", "ServiceSettings", "Settings", "SettingsError",
-    "TimeWindow", "default_config_dir", "load_settings",
+    "RegionQueueOptions", "ServiceSettings", "Settings", "SettingsError",
+    "default_config_dir", "load_settings",
 ]

@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import time
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from queues.config import WeeklySchedule, Window
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
@@ -28,53 +30,13 @@ class QueueRef:
 
 
 @dataclass(frozen=True)
-class TimeWindow:
-    """Open from ``start`` to ``end`` local time on ``days`` (0 = Monday).
-
-    A window whose end is not after its start runs past midnight: it belongs
-    to the day it starts on (``fri 22:00–07:00`` covers Saturday morning).
-    """
-
-    days: frozenset[int]
-    start: time
-    end: time
-
-    @property
-    def crosses_midnight(self) -> bool:
-        return self.end <= self.start
-
-    def contains(self, local: datetime) -> bool:
-        """Whether the local (wall-clock) time ``local`` falls in this window."""
-        t = local.time().replace(tzinfo=None)
-        if not self.crosses_midnight:
-            return local.weekday() in self.days and self.start <= t < self.end
-        if local.weekday() in self.days and t >= self.start:
-            return True
-        previous_day = (local - timedelta(days=1)).weekday()
-        return previous_day in self.days and t < self.end
-
-
-@dataclass(frozen=True)
-class Schedule:
-    """Opening hours in a named time zone (``Europe/Stockholm`` unless given)."""
-
-    timezone: str
-    windows: tuple[TimeWindow, ...]
-
-    def is_open(self, at: datetime) -> bool:
-        """Whether the schedule is open at the aware instant ``at``."""
-        local = at.astimezone(ZoneInfo(self.timezone))
-        return any(w.contains(local) for w in self.windows)
-
-
-@dataclass(frozen=True)
 class CommonQueue:
     """The national common queue: participating regions share nurses while it is open."""
 
     id: str
     name: str
     regions: frozenset[str]
-    schedule: Schedule
+    schedule: WeeklySchedule
 
 
 @dataclass(frozen=True)
@@ -85,7 +47,7 @@ class NightPool:
     name: str
     answering_region: str
     regions: frozenset[str]
-    schedule: Schedule
+    schedule: WeeklySchedule
 
 
 @dataclass(frozen=True)
@@ -181,7 +143,7 @@ class _Reader:
             return time(0, 0)
         return time(int(match[1]), int(match[2]))
 
-    def schedule(self, data: Any, key: str) -> Schedule:
+    def schedule(self, data: Any, key: str) -> WeeklySchedule:
         data = self.table(data, key, ("timezone", "windows"))
         zone = self.value(data, key, "timezone", str, "Europe/Stockholm")
         try:
@@ -204,8 +166,10 @@ class _Reader:
             end = self.clock_time(f"{wkey}.end", raw.get("end"))
             if start == end and "start" in raw:
                 self.problem(wkey, "start and end are equal; a window must have a length")
-            windows.append(TimeWindow(frozenset(WEEKDAYS.index(d) for d in days), start, end))
-        return Schedule(zone, tuple(windows))
+            windows.append(Window(frozenset(WEEKDAYS.index(d) for d in days), start, end))
+        # The queue engine's own schedule type; public holidays are added where the engine
+        # is configured (contactcenter.queue_setup), none here.
+        return WeeklySchedule(tuple(windows), timezone=zone, holidays=frozenset())
 
     def options(self, data: Any, key: str, base: RegionQueueOptions) -> RegionQueueOptions:
         data = self.table(data, key, ("announce_position", "announce_interval_seconds",
