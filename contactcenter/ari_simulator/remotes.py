@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -133,9 +134,10 @@ class SimCaller:
             self.status = "in_stasis"
 
     def on_peer_left(self, ch: Channel, by_hangup: bool) -> None:
-        # talk=None: the caller stays until the nurse hangs up, then hangs up too.
+        # talk=None: the caller stays until the nurse hangs up, then (a second later, if the
+        # app has not ended the call by then) hangs up too.
         if by_hangup and self._talking and self.talk is None:
-            self._timers.append(self.switch.later(0.05, self._hang_up, "nurse"))
+            self._timers.append(self.switch.later(1.0, self._hang_up, "nurse"))
 
     def on_destroyed(self, ch: Channel, cause: int) -> None:
         for timer in self._timers:
@@ -193,7 +195,12 @@ class SimPhone:
     talk: float | None = None
     calls: int = 0
     channel_ids: list[str] = field(default_factory=list)
+    talk_intervals: list[list[float | None]] = field(default_factory=list)
+    """``[joined, left]`` per time the phone was bridged with someone, in ``time.monotonic()``
+    seconds (``left`` None: still talking), so tests can check a nurse never talked with two
+    callers at once, even across simulators."""
     _talking: set[str] = field(default_factory=set)
+    _interval_of: dict[str, int] = field(default_factory=dict)
 
     def ring(self, ch: Channel, timeout: float = 30.0) -> None:
         """The INVITE reached the phone (originate or /dial)."""
@@ -248,6 +255,12 @@ class SimPhone:
         """A digit from the phone reached the app."""
 
     def on_bridge_change(self, ch: Channel) -> None:
+        bridged = self.switch.in_mixing_bridge_with_other(ch)
+        if bridged and ch.id not in self._interval_of:
+            self._interval_of[ch.id] = len(self.talk_intervals)
+            self.talk_intervals.append([time.monotonic(), None])
+        elif not bridged:
+            self._end_talk(ch)
         if (self.talk is not None and ch.id not in self._talking
                 and self.switch.in_mixing_bridge_with_other(ch)):
             self._talking.add(ch.id)
@@ -258,6 +271,12 @@ class SimPhone:
 
     def on_destroyed(self, ch: Channel, cause: int) -> None:
         """Call over."""
+        self._end_talk(ch)
+
+    def _end_talk(self, ch: Channel) -> None:
+        index = self._interval_of.pop(ch.id, None)
+        if index is not None:
+            self.talk_intervals[index][1] = time.monotonic()
 
     def _hang_up(self, ch: Channel) -> None:
         if not ch.gone and not ch.hangup_started:
