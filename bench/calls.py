@@ -89,7 +89,7 @@ async def run_service(calls: int, rate: float, tmp: Path) -> dict[str, Any]:
     try:
         # Phase 1: sustained arrivals with nurses ready.
         for nurse in roster[:calls]:
-            services.router.set_nurse_state(nurse.nurse_id, "ready")
+            await services.router.set_nurse_state(nurse.nurse_id, "ready")
         connected_before = services.router.totals()["answered"]
         start = time.perf_counter()
         interval = 1.0 / rate
@@ -126,7 +126,7 @@ async def run_service(calls: int, rate: float, tmp: Path) -> dict[str, Any]:
         await wait_until(lambda: sum(q["waiting"] for q in services.router.queue_snapshot())
                          >= waiting, 60)
         for nurse in roster[calls:calls + waiting]:
-            services.router.set_nurse_state(nurse.nurse_id, "ready")
+            await services.router.set_nurse_state(nurse.nurse_id, "ready")
             await wait_until(lambda n=nurse: services.router.nurse_state(n.nurse_id)
                              == "on_call", 10)
         await wait_until(lambda: services.router.totals()["answered"] - before >= waiting, 60)

@@ -70,7 +70,7 @@ async def run(rate: float, minutes: float, nurses_per_region: int, tmp: Path) ->
     for nurse in roster:
         await sim.add_phone(endpoint=nurse.endpoint, behaviour="answer",
                             answer_delay=rng.uniform(1.0, 4.0), talk=None)
-        services.router.set_nurse_state(nurse.nurse_id, "ready")
+        await services.router.set_nurse_state(nurse.nurse_id, "ready")
     started = 0
     begin = time.perf_counter()
     total = int(rate * minutes * 60)

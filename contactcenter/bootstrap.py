@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import socket
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
@@ -160,7 +159,8 @@ class Services:
 
 
 def instance_id_from(settings: Settings) -> str:
-    return settings.service.instance_id or f"{socket.gethostname()}-{os.getpid()}"
+    """The configured instance id, or the host name (stable across restarts)."""
+    return settings.service.instance_id or socket.gethostname()
 
 
 def build_services(settings: Settings, *, clock: Clock = utc_now) -> Services:

@@ -62,17 +62,7 @@ queue_events = Table(
     Index("ix_queue_events_generation_id", "generation", "id"),
     Index("ix_queue_events_at", "at"),
 )
-"""Every event of the queue engine, in order. A *generation* is one run of the engine
-from a start instant: replaying its commands rebuilds the engine (``Engine.replay``)."""
-
-queue_commands = Table(
-    "queue_commands",
-    metadata,
-    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
-    Column("at", DateTime(timezone=True), nullable=False),
-    Column("instance_id", String(100), nullable=False),
-    Column("command", String(40), nullable=False),
-    Column("args", JSON, nullable=False),
-)
-"""The queue engine's inputs from every service instance, in one total order (``id``):
-the log that lets several instances keep identical replicas of the deterministic engine."""
+"""Every event of the queue engine, in one total order (``id``) shared by every service
+instance: each engine command (``CommandReceived``) followed by the events it produced.
+A *generation* is one run of the engine from a start instant: replaying its commands
+rebuilds the engine (``Engine.replay``), and every instance applies them to its replica."""

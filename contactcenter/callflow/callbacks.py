@@ -112,7 +112,7 @@ class CallbackFlow:
                 log.info("call %s: callback not confirmed (%r); the caller keeps waiting",
                          call.call_id, digit)
                 return
-            position = self._router.request_callback(call.call_id)
+            position = await self._router.request_callback(call.call_id)
             if position is None:
                 return
             call.callback = True
@@ -197,7 +197,7 @@ class CallbackFlow:
     async def _dial_callback(self, call: LiveCall, nurse_channel: str) -> None:
         """The nurse took the callback: dial the caller's number."""
         nurse_id = call.nurse_id or ""
-        if not self._router.callback_dialling(call.call_id, nurse_id):
+        if not await self._router.callback_dialling(call.call_id, nurse_id):
             log.warning("call %s: nurse %s answered a callback the engine no longer offers",
                         call.call_id, nurse_id)
             self._by_channel.pop(nurse_channel, None)
@@ -255,7 +255,7 @@ class CallbackFlow:
             return
         call.dialling = False
         call.connected = True
-        self._router.callback_result(call.call_id, "answered")
+        await self._router.callback_result(call.call_id, "answered")
         self._log.record(call.call_id, CallEventType.CALLBACK_ATTEMPT,
                          attempt=call.callback_attempt, outcome="answered", nurse_id=nurse_id)
         self._log.record(call.call_id, CallEventType.ANSWERED, nurse_id=nurse_id,
@@ -273,7 +273,7 @@ class CallbackFlow:
         call.nurse_channel_id = call.nurse_id = None
         if nurse_channel:
             self._by_channel.pop(nurse_channel, None)
-        result = self._router.callback_result(call.call_id, outcome)
+        result = await self._router.callback_result(call.call_id, outcome)
         self._log.record(call.call_id, CallEventType.CALLBACK_ATTEMPT,
                          attempt=call.callback_attempt, outcome=outcome, nurse_id=nurse_id,
                          reason=reason, result=result)

@@ -77,6 +77,7 @@ class CallFlow(CallbackFlow):
         router.set_announce_callback(self._announce)
         router.set_notice_callback(self._notice)
         router.set_callback_offer_callback(self._start_callback_offer)
+        router.set_withdraw_callback(self._offer_withdrawn)
         self._cb = callback or CallbackOptions.from_settings(CallflowSettings())
         self._prompts = prompts or AnnouncementPrompts(callback_offer=self._cb.offer_prompt)
 
@@ -278,6 +279,19 @@ class CallFlow(CallbackFlow):
                          endpoint=endpoint)
         self._spawn(self._originate_nurse(call, endpoint, call.nurse_channel_id))
 
+    def _offer_withdrawn(self, call_id: str, nurse_id: str, reason: str) -> None:
+        """The engine took the offer back while the phone rang (the nurse paused, was logged
+        out…): stop ringing them. The call is already back at its place."""
+        call = self.calls.get(call_id)
+        if call is None or call.ended or call.connected or call.nurse_id != nurse_id \
+                or not call.nurse_channel_id or call.dialling:
+            return
+        channel_id, call.nurse_channel_id, call.nurse_id = call.nurse_channel_id, None, None
+        self._by_channel.pop(channel_id, None)
+        self._log.record(call.call_id, CallEventType.OFFER_FAILED, nurse_id=nurse_id,
+                         reason=f"withdrawn ({reason})")
+        self._spawn(self._hangup(channel_id))
+
     async def _originate_nurse(self, call: LiveCall, endpoint: str, channel_id: str) -> None:
         try:
             await self._ari.channels.originate(
@@ -316,6 +330,26 @@ class CallFlow(CallbackFlow):
             await self._dial_callback(call, channel_id)
             return
         nurse_id = call.nurse_id or ""
+        # The engine grants the answer first: an offer withdrawn while the phone rang (the
+        # nurse paused, was logged out…) may already be with another nurse.
+        if not await self._router.answered(call.call_id, nurse_id):
+            self._by_channel.pop(channel_id, None)
+            if call.nurse_channel_id == channel_id:
+                call.nurse_id = call.nurse_channel_id = None
+            await self._hangup(channel_id)
+            return
+        if call.ended:  # the caller left meanwhile (their call ends in the engine too)
+            await self._hangup(channel_id)
+            return
+        if call.nurse_channel_id != channel_id:
+            # The offer this leg rang for was withdrawn and the call offered to the same nurse
+            # again: the engine granted the answer to this nurse, so this leg is the call's.
+            newer, call.nurse_channel_id, call.nurse_id = call.nurse_channel_id, channel_id, nurse_id
+            self._by_channel[channel_id] = call
+            if newer:
+                self._by_channel.pop(newer, None)
+                self._spawn(self._hangup(newer))
+        holding = call.holding_bridge_id
         bridge_id = f"call-{call.call_id}"
         try:
             await self._ari.bridges.create(type="mixing", bridge_id=bridge_id,
@@ -328,15 +362,7 @@ class CallFlow(CallbackFlow):
                     pass  # moving into the mixing bridge takes it out anyway
             await self._ari.bridges.add_channel(bridge_id, [call.channel_id, channel_id])
         except AriError as exc:
-            if call.hangup.is_set() or exc.status in (400, 404):
-                log.warning("call %s: nurse %s answered as the caller left (%s)", call.call_id,
-                            nurse_id, exc)
-            else:
-                log.exception("call %s: joining nurse %s failed", call.call_id, nurse_id)
-            if call.mixing_bridge_id == bridge_id:
-                call.mixing_bridge_id = None  # a later offer makes a new bridge of this name
-                await self._destroy_bridge(bridge_id)
-            await self._hangup(channel_id)
+            await self._join_failed(call, channel_id, holding, exc)
             return
         if call.ended:
             await self._hangup(channel_id)
@@ -348,7 +374,37 @@ class CallFlow(CallbackFlow):
         if call.offered_at_ready is not None:
             self.ready_to_bridged.append(time.perf_counter() - call.offered_at_ready)
         self._log.record(call.call_id, CallEventType.ANSWERED, nurse_id=nurse_id)
-        self._router.answered(call.call_id, nurse_id)
+
+    async def _join_failed(self, call: LiveCall, channel_id: str, holding: str | None,
+                           exc: AriError) -> None:
+        """The answer was granted but the two could not be joined: the nurse's leg is hung up
+        (their call ends: wrap-up); a caller still there goes back to their place."""
+        nurse_id = call.nurse_id or ""
+        if call.mixing_bridge_id:
+            bridge_id, call.mixing_bridge_id = call.mixing_bridge_id, None
+            await self._destroy_bridge(bridge_id)  # a later offer makes one of this name
+        self._by_channel.pop(channel_id, None)
+        call.nurse_id = call.nurse_channel_id = None
+        await self._hangup(channel_id)
+        if call.ended or call.hangup.is_set():
+            log.warning("call %s: nurse %s answered as the caller left (%s)", call.call_id,
+                        nurse_id, exc)
+            call.connected = True  # the engine granted the answer: this ends that call
+            call.nurse_id = nurse_id
+            await self._finish(call, "caller_hangup", abandoned=False)
+            return
+        log.warning("call %s: joining nurse %s failed (%s); the caller goes back to the queue",
+                    call.call_id, nurse_id, exc)
+        self._log.record(call.call_id, CallEventType.OFFER_FAILED, nurse_id=nurse_id,
+                         reason=f"joining failed ({exc.status})")
+        if holding:
+            call.holding_bridge_id = holding
+            try:
+                await self._ari.bridges.add_channel(holding, call.channel_id, role="participant")
+            except AriError:
+                log.warning("call %s: back to the holding bridge failed", call.call_id)
+        self._router.requeue(call.call_id, nurse_id, call.region, call.queue_id or "",
+                             call.arrived_at)
 
     async def _nurse_left(self, call: LiveCall, event: ev.AriEvent) -> None:
         channel_id = call.nurse_channel_id or ""

@@ -50,7 +50,7 @@ async def recover(flow: CallFlow, snapshot: AriSnapshot) -> None:
         if record.call_id in flow.calls or record.call_id in handled_here:
             continue
         if record.state is CallState.CALLBACK_WAITING:
-            _adopt_callback(flow, record)  # parked: its inbound channel is gone on purpose
+            await _adopt_callback(flow, record)  # parked: its inbound channel is gone on purpose
             continue
         if record.channel_id not in channels:
             _close_lost(flow, record)
@@ -72,7 +72,7 @@ def _check_callback(flow: CallFlow, call: LiveCall, channels: Mapping[str, objec
         flow._offer_failed(call, call.nurse_channel_id, "nurse leg gone while disconnected")
 
 
-def _adopt_callback(flow: CallFlow, record: CallRecord) -> None:
+async def _adopt_callback(flow: CallFlow, record: CallRecord) -> None:
     """A callback booked before a restart keeps its place (the engine replayed it)."""
     from contactcenter.callflow.callbacks import swedish_number
 
@@ -81,7 +81,7 @@ def _adopt_callback(flow: CallFlow, record: CallRecord) -> None:
         flow._log.record(record.call_id, CallEventType.OFFER_FAILED,
                          nurse_id=record.nurse_id, reason="service restarted")
     number = swedish_number(record.caller_number)
-    if number is None or not flow._router.restore_callback(record.call_id):
+    if number is None or not await flow._router.restore_callback(record.call_id):
         log.warning("call %s: booked callback lost over the restart", record.call_id)
         flow._log.record(record.call_id, CallEventType.ENDED,
                          cause="callback_lost_during_restart")

@@ -209,10 +209,13 @@ class CallLog:
 
     # -- reading back --------------------------------------------------------------
     async def load_live_calls(self) -> list[CallRecord]:
-        """Live calls in the database, each rebuilt by replaying its events."""
+        """Live calls of this instance in the database, each rebuilt by replaying its events.
+
+        Other instances' calls are theirs: they are on another Asterisk."""
         async with self._engine.connect() as conn:
             ids = (
-                await conn.execute(select(calls.c.call_id).where(calls.c.state.in_(LIVE_STATES)))
+                await conn.execute(select(calls.c.call_id).where(
+                    calls.c.state.in_(LIVE_STATES), calls.c.instance_id == self._instance_id))
             ).scalars().all()
             records = []
             for call_id in ids:

@@ -32,8 +32,15 @@ async def serve(settings: Settings, *, host: str | None = None, port: int | None
     if revision is None:
         log.error("the database has no schema yet: run `radgivning db upgrade` first")
         return 4
+    from contactcenter.callflow.replica import InstanceIdInUse
+
     services = build_services(settings)
-    await services.start()
+    try:
+        await services.start()
+    except InstanceIdInUse as exc:
+        log.error("%s", exc)
+        await services.stop()
+        return 5
     runner, bound = await start_web(services, host or settings.http.host,
                                     port if port is not None else settings.http.port)
     log.info("serving on http://%s:%d (ARI %s)", host or settings.http.host, bound,

@@ -114,7 +114,7 @@ async def set_agent_state(request: web.Request) -> web.Response:
     if not own and not (who.has_role(Role.SUPERVISOR) and who.can_access_region(nurse["region"])):
         raise ApiError("forbidden", "you may change only your own state, or as a supervisor "
                        "the state of nurses in your regions", {"nurse_id": nurse_id}, status=403)
-    result = services.router.set_nurse_state(nurse_id, state,
+    result = await services.router.set_nurse_state(nurse_id, state,
                                              reason.strip() if isinstance(reason, str) else None)
     return web.json_response({"agent": result})
 

@@ -69,10 +69,10 @@ def _time(value: Any, field: str) -> datetime:
     return at
 
 
-def _run(request: web.Request, command: str, **kwargs: Any) -> web.Response:
+async def _run(request: web.Request, command: str, **kwargs: Any) -> web.Response:
     router = _services(request).router
     try:
-        events = router.supervise(command, by=principal(request).username, **kwargs)
+        events = await router.supervise(command, by=principal(request).username, **kwargs)
     except QueueError as exc:
         raise ApiError("rejected", str(exc), {"command": command}, status=409) from exc
     except (ValueError, KeyError) as exc:
@@ -96,7 +96,7 @@ async def set_mode(request: web.Request) -> web.Response:
         raise ApiError("invalid_body", "open must be true, false or null (follow the schedule)",
                        {"field": "open", "value": state})
     _region_allowed(principal(request), None, "changing a collaboration mode")
-    return _run(request, "set_mode", mode=mode, open=state, why=_why(body))
+    return await _run(request, "set_mode", mode=mode, open=state, why=_why(body))
 
 
 @routes.post("/api/v1/supervisor/redirects")
@@ -113,7 +113,7 @@ async def redirect(request: web.Request) -> web.Response:
     if not isinstance(redirect_id, str) or not redirect_id.strip():
         raise ApiError("invalid_body", "id must name the redirect", {"field": "id"})
     _region_allowed(principal(request), from_region, "redirecting calls")
-    return _run(request, "redirect", redirect_id=redirect_id.strip(), from_region=from_region,
+    return await _run(request, "redirect", redirect_id=redirect_id.strip(), from_region=from_region,
                 to_region=to_region, start=start, end=end, why=_why(body))
 
 
@@ -122,7 +122,7 @@ async def redirect(request: web.Request) -> web.Response:
 async def cancel_redirect(request: web.Request) -> web.Response:
     """End a redirect before its window is over."""
     body = await json_body(request)
-    return _run(request, "cancel_redirect", redirect_id=request.match_info["redirect_id"],
+    return await _run(request, "cancel_redirect", redirect_id=request.match_info["redirect_id"],
                 why=_why(body))
 
 
@@ -138,7 +138,7 @@ async def crisis(request: web.Request) -> web.Response:
     if not isinstance(on, bool):
         raise ApiError("invalid_body", "on must be true or false", {"field": "on"})
     _region_allowed(principal(request), region, "crisis mode")
-    return _run(request, "set_crisis", region=region, on=on, why=_why(body))
+    return await _run(request, "set_crisis", region=region, on=on, why=_why(body))
 
 
 @routes.post("/api/v1/supervisor/calls/{call_id}/priority")
@@ -155,7 +155,7 @@ async def set_priority(request: web.Request) -> web.Response:
     if entry is None:
         raise NotFound("call_not_found", "no waiting call with that id", {"call_id": call_id})
     _region_allowed(principal(request), entry.origin_region, "changing a call's priority")
-    return _run(request, "set_priority", call_id=call_id, priority=priority, why=_why(body))
+    return await _run(request, "set_priority", call_id=call_id, priority=priority, why=_why(body))
 
 
 @routes.post("/api/v1/supervisor/agents/{nurse_id}/{action:force-logout|force-pause}")
@@ -169,11 +169,11 @@ async def force(request: web.Request) -> web.Response:
         raise NotFound("agent_not_found", "no nurse with that id", {"nurse_id": nurse_id})
     _region_allowed(principal(request), info["region"], "changing a nurse's state")
     if request.match_info["action"] == "force-logout":
-        return _run(request, "force_logout", nurse_id=nurse_id, why=_why(body))
+        return await _run(request, "force_logout", nurse_id=nurse_id, why=_why(body))
     reason = body.get("reason")
     if not isinstance(reason, str) or not reason.strip():
         raise ApiError("invalid_reason", "a pause needs a reason code", {"field": "reason"})
-    return _run(request, "force_pause", nurse_id=nurse_id, reason=reason.strip(),
+    return await _run(request, "force_pause", nurse_id=nurse_id, reason=reason.strip(),
                 why=_why(body))
 
 

@@ -33,8 +33,11 @@ def _played(system: System, channel_id: str, fragment: str) -> list[dict[str, An
 
 
 async def _queued(system: System, channel_id: str) -> Any:
+    """The call is queued in the call log and has its place in the queue engine."""
     return await eventually(lambda: (r := system.call_for_channel(channel_id))
-                            and r.state.value == "queued" and r, what="queued call")
+                            and r.state.value == "queued"
+                            and system.services.router.position(r.call_id) is not None and r,
+                            what="queued call")
 
 
 async def _book_callback(system: System, number: str = NUMBER) -> tuple[Any, Any]:
@@ -112,7 +115,7 @@ async def test_a_busy_callee_is_tried_again_and_reached_on_the_next_attempt(
     callee = await system.sim.add_callee(NUMBER, behaviour="busy")
     await system.add_nurse("ssk-01-1", "01", talk=0.5, ready=False)
     _, booked = await _book_callback(system)
-    system.services.router.set_nurse_state("ssk-01-1", "ready")
+    await system.services.router.set_nurse_state("ssk-01-1", "ready")
 
     async def outcomes() -> list[str]:
         await system.services.call_log.flush()
@@ -141,7 +144,7 @@ async def test_a_callback_that_never_reaches_the_caller_ends_as_failed(system: S
     callee = await system.sim.add_callee(NUMBER, behaviour="busy")
     await system.add_nurse("ssk-01-1", "01", ready=False)
     _, booked = await _book_callback(system)
-    system.services.router.set_nurse_state("ssk-01-1", "ready")
+    await system.services.router.set_nurse_state("ssk-01-1", "ready")
     ended = await eventually(
         lambda: next((r for r in system.services.call_log.recent(50)
                       if r.call_id == booked.call_id), None), what="callback given up")

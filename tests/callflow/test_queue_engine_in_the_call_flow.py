@@ -37,7 +37,7 @@ async def test_a_paused_nurse_gets_no_calls_and_stays_paused_across_a_restart(
     system: System,
 ) -> None:
     await system.add_nurse("ssk-01-1", "01")
-    system.services.router.set_nurse_state("ssk-01-1", "paused", reason="meeting")
+    await system.services.router.set_nurse_state("ssk-01-1", "paused", reason="meeting")
     caller = await system.sim.add_caller(number="+46812345678", patience=None)
     record = await eventually(lambda: (r := system.call_for_channel(caller.channel_id))
                               and r.state.value == "queued" and r, what="queued call")
@@ -52,7 +52,7 @@ async def test_a_paused_nurse_gets_no_calls_and_stays_paused_across_a_restart(
     assert engine.nurse("ssk-01-1").state.value == "paused"
     assert engine.nurse("ssk-01-1").pause_reason == "meeting"
     assert system.services.router.position(record.call_id) == 1
-    system.services.router.set_nurse_state("ssk-01-1", "ready")
+    await system.services.router.set_nurse_state("ssk-01-1", "ready")
     await eventually(lambda: (r := system.call_for_channel(caller.channel_id))
                      and r.state.value == "connected", what="connected after unpause")
 
@@ -98,7 +98,7 @@ async def test_after_a_configuration_change_and_a_restart_the_waiting_caller_kee
 async def test_in_crisis_mode_a_new_caller_hears_the_crisis_message_in_the_national_queue(
     system: System,
 ) -> None:
-    system.services.router.supervise("set_crisis", region="01", on=True, by="handledare",
+    await system.services.router.supervise("set_crisis", region="01", on=True, by="handledare",
                                      why="storstörning")
     caller = await system.sim.add_caller(number="+46812345678", patience=None)
     await eventually(lambda: [

@@ -38,7 +38,7 @@ class System:
         await self.sim.add_phone(endpoint=endpoint, behaviour=behaviour,
                                  answer_delay=answer_delay, talk=talk)
         if ready:
-            self.services.router.set_nurse_state(nurse_id, "ready")
+            await self.services.router.set_nurse_state(nurse_id, "ready")
 
     def nurse_state(self, nurse_id: str) -> str:
         return self.services.router.nurse_state(nurse_id)

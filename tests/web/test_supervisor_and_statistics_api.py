@@ -94,7 +94,7 @@ async def test_staffing_statistics_count_answered_and_abandoned_calls_per_interv
     answered = await system.sim.add_caller(number="+46812345678", talk=0.3)
     await eventually(lambda: (r := system.call_for_channel(answered.channel_id))
                      and r.state.value == "ended", what="answered and ended")
-    system.services.router.set_nurse_state("ssk-01-1", "paused", reason="lunch")
+    await system.services.router.set_nurse_state("ssk-01-1", "paused", reason="lunch")
     gone = await system.sim.add_caller(number="+46812345679", patience=6.0)
     await eventually(lambda: (r := system.call_for_channel(gone.channel_id))
                      and r.state.value == "abandoned", what="abandoned")

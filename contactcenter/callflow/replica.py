@@ -1,0 +1,386 @@
+"""This instance's replica of the queue engine, in step with every other instance.
+
+The queue engine is deterministic: the same commands in the same order give the
+same state. Every service instance on one database therefore keeps its own
+replica, and all of them apply one log of commands in one order. The log is
+``queue_events`` itself: each engine command is recorded as a
+``CommandReceived`` row, followed by the events it produced.
+
+Changing the state goes through :meth:`EngineReplica.submit`. A worker takes
+what was submitted, in order, and in one transaction per batch:
+
+1. takes the log's lock (a transaction-level advisory lock on PostgreSQL;
+   SQLite serialises writers by itself and is for one instance only),
+2. applies what other instances appended since this replica last read (their
+   events are handed to ``on_events`` like its own),
+3. runs each submitted *intent* on the now current engine, at
+   ``max(clock, engine.now)`` so the log's times never go backwards,
+4. appends the commands and events, and commits, which releases the lock.
+
+Because every decision is taken on the whole current state while holding the
+lock, two instances can never offer one call to two nurses, nor two calls to
+one nurse. Ids are drawn while the lock is held, so a reader that has seen the
+log up to id ``n`` never later finds a row below ``n``. A ``pg_notify`` on
+commit wakes the other replicas; they also look every second in case a
+notification was missed.
+
+A *generation* is one run of the engine from a start instant. At start the
+current generation is replayed; if the replayed engine is idle (no calls,
+nobody logged in) a new generation starts, so replay stays short. A replica
+that reads a ``GenerationStarted`` row resets its engine to match.
+
+If the database fails in the middle of a batch, the replica rebuilds its
+engine from the log as it was before the batch and runs the batch again:
+nothing submitted is lost or applied twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from queues import events as ev
+from queues.agent import AgentState
+from queues.config import EngineConfig
+from queues.engine import Engine
+from queues.errors import QueueError
+from queues.serialization import decode, encode, event_from_row, event_to_row
+from queues.sql import queue_events
+
+log = logging.getLogger(__name__)
+
+GENERATION_STARTED = "GenerationStarted"
+COMMAND = "CommandReceived"
+NOTIFY_CHANNEL = "radgivning_queue_events"
+_LOG_LOCK = 0x51_75_65_75  # "Queu": the one advisory lock of the log
+_INSTANCE_LOCK_CLASS = 0x5271  # session locks that keep instance ids unique
+BATCH_LIMIT = 200
+
+Intent = Callable[[datetime], list[ev.Event]]
+"""A change to make, run on the current engine at the instant given; returns its events."""
+EventsCallback = Callable[[list[ev.Event]], None]
+Seed = Callable[[Engine, datetime], list[ev.Event]]
+
+
+class InstanceIdInUse(RuntimeError):
+    """Another running instance on this database has the same instance id."""
+
+
+@dataclass
+class _Work:
+    intent: Intent
+    future: asyncio.Future[list[ev.Event]]
+
+
+class EngineReplica:
+    """The engine state of this instance, changed only through the shared log."""
+
+    def __init__(self, *, db: AsyncEngine, clock: Callable[[], datetime],
+                 config: EngineConfig, instance_id: str, on_events: EventsCallback) -> None:
+        self._db = db
+        self._clock = clock
+        self._config = config
+        self.instance_id = instance_id
+        self._on_events = on_events
+        self._postgres = db.dialect.name == "postgresql"
+        self.engine = Engine(config, clock())
+        self.generation = ""
+        self.cursor = 0
+        self.owners: dict[str, str] = {}
+        self._lock = asyncio.Lock()
+        self._queue: list[_Work] = []
+        self._has_work = asyncio.Event()
+        self._nudge = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._listen_conn: AsyncConnection | None = None
+        self._closing = False
+
+    # -- start and stop -----------------------------------------------------------------------
+    async def start(self, seed: Seed) -> None:
+        """Join the log: replay the current generation or start a new one (``seed`` adds the
+        roster to a new one), then follow what other instances append."""
+        if self._postgres:
+            await self._listen()
+        async with self._lock, self._db.begin() as conn:
+            await self._lock_log(conn)
+            last = int((await conn.execute(select(func.max(queue_events.c.id)))).scalar() or 0)
+            await self._replay(conn, last)
+            if not self.generation or _idle(self.engine):
+                await self._new_generation(conn, seed)
+                last = int((await conn.execute(select(func.max(queue_events.c.id)))).scalar()
+                           or 0)
+            else:
+                log.info("queue engine: joined generation %s (%d calls, %d nurses)",
+                         self.generation, len(self.engine.calls.entries),
+                         len(self.engine.agents))
+        self.cursor = last
+        loop = asyncio.get_running_loop()
+        self._tasks = [loop.create_task(self._work_loop()), loop.create_task(self._follow_loop())]
+
+    async def close(self, timeout: float = 10.0) -> None:
+        """Run what was submitted (bounded by ``timeout``), then stop following the log."""
+        try:
+            await asyncio.wait_for(self.flush(), timeout)
+        except TimeoutError:
+            log.error("%d queue engine changes could not be written before stopping",
+                      len(self._queue))
+        self._closing = True
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks = []
+        if self._listen_conn is not None:
+            await self._listen_conn.close()
+            self._listen_conn = None
+
+    async def _listen(self) -> None:
+        """Hold this instance's id for as long as it runs, and LISTEN for new log rows."""
+        conn = await self._db.connect()
+        try:
+            raw = await conn.get_raw_connection()
+            driver: Any = raw.driver_connection
+            key = zlib.crc32(self.instance_id.encode()) - 2**31
+            if not await driver.fetchval("SELECT pg_try_advisory_lock($1, $2)",
+                                         _INSTANCE_LOCK_CLASS, key):
+                raise InstanceIdInUse(
+                    f"another running instance on this database has the instance id "
+                    f"{self.instance_id!r}; give each instance its own [service] instance_id")
+            await driver.add_listener(NOTIFY_CHANNEL, lambda *_: self._nudge.set())
+        except BaseException:
+            await conn.close()
+            raise
+        self._listen_conn = conn
+
+    # -- submitting changes ---------------------------------------------------------------------
+    def submit(self, intent: Intent) -> asyncio.Future[list[ev.Event]]:
+        """Queue ``intent``; the future has its events once they are in the log (or its error)."""
+        future: asyncio.Future[list[ev.Event]] = asyncio.get_running_loop().create_future()
+        self._queue.append(_Work(intent, future))
+        self._has_work.set()
+        return future
+
+    async def flush(self) -> None:
+        """Wait until everything submitted so far is applied and written."""
+        if self._tasks:
+            await self.submit(lambda at: [])
+
+    async def _work_loop(self) -> None:
+        while True:
+            await self._has_work.wait()
+            self._has_work.clear()
+            while self._queue:
+                batch, self._queue = self._queue[:BATCH_LIMIT], self._queue[BATCH_LIMIT:]
+                try:
+                    await self._run(batch)
+                except Exception as exc:  # a bug, not the database: fail this batch only
+                    log.exception("queue engine batch failed")
+                    for work in batch:
+                        if not work.future.done():
+                            work.future.set_exception(exc)
+
+    async def _run(self, batch: Sequence[_Work]) -> None:
+        async with self._lock:
+            while True:
+                try:
+                    async with self._db.begin() as conn:
+                        await self._lock_log(conn)
+                        theirs, last = await self._read_new(conn)
+                        ours = self._execute(batch)
+                        rows = [row for _, events, _ in ours for row in self._rows(events)]
+                        if rows:
+                            await conn.execute(queue_events.insert(), rows)
+                            last = int((await conn.execute(
+                                select(func.max(queue_events.c.id)))).scalar() or last)
+                            if self._postgres:
+                                await conn.execute(text("SELECT pg_notify(:c, :p)"),
+                                                   {"c": NOTIFY_CHANNEL, "p": str(last)})
+                    break
+                except (SQLAlchemyError, OSError):
+                    log.exception("queue engine: writing %d changes failed; rebuilding from "
+                                  "the log and trying again", len(batch))
+                    await self._rebuild()
+            self.cursor = max(self.cursor, last)
+        self._emit(theirs)
+        for work, events, error in ours:
+            self._emit(events)
+            if work.future.done():  # whoever waited for it was cancelled
+                continue
+            if error is not None:
+                work.future.set_exception(error)
+            else:
+                work.future.set_result(events)
+
+    def _execute(self, batch: Sequence[_Work]
+                 ) -> list[tuple[_Work, list[ev.Event], BaseException | None]]:
+        done: list[tuple[_Work, list[ev.Event], BaseException | None]] = []
+        for work in batch:
+            at = max(self._clock(), self.engine.now)
+            try:
+                events = work.intent(at)
+            except (QueueError, ValueError, KeyError) as exc:
+                done.append((work, [], exc))
+                continue
+            except Exception as exc:  # a bug: this change is refused, the batch goes on
+                log.exception("queue engine: a change failed")
+                done.append((work, [], exc))
+                continue
+            for event in events:
+                if isinstance(event, ev.CommandReceived) and event.command == "call_arrived":
+                    self.owners[str(dict(event.args)["call_id"])] = self.instance_id
+            done.append((work, events, None))
+        return done
+
+    def _rows(self, events: list[ev.Event]) -> list[dict[str, Any]]:
+        rows = []
+        for event in events:
+            type_name, data = event_to_row(event)
+            rows.append({"generation": self.generation, "at": event.at, "type": type_name,
+                         "data": data, "instance_id": self.instance_id})
+        return rows
+
+    def _emit(self, events: list[ev.Event]) -> None:
+        if not events:
+            return
+        try:
+            self._on_events(events)
+        except Exception:
+            log.exception("acting on queue events failed")
+        if len(self.owners) > 2 * len(self.engine.calls.entries) + 1000:
+            self.owners = {c: o for c, o in self.owners.items() if c in self.engine.calls.entries}
+
+    async def position(self) -> tuple[int, dict[str, Any]]:
+        """The log position this replica has applied up to and its engine's state there
+        (taken between batches, so the two belong together)."""
+        async with self._lock:
+            return self.cursor, self.engine.snapshot()
+
+    # -- following other instances ------------------------------------------------------------------
+    async def _follow_loop(self) -> None:
+        while True:
+            try:
+                await asyncio.wait_for(self._nudge.wait(), 1.0)
+            except TimeoutError:
+                pass
+            self._nudge.clear()
+            try:
+                await self.catch_up()
+            except Exception:
+                log.exception("queue engine: reading the log failed")
+                await asyncio.sleep(1.0)
+
+    async def catch_up(self) -> None:
+        """Apply what other instances appended since this replica last read."""
+        async with self._lock:
+            async with self._db.connect() as conn:
+                theirs, last = await self._read_new(conn)
+            self.cursor = max(self.cursor, last)
+        self._emit(theirs)
+
+    async def _read_new(self, conn: AsyncConnection) -> tuple[list[ev.Event], int]:
+        rows = (await conn.execute(
+            select(queue_events.c.id, queue_events.c.generation, queue_events.c.type,
+                   queue_events.c.at, queue_events.c.data, queue_events.c.instance_id)
+            .where(queue_events.c.id > self.cursor,
+                   queue_events.c.type.in_((COMMAND, GENERATION_STARTED)))
+            .order_by(queue_events.c.id))).all()
+        produced: list[ev.Event] = []
+        for row in rows:
+            produced.extend(self._apply_row(row))
+        return produced, (rows[-1].id if rows else self.cursor)
+
+    def _apply_row(self, row: Any) -> list[ev.Event]:
+        if row.type == GENERATION_STARTED:
+            self._reset(row.generation, _start_of(row.data, row.at))
+            return []
+        if row.generation != self.generation:
+            return []  # a row of a generation this replica is not in (cannot happen in order)
+        command = event_from_row(row.type, row.data)
+        assert isinstance(command, ev.CommandReceived)
+        args = dict(command.args)
+        if command.command == "call_arrived":
+            self.owners[str(args["call_id"])] = row.instance_id
+        try:
+            return getattr(self.engine, command.command)(**args)
+        except Exception:
+            log.exception("queue engine: command %s of %s could not be applied here",
+                          command.command, row.instance_id)
+            return []
+
+    # -- generations, replay and rebuild ------------------------------------------------------------
+    def _reset(self, generation: str, start: datetime) -> None:
+        self.engine = Engine(self._config, start)
+        self.generation = generation
+        self.owners = {}
+
+    async def _replay(self, conn: AsyncConnection, upto: int) -> None:
+        """Rebuild the engine from the log's rows of the current generation up to ``upto``."""
+        start_row = (await conn.execute(
+            select(queue_events.c.id, queue_events.c.generation, queue_events.c.at,
+                   queue_events.c.data)
+            .where(queue_events.c.type == GENERATION_STARTED, queue_events.c.id <= upto)
+            .order_by(queue_events.c.id.desc()).limit(1))).first()
+        if start_row is None:
+            self._reset("", self._clock())
+            return
+        self._reset(start_row.generation, _start_of(start_row.data, start_row.at))
+        rows = (await conn.execute(
+            select(queue_events.c.id, queue_events.c.generation, queue_events.c.type,
+                   queue_events.c.data, queue_events.c.instance_id)
+            .where(queue_events.c.generation == start_row.generation,
+                   queue_events.c.type == COMMAND,
+                   queue_events.c.id > start_row.id, queue_events.c.id <= upto)
+            .order_by(queue_events.c.id))).all()
+        for row in rows:
+            self._apply_row(row)
+        log.info("queue engine: replayed %d commands of generation %s", len(rows),
+                 self.generation)
+
+    async def _rebuild(self) -> None:
+        """After a failed batch: the engine as the log had it before the batch (retries)."""
+        while not self._closing:
+            await asyncio.sleep(0.5)
+            try:
+                async with self._db.connect() as conn:
+                    await self._replay(conn, self.cursor)
+                return
+            except (SQLAlchemyError, OSError):
+                log.warning("queue engine: the database is still unavailable", exc_info=True)
+
+    async def _new_generation(self, conn: AsyncConnection, seed: Seed) -> None:
+        import uuid
+
+        start = max(self._clock(), self.engine.now)
+        self._reset(uuid.uuid4().hex, start)
+        await conn.execute(queue_events.insert(), [{
+            "generation": self.generation, "at": start, "type": GENERATION_STARTED,
+            "data": {"start": encode(start)}, "instance_id": self.instance_id}])
+        rows = self._rows(seed(self.engine, start))
+        if rows:
+            await conn.execute(queue_events.insert(), rows)
+        if self._postgres:
+            await conn.execute(text("SELECT pg_notify(:c, 'generation')"), {"c": NOTIFY_CHANNEL})
+        log.info("queue engine: generation %s started", self.generation)
+
+    async def _lock_log(self, conn: AsyncConnection) -> None:
+        if self._postgres:
+            await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOG_LOCK})
+
+
+def _idle(engine: Engine) -> bool:
+    return not engine.calls.entries and all(
+        a.state is AgentState.LOGGED_OUT for a in engine.agents.values())
+
+
+def _start_of(data: dict[str, Any] | None, at: datetime) -> datetime:
+    """The start instant of a generation (rows written before it was in ``data``: ``at``)."""
+    start = decode((data or {}).get("start")) or at
+    return start if start.tzinfo else start.replace(tzinfo=UTC)

@@ -1,0 +1,168 @@
+"""Engine replicas kept in step through the shared log (``queue_events``)."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import event, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from contactcenter.callflow.replica import COMMAND, GENERATION_STARTED, EngineReplica
+from contactcenter.db import create_engine, upgrade
+from queues import events as ev
+from queues.agent import AgentState
+from queues.engine import Engine
+from queues.errors import QueueError
+from queues.serialization import event_from_row
+from queues.sql import queue_events
+from tests.queues.engine_fixtures import config
+
+T0 = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = T0
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(milliseconds=50)
+        return self.now
+
+
+def _seed(nurses: list[tuple[str, str]]) -> Any:
+    def seed(engine: Engine, at: datetime) -> list[ev.Event]:
+        out: list[ev.Event] = []
+        for nurse_id, region in nurses:
+            out += engine.add_nurse(nurse_id, region, at)
+        return out
+    return seed
+
+
+async def _replayed(db: AsyncEngine, upto: int) -> dict[str, Any]:
+    async with db.connect() as conn:
+        rows = (await conn.execute(select(queue_events).order_by(queue_events.c.id))).all()
+    start = max(i for i, r in enumerate(rows) if r.type == GENERATION_STARTED)
+    at = rows[start].at if rows[start].at.tzinfo else rows[start].at.replace(tzinfo=UTC)
+    engine = Engine.replay(config(), at, (event_from_row(r.type, r.data)
+                                          for r in rows[start + 1:]
+                                          if r.type == COMMAND and r.id <= upto))
+    return engine.snapshot()
+
+
+@pytest.fixture
+async def db(db_url: str) -> AsyncIterator[AsyncEngine]:
+    await upgrade(db_url)
+    engine = create_engine(db_url)
+    yield engine
+    await engine.dispose()
+
+
+async def test_a_batch_that_fails_to_commit_is_run_again_on_a_rebuilt_engine_once(
+    db: AsyncEngine,
+) -> None:
+    emitted: list[ev.Event] = []
+    replica = EngineReplica(db=db, clock=Clock(), config=config(), instance_id="a",
+                            on_events=emitted.extend)
+    await replica.start(seed=_seed([("ssk-01-1", "01")]))
+    try:
+        await replica.submit(lambda at: replica.engine.log_in("ssk-01-1", at))
+        failures = {"left": 1}
+
+        def fail_once(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            if statement.lstrip().upper().startswith("INSERT INTO QUEUE_EVENTS") \
+                    and failures["left"]:
+                failures["left"] -= 1
+                raise OperationalError(statement, {}, Exception("connection lost (injected)"))
+
+        event.listen(db.sync_engine, "before_cursor_execute", fail_once)
+        try:
+            produced = await replica.submit(
+                lambda at: replica.engine.call_arrived("c1", "01", at))
+        finally:
+            event.remove(db.sync_engine, "before_cursor_execute", fail_once)
+        assert failures["left"] == 0
+        # Applied once: one offer, in the engine, in the log, and to whoever acts on it.
+        assert [type(e).__name__ for e in produced][:1] == ["CommandReceived"]
+        assert replica.engine.nurse("ssk-01-1").state is AgentState.OFFERED
+        assert sum(isinstance(e, ev.CallOffered) for e in emitted) == 1
+        async with db.connect() as conn:
+            arrivals = (await conn.execute(select(queue_events.c.data).where(
+                queue_events.c.type == COMMAND))).scalars().all()
+        assert sum(a["command"] == "call_arrived" for a in arrivals) == 1
+        cursor, snapshot = await replica.position()
+        assert snapshot == await _replayed(db, cursor)
+    finally:
+        await replica.close()
+
+
+async def test_a_refused_change_writes_nothing_and_reports_why(db: AsyncEngine) -> None:
+    replica = EngineReplica(db=db, clock=Clock(), config=config(), instance_id="a",
+                            on_events=lambda events: None)
+    await replica.start(seed=_seed([("ssk-01-1", "01")]))
+    try:
+        async with db.connect() as conn:
+            before = len((await conn.execute(select(queue_events.c.id))).all())
+        with pytest.raises(QueueError):
+            await replica.submit(lambda at: replica.engine.unpause("ssk-01-1", at))
+        ok = await replica.submit(lambda at: replica.engine.log_in("ssk-01-1", at))
+        assert ok and replica.engine.nurse("ssk-01-1").state is AgentState.READY
+        async with db.connect() as conn:
+            after = (await conn.execute(select(queue_events.c.type).where(
+                queue_events.c.id > 0).order_by(queue_events.c.id))).scalars().all()
+        assert len(after) - before == len(ok)
+    finally:
+        await replica.close()
+
+
+@pytest.mark.postgres
+async def test_replicas_appending_at_once_all_hold_the_state_of_the_log(pg_url: str) -> None:
+    """Four instances submit arrivals, log-ins, answers and hang-ups concurrently; each
+    replica ends equal to a replay of the log up to where it has read."""
+    await upgrade(pg_url)
+    nurses = [(f"ssk-01-{i}", "01") for i in range(12)]
+    dbs = [create_engine(pg_url) for _ in range(4)]
+    replicas = [EngineReplica(db=d, clock=Clock(), config=config(), instance_id=f"i{n}",
+                              on_events=lambda events: None) for n, d in enumerate(dbs)]
+    try:
+        for replica in replicas:
+            await replica.start(seed=_seed(nurses))
+        rng = random.Random(5)
+
+        async def drive(replica: EngineReplica, n: int) -> None:
+            for step in range(60):
+                nurse = rng.choice(nurses)[0]
+                def intent(at: datetime, nurse: str = nurse, step: int = step,
+                           replica: EngineReplica = replica) -> list[ev.Event]:
+                    engine = replica.engine  # the engine as it is when the intent runs
+                    agent = engine.agents[nurse]
+                    if agent.state is AgentState.LOGGED_OUT:
+                        return engine.log_in(nurse, at)
+                    if agent.state is AgentState.OFFERED:
+                        return engine.answer(nurse, at)
+                    if agent.state is AgentState.ON_CALL:
+                        return engine.end_call(nurse, at)
+                    if agent.state is AgentState.WRAP_UP:
+                        return engine.end_wrap_up(nurse, at)
+                    return engine.call_arrived(f"c{n}-{step}", "01", at)
+                await replica.submit(intent)
+                await asyncio.sleep(0)
+
+        await asyncio.gather(*(drive(r, n) for n, r in enumerate(replicas)))
+        for replica in replicas:
+            await replica.catch_up()
+        positions = [await r.position() for r in replicas]
+        assert all(snapshot == positions[0][1] for _, snapshot in positions)
+        for cursor, snapshot in positions:
+            assert snapshot == await _replayed(dbs[0], cursor)
+        assert positions[0][1]["calls"]  # the traffic left calls waiting or connected
+    finally:
+        for replica in replicas:
+            await replica.close()
+        for d in dbs:
+            await d.dispose()
