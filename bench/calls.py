@@ -63,9 +63,10 @@ async def wait_until(predicate: Any, timeout: float) -> bool:
     return False
 
 
-async def run_service(calls: int, rate: float, tmp: Path) -> dict[str, Any]:
+async def run_service(calls: int, rate: float, tmp: Path,
+                      database_url: str | None = None) -> dict[str, Any]:
     settings = load_settings(overrides={
-        "database.url": f"sqlite+aiosqlite:///{tmp / 'bench.db'}",
+        "database.url": database_url or f"sqlite+aiosqlite:///{tmp / 'bench.db'}",
         "callflow.wrapup_seconds": 3600.0,
         "service.log_level": "WARNING",
     })
@@ -208,7 +209,7 @@ async def run_baseline(calls: int, rate: float) -> dict[str, Any]:
 
 async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
-        service = await run_service(args.calls, args.rate, Path(tmp))
+        service = await run_service(args.calls, args.rate, Path(tmp), args.database_url)
     baseline = await run_baseline(args.calls, args.rate)
     ratio = (service["sustained"]["sustained_calls_per_s"]
              / max(baseline["sustained_calls_per_s"], 1e-9))
@@ -221,6 +222,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--calls", type=int, default=500)
     parser.add_argument("--rate", type=float, default=100.0, help="offered calls per second")
+    parser.add_argument("--database-url", help="an empty database for the service (default: "
+                        "SQLite in a temporary folder); PostgreSQL measures the shared-log path "
+                        "that several instances use")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     result = asyncio.run(main_async(args))

@@ -32,6 +32,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from contactcenter.callflow.queue_callbacks import CallbackIntents
 from contactcenter.callflow.queue_views import nurse_view, queue_snapshot
 from contactcenter.callflow.region import RegionDecision
 from contactcenter.callflow.replica import EngineReplica
@@ -53,7 +54,7 @@ closes its queue while the wait is too long: say so and end the call)."""
 S = AgentState
 
 
-class QueueRouter:
+class QueueRouter(CallbackIntents):
     """The queues and nurses as this instance sees and drives them (engine-backed)."""
 
     def __init__(
@@ -243,6 +244,15 @@ class QueueRouter:
         self._on_change()
         return True
 
+    def _answer(self, call_id: str, nurse_id: str) -> Callable[[datetime], list[ev.Event]]:
+        """The nurse takes the call offered to them; refused if that offer is gone."""
+        def intent(at: datetime) -> list[ev.Event]:
+            agent = self.engine.agents.get(nurse_id)
+            if agent is None or agent.state is not S.OFFERED or agent.call_id != call_id:
+                raise QueueError(f"{call_id} is no longer offered to {nurse_id}")
+            return self.engine.answer(nurse_id, at)
+        return intent
+
     def requeue(self, call_id: str, nurse_id: str, region: str | None, queue_id: str,
                 arrived_at: datetime) -> None:
         """Joining the answered call with its nurse failed and the caller is still there: the
@@ -287,77 +297,6 @@ class QueueRouter:
             return events
         self._fire(intent, f"call {call_id} gone")
         self._on_change()
-
-    # -- callbacks (återuppringning) --------------------------------------------------------
-    def callback_on_offer(self, call_id: str) -> bool:
-        """Whether the caller's last CallQueued/Announcement offered a callback."""
-        entry = self.engine.call(call_id)
-        if entry is None or entry.callback or entry.status != "waiting":
-            return False
-        return self._callback_on_offer.get(call_id, False)
-
-    async def request_callback(self, call_id: str) -> int | None:
-        """Park the waiting call as a callback keeping its place; its position (None: refused)."""
-        try:
-            events = await self.replica.submit(
-                lambda at: self.engine.request_callback(call_id, at))
-        except (QueueError, ValueError) as exc:
-            log.info("call %s: callback not possible now: %s", call_id, exc)
-            return None
-        self._callback_on_offer.pop(call_id, None)
-        return next((e.position for e in events if isinstance(e, ev.CallbackRequested)), None)
-
-    async def callback_dialling(self, call_id: str, nurse_id: str) -> bool:
-        """The nurse answered a callback offer: they now dial the caller."""
-        try:
-            await self.replica.submit(self._answer(call_id, nurse_id))
-        except QueueError:
-            return False
-        return True
-
-    def _answer(self, call_id: str, nurse_id: str) -> Callable[[datetime], list[ev.Event]]:
-        """The nurse takes the call offered to them; refused if that offer is gone."""
-        def intent(at: datetime) -> list[ev.Event]:
-            agent = self.engine.agents.get(nurse_id)
-            if agent is None or agent.state is not S.OFFERED or agent.call_id != call_id:
-                raise QueueError(f"{call_id} is no longer offered to {nurse_id}")
-            return self.engine.answer(nurse_id, at)
-        return intent
-
-    async def callback_result(self, call_id: str, outcome: str) -> str | None:
-        """Report the dialled callback's outcome; returns ``answered``, ``retry`` or ``failed``
-        (None: the engine has no callback being dialled for this call)."""
-        try:
-            events = await self.replica.submit(
-                lambda at: self.engine.callback_result(call_id, at, outcome))
-        except QueueError as exc:
-            log.warning("call %s: callback result %s not accepted: %s", call_id, outcome, exc)
-            return None
-        if outcome == "answered":
-            self._totals["answered"] += 1
-        done = next((e for e in events if isinstance(e, ev.CallbackCompleted)), None)
-        self._on_change()
-        if done is None:
-            return "retry"
-        return done.outcome
-
-    async def restore_callback(self, call_id: str) -> bool:
-        """After a restart: a parked callback from the call log; False if the engine lost it.
-
-        An offer or a dial that was under way when the service stopped is given up
-        (the nurse's offer declined, the dial counted as not answered)."""
-        def intent(at: datetime) -> list[ev.Event]:
-            entry = self.engine.call(call_id)
-            if entry is None or not entry.callback:
-                return []
-            if entry.status == "offered" and entry.nurse_id:
-                return self.engine.decline(entry.nurse_id, at, "service_restarted")
-            if entry.status == "connected" and not entry.answered_ts:
-                return self.engine.callback_result(call_id, at, "no_answer")
-            return []
-        await self.replica.submit(intent)
-        entry = self.engine.call(call_id)
-        return entry is not None and entry.callback
 
     def totals(self) -> dict[str, int]:
         return dict(self._totals)

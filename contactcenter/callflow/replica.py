@@ -32,6 +32,11 @@ that reads a ``GenerationStarted`` row resets its engine to match.
 If the database fails in the middle of a batch, the replica rebuilds its
 engine from the log as it was before the batch and runs the batch again:
 nothing submitted is lost or applied twice.
+
+On SQLite (one instance, nobody to stay in step with) a batch is applied at
+once and its rows are written by a background writer right after, which keeps
+the call flow's latency off SQLite's single writer lock; a write that fails is
+retried until it succeeds.
 """
 
 from __future__ import annotations
@@ -103,6 +108,8 @@ class EngineReplica:
         self._tasks: list[asyncio.Task[None]] = []
         self._listen_conn: AsyncConnection | None = None
         self._closing = False
+        self._unwritten: list[dict[str, Any]] = []
+        self._writer: asyncio.Task[None] | None = None
 
     # -- start and stop -----------------------------------------------------------------------
     async def start(self, seed: Seed) -> None:
@@ -124,7 +131,9 @@ class EngineReplica:
                          len(self.engine.agents))
         self.cursor = last
         loop = asyncio.get_running_loop()
-        self._tasks = [loop.create_task(self._work_loop()), loop.create_task(self._follow_loop())]
+        self._tasks = [loop.create_task(self._work_loop())]
+        if self._postgres:
+            self._tasks.append(loop.create_task(self._follow_loop()))
 
     async def close(self, timeout: float = 10.0) -> None:
         """Run what was submitted (bounded by ``timeout``), then stop following the log."""
@@ -138,6 +147,10 @@ class EngineReplica:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks = []
+        if self._writer is not None and not self._writer.done():
+            log.error("%d queue events could not be written before stopping",
+                      len(self._unwritten))
+            self._writer.cancel()
         if self._listen_conn is not None:
             await self._listen_conn.close()
             self._listen_conn = None
@@ -154,11 +167,16 @@ class EngineReplica:
                 raise InstanceIdInUse(
                     f"another running instance on this database has the instance id "
                     f"{self.instance_id!r}; give each instance its own [service] instance_id")
-            await driver.add_listener(NOTIFY_CHANNEL, lambda *_: self._nudge.set())
+            await driver.add_listener(NOTIFY_CHANNEL, self._notified)
         except BaseException:
             await conn.close()
             raise
         self._listen_conn = conn
+
+    def _notified(self, _conn: Any, _pid: int, _channel: str, payload: str) -> None:
+        # The payload is the instance that wrote: this replica knows its own batches.
+        if payload != self.instance_id:
+            self._nudge.set()
 
     # -- submitting changes ---------------------------------------------------------------------
     def submit(self, intent: Intent) -> asyncio.Future[list[ev.Event]]:
@@ -172,6 +190,8 @@ class EngineReplica:
         """Wait until everything submitted so far is applied and written."""
         if self._tasks:
             await self.submit(lambda at: [])
+        if self._writer is not None:
+            await asyncio.shield(self._writer)
 
     async def _work_loop(self) -> None:
         while True:
@@ -188,6 +208,9 @@ class EngineReplica:
                             work.future.set_exception(exc)
 
     async def _run(self, batch: Sequence[_Work]) -> None:
+        if not self._postgres:
+            await self._run_alone(batch)
+            return
         async with self._lock:
             while True:
                 try:
@@ -197,12 +220,10 @@ class EngineReplica:
                         ours = self._execute(batch)
                         rows = [row for _, events, _ in ours for row in self._rows(events)]
                         if rows:
-                            await conn.execute(queue_events.insert(), rows)
-                            last = int((await conn.execute(
-                                select(func.max(queue_events.c.id)))).scalar() or last)
-                            if self._postgres:
-                                await conn.execute(text("SELECT pg_notify(:c, :p)"),
-                                                   {"c": NOTIFY_CHANNEL, "p": str(last)})
+                            ids = (await conn.execute(
+                                queue_events.insert().returning(queue_events.c.id), rows)
+                            ).scalars().all()
+                            last = max(ids)
                     break
                 except (SQLAlchemyError, OSError):
                     log.exception("queue engine: writing %d changes failed; rebuilding from "
@@ -210,6 +231,30 @@ class EngineReplica:
                     await self._rebuild()
             self.cursor = max(self.cursor, last)
         self._emit(theirs)
+        self._settle(ours)
+
+    async def _run_alone(self, batch: Sequence[_Work]) -> None:
+        """The one instance on SQLite: apply now, write right after (in order, retried)."""
+        async with self._lock:
+            ours = self._execute(batch)
+            self._unwritten += [row for _, events, _ in ours for row in self._rows(events)]
+        if self._unwritten and (self._writer is None or self._writer.done()):
+            self._writer = asyncio.get_running_loop().create_task(self._write_unwritten())
+        self._settle(ours)
+
+    async def _write_unwritten(self) -> None:
+        await asyncio.sleep(0)  # gather what this loop iteration produces into one write
+        while self._unwritten:
+            rows, self._unwritten = self._unwritten, []
+            try:
+                async with self._db.begin() as conn:
+                    await conn.execute(queue_events.insert(), rows)
+            except (SQLAlchemyError, OSError):
+                log.exception("writing %d queue events failed; retrying", len(rows))
+                self._unwritten[:0] = rows
+                await asyncio.sleep(0.5)
+
+    def _settle(self, ours: list[tuple[_Work, list[ev.Event], BaseException | None]]) -> None:
         for work, events, error in ours:
             self._emit(events)
             if work.future.done():  # whoever waited for it was cancelled
@@ -261,6 +306,12 @@ class EngineReplica:
         """The log position this replica has applied up to and its engine's state there
         (taken between batches, so the two belong together)."""
         async with self._lock:
+            if not self._postgres:  # alone: written up to the end, once the writer is done
+                while self._writer is not None and not self._writer.done():
+                    await asyncio.shield(self._writer)
+                async with self._db.connect() as conn:
+                    self.cursor = int((await conn.execute(
+                        select(func.max(queue_events.c.id)))).scalar() or 0)
             return self.cursor, self.engine.snapshot()
 
     # -- following other instances ------------------------------------------------------------------
@@ -366,13 +417,14 @@ class EngineReplica:
         rows = self._rows(seed(self.engine, start))
         if rows:
             await conn.execute(queue_events.insert(), rows)
-        if self._postgres:
-            await conn.execute(text("SELECT pg_notify(:c, 'generation')"), {"c": NOTIFY_CHANNEL})
         log.info("queue engine: generation %s started", self.generation)
 
     async def _lock_log(self, conn: AsyncConnection) -> None:
+        """Take the log's lock for this transaction. The notification it also queues is sent
+        only if the transaction commits (one that wrote nothing wakes others for nothing)."""
         if self._postgres:
-            await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOG_LOCK})
+            await conn.execute(text("SELECT pg_advisory_xact_lock(:key), pg_notify(:c, :p)"),
+                               {"key": _LOG_LOCK, "c": NOTIFY_CHANNEL, "p": self.instance_id})
 
 
 def _idle(engine: Engine) -> bool:

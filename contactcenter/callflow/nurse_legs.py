@@ -1,0 +1,192 @@
+"""Offering a call to a nurse: ring their phone, join them with the caller, or give up.
+
+The queue engine decides who is offered which call; this part of the call flow
+originates the nurse's phone, asks the engine to grant the answer when they
+pick up (an offer withdrawn while the phone rang is refused) and bridges the
+two, or reports why the offer failed so the call goes back to its place.
+
+:class:`NurseLegs` is a part of :class:`~contactcenter.callflow.controller.CallFlow`
+(a mixin using its bookkeeping and ARI helpers), kept here so each module stays small.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import TYPE_CHECKING, Any
+
+from contactcenter.ari import AriError
+from contactcenter.ari import events as ev
+from contactcenter.callflow.live import LiveCall
+from contactcenter.calls.model import CallEventType
+
+log = logging.getLogger(__name__)
+
+NURSE_ARG = "nurse"
+
+
+class NurseLegs:
+    """The nurse's leg of each call (mixed into ``CallFlow``)."""
+
+    if TYPE_CHECKING:  # provided by CallFlow
+        def __getattr__(self, name: str) -> Any: ...
+
+    # -- offering to nurses ---------------------------------------------------------------
+    def _start_offer(self, call_id: str, nurse_id: str, endpoint: str) -> None:
+        call = self.calls.get(call_id)
+        if call is None or call.ended:
+            # Rare: the call ended in the same step it was matched. Withdraw outside this
+            # dispatch so the router is not re-entered while it hands out offers.
+            asyncio.get_running_loop().call_soon(
+                self._router.withdraw_offer, call_id, nurse_id, "call_gone")
+            return
+        call.offer_attempt += 1
+        call.nurse_id = nurse_id
+        call.nurse_channel_id = f"nurse-{call.call_id}-{call.offer_attempt}"
+        call.offered_at_ready = time.perf_counter()
+        self._by_channel[call.nurse_channel_id] = call
+        self._log.record(call.call_id, CallEventType.OFFERED, nurse_id=nurse_id,
+                         endpoint=endpoint)
+        self._spawn(self._originate_nurse(call, endpoint, call.nurse_channel_id))
+
+    def _offer_withdrawn(self, call_id: str, nurse_id: str, reason: str) -> None:
+        """The engine took the offer back while the phone rang (the nurse paused, was logged
+        out…): stop ringing them. The call is already back at its place."""
+        call = self.calls.get(call_id)
+        if call is None or call.ended or call.connected or call.nurse_id != nurse_id \
+                or not call.nurse_channel_id or call.dialling:
+            return
+        channel_id, call.nurse_channel_id, call.nurse_id = call.nurse_channel_id, None, None
+        self._by_channel.pop(channel_id, None)
+        self._log.record(call.call_id, CallEventType.OFFER_FAILED, nurse_id=nurse_id,
+                         reason=f"withdrawn ({reason})")
+        self._spawn(self._hangup(channel_id))
+
+    async def _originate_nurse(self, call: LiveCall, endpoint: str, channel_id: str) -> None:
+        try:
+            await self._ari.channels.originate(
+                endpoint,
+                app_args=[NURSE_ARG, call.call_id],
+                channel_id=channel_id,
+                caller_id=call.caller_number or "",
+                timeout=self._nurse_timeout,
+            )
+        except AriError as exc:
+            log.warning("call %s: originating %s failed: %s", call.call_id, endpoint, exc)
+            self._offer_failed(call, channel_id, f"originate failed ({exc.status})")
+
+    def _offer_failed(self, call: LiveCall, channel_id: str, reason: str) -> None:
+        if call.nurse_channel_id != channel_id or call.connected:
+            return
+        self._by_channel.pop(channel_id, None)
+        if call.ended:
+            return  # the nurse was released when the call ended
+        nurse_id = call.nurse_id
+        call.nurse_id = None
+        call.nurse_channel_id = None
+        if not call.ended:
+            self._log.record(call.call_id, CallEventType.OFFER_FAILED, nurse_id=nurse_id,
+                             reason=reason)
+        if nurse_id is not None:
+            self._router.offer_failed(call.call_id, nurse_id, reason)
+
+    async def _nurse_answered(self, channel_id: str, call_id: str) -> None:
+        call = self.calls.get(call_id)
+        if call is None or call.ended or call.nurse_channel_id != channel_id:
+            log.info("nurse leg %s answered for a call that is gone; hanging it up", channel_id)
+            await self._hangup(channel_id)
+            return
+        if call.callback:
+            await self._dial_callback(call, channel_id)
+            return
+        nurse_id = call.nurse_id or ""
+        # The engine grants the answer first: an offer withdrawn while the phone rang (the
+        # nurse paused, was logged out…) may already be with another nurse.
+        if not await self._router.answered(call.call_id, nurse_id):
+            self._by_channel.pop(channel_id, None)
+            if call.nurse_channel_id == channel_id:
+                call.nurse_id = call.nurse_channel_id = None
+            await self._hangup(channel_id)
+            return
+        if call.ended:  # the caller left meanwhile (their call ends in the engine too)
+            await self._hangup(channel_id)
+            return
+        if call.nurse_channel_id != channel_id:
+            # The offer this leg rang for was withdrawn and the call offered to the same nurse
+            # again: the engine granted the answer to this nurse, so this leg is the call's.
+            newer, call.nurse_channel_id, call.nurse_id = call.nurse_channel_id, channel_id, nurse_id
+            self._by_channel[channel_id] = call
+            if newer:
+                self._by_channel.pop(newer, None)
+                self._spawn(self._hangup(newer))
+        holding = call.holding_bridge_id
+        bridge_id = f"call-{call.call_id}"
+        try:
+            await self._ari.bridges.create(type="mixing", bridge_id=bridge_id,
+                                           name=f"call-{call.call_id}")
+            call.mixing_bridge_id = bridge_id
+            if call.holding_bridge_id:
+                try:
+                    await self._ari.bridges.remove_channel(call.holding_bridge_id, call.channel_id)
+                except AriError:
+                    pass  # moving into the mixing bridge takes it out anyway
+            await self._ari.bridges.add_channel(bridge_id, [call.channel_id, channel_id])
+        except AriError as exc:
+            await self._join_failed(call, channel_id, holding, exc)
+            return
+        if call.ended:
+            await self._hangup(channel_id)
+            return
+        call.connected = True
+        call.holding_bridge_id = None
+        if call.in_callback_dialog:
+            call.dtmf.put_nowait("")  # ends the callback dialog (and its prompts) at once
+        if call.offered_at_ready is not None:
+            self.ready_to_bridged.append(time.perf_counter() - call.offered_at_ready)
+        self._log.record(call.call_id, CallEventType.ANSWERED, nurse_id=nurse_id)
+
+    async def _join_failed(self, call: LiveCall, channel_id: str, holding: str | None,
+                           exc: AriError) -> None:
+        """The answer was granted but the two could not be joined: the nurse's leg is hung up
+        (their call ends: wrap-up); a caller still there goes back to their place."""
+        nurse_id = call.nurse_id or ""
+        if call.mixing_bridge_id:
+            bridge_id, call.mixing_bridge_id = call.mixing_bridge_id, None
+            await self._destroy_bridge(bridge_id)  # a later offer makes one of this name
+        self._by_channel.pop(channel_id, None)
+        call.nurse_id = call.nurse_channel_id = None
+        await self._hangup(channel_id)
+        if call.ended or call.hangup.is_set():
+            log.warning("call %s: nurse %s answered as the caller left (%s)", call.call_id,
+                        nurse_id, exc)
+            call.connected = True  # the engine granted the answer: this ends that call
+            call.nurse_id = nurse_id
+            await self._finish(call, "caller_hangup", abandoned=False)
+            return
+        log.warning("call %s: joining nurse %s failed (%s); the caller goes back to the queue",
+                    call.call_id, nurse_id, exc)
+        self._log.record(call.call_id, CallEventType.OFFER_FAILED, nurse_id=nurse_id,
+                         reason=f"joining failed ({exc.status})")
+        if holding:
+            call.holding_bridge_id = holding
+            try:
+                await self._ari.bridges.add_channel(holding, call.channel_id, role="participant")
+            except AriError:
+                log.warning("call %s: back to the holding bridge failed", call.call_id)
+        self._router.requeue(call.call_id, nurse_id, call.region, call.queue_id or "",
+                             call.arrived_at)
+
+    async def _nurse_left(self, call: LiveCall, event: ev.AriEvent) -> None:
+        channel_id = call.nurse_channel_id or ""
+        if not call.connected:
+            if call.dialling:  # the nurse hung up while the caller's phone rang
+                await self._callback_not_reached(call, "no_answer", "nurse hung up")
+                return
+            if isinstance(event, ev.ChannelDestroyed):
+                self._offer_failed(call, channel_id, event.cause_txt or f"cause {event.cause}")
+            elif isinstance(event, ev.StasisEnd):
+                self._offer_failed(call, channel_id, "nurse leg left")
+            return
+        await self._finish(call, "nurse_hangup", abandoned=False)
+        await self._hangup(call.channel_id)

@@ -1,0 +1,87 @@
+"""Återuppringning in the queue router: park a waiting call as a callback that keeps its
+place, and report how dialling the caller back went.
+
+:class:`CallbackIntents` is a part of
+:class:`~contactcenter.callflow.queueing.QueueRouter` (a mixin using its replica and
+helpers), kept here so each module stays small.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from queues import events as ev
+from queues.errors import QueueError
+
+log = logging.getLogger(__name__)
+
+
+class CallbackIntents:
+    """The callback part of the queue router (mixed into ``QueueRouter``)."""
+
+    if TYPE_CHECKING:  # provided by QueueRouter
+        def __getattr__(self, name: str) -> Any: ...
+
+    # -- callbacks (återuppringning) --------------------------------------------------------
+    def callback_on_offer(self, call_id: str) -> bool:
+        """Whether the caller's last CallQueued/Announcement offered a callback."""
+        entry = self.engine.call(call_id)
+        if entry is None or entry.callback or entry.status != "waiting":
+            return False
+        return self._callback_on_offer.get(call_id, False)
+
+    async def request_callback(self, call_id: str) -> int | None:
+        """Park the waiting call as a callback keeping its place; its position (None: refused)."""
+        try:
+            events = await self.replica.submit(
+                lambda at: self.engine.request_callback(call_id, at))
+        except (QueueError, ValueError) as exc:
+            log.info("call %s: callback not possible now: %s", call_id, exc)
+            return None
+        self._callback_on_offer.pop(call_id, None)
+        return next((e.position for e in events if isinstance(e, ev.CallbackRequested)), None)
+
+    async def callback_dialling(self, call_id: str, nurse_id: str) -> bool:
+        """The nurse answered a callback offer: they now dial the caller."""
+        try:
+            await self.replica.submit(self._answer(call_id, nurse_id))
+        except QueueError:
+            return False
+        return True
+
+    async def callback_result(self, call_id: str, outcome: str) -> str | None:
+        """Report the dialled callback's outcome; returns ``answered``, ``retry`` or ``failed``
+        (None: the engine has no callback being dialled for this call)."""
+        try:
+            events = await self.replica.submit(
+                lambda at: self.engine.callback_result(call_id, at, outcome))
+        except QueueError as exc:
+            log.warning("call %s: callback result %s not accepted: %s", call_id, outcome, exc)
+            return None
+        if outcome == "answered":
+            self._totals["answered"] += 1
+        done = next((e for e in events if isinstance(e, ev.CallbackCompleted)), None)
+        self._on_change()
+        if done is None:
+            return "retry"
+        return done.outcome
+
+    async def restore_callback(self, call_id: str) -> bool:
+        """After a restart: a parked callback from the call log; False if the engine lost it.
+
+        An offer or a dial that was under way when the service stopped is given up
+        (the nurse's offer declined, the dial counted as not answered)."""
+        def intent(at: datetime) -> list[ev.Event]:
+            entry = self.engine.call(call_id)
+            if entry is None or not entry.callback:
+                return []
+            if entry.status == "offered" and entry.nurse_id:
+                return self.engine.decline(entry.nurse_id, at, "service_restarted")
+            if entry.status == "connected" and not entry.answered_ts:
+                return self.engine.callback_result(call_id, at, "no_answer")
+            return []
+        await self.replica.submit(intent)
+        entry = self.engine.call(call_id)
+        return entry is not None and entry.callback
