@@ -6,11 +6,10 @@ replica, and all of them apply one log of commands in one order. The log is
 ``queue_events`` itself: each engine command is recorded as a
 ``CommandReceived`` row, followed by the events it produced.
 
-Changing the state goes through :meth:`EngineReplica.submit`. A worker takes
-what was submitted, in order, and in one transaction per batch:
+Changing the state goes through :meth:`EngineReplica.submit`. On PostgreSQL a
+worker takes what was submitted, in order, and in one transaction per batch:
 
-1. takes the log's lock (a transaction-level advisory lock on PostgreSQL;
-   SQLite serialises writers by itself and is for one instance only),
+1. takes the log's lock (a transaction-level advisory lock),
 2. applies what other instances appended since this replica last read (their
    events are handed to ``on_events`` like its own),
 3. runs each submitted *intent* on the now current engine, at
@@ -20,9 +19,10 @@ what was submitted, in order, and in one transaction per batch:
 Because every decision is taken on the whole current state while holding the
 lock, two instances can never offer one call to two nurses, nor two calls to
 one nurse. Ids are drawn while the lock is held, so a reader that has seen the
-log up to id ``n`` never later finds a row below ``n``. A ``pg_notify`` on
-commit wakes the other replicas; they also look every second in case a
-notification was missed.
+log up to id ``n`` never later finds a row below ``n``. A ``pg_notify`` sent
+on commit wakes the other replicas; they also look every second in case a
+notification was missed. Each instance's id is held by a session advisory lock
+while it runs, so two instances can never share one.
 
 A *generation* is one run of the engine from a start instant. At start the
 current generation is replayed; if the replayed engine is idle (no calls,

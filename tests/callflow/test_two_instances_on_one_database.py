@@ -141,14 +141,14 @@ async def test_two_instances_never_offer_one_call_twice_nor_two_calls_to_one_nur
                 await ready(nurse, rng.choice(instances))
 
         stop = asyncio.Event()
-        churning = [asyncio.ensure_future(churn(stop)) for _ in range(4)]
+        churning = [asyncio.ensure_future(churn(stop)) for _ in range(8)]
         await asyncio.gather(
             *(ready(n.nurse_id, instances[i % 2]) for i, n in enumerate(roster)),
             *(arrive(i) for i in range(CALLERS)))
         callers = [c for sim in (sim_a, sim_b) for c in sim.callers.values()]
         assert len(callers) == CALLERS
-        await eventually(lambda: sum(c.status == "hung_up" for c in callers) > CALLERS / 3,
-                         timeout=120, what="a third of the calls answered and finished")
+        await eventually(lambda: sum(c.status == "hung_up" for c in callers) > CALLERS * 2 / 3,
+                         timeout=120, what="two thirds of the calls answered and finished")
         stop.set()
         await asyncio.gather(*churning)
         await asyncio.gather(*(ready(n.nurse_id, a) for n in roster))
@@ -170,6 +170,16 @@ async def test_two_instances_never_offer_one_call_twice_nor_two_calls_to_one_nur
         # Both instances took decisions, each for its own callers, on one shared state.
         writers = Counter(i for _id, t, _e, i in log if t == "CommandReceived")
         assert writers["instance-a"] > CALLERS / 4 and writers["instance-b"] > CALLERS / 4
+        # Hundreds of nurses becoming ready (log-ins, pauses ended, wrap-ups ended) from both.
+        readies = Counter((e.command, i) for _id, _t, e, i in log
+                          if isinstance(e, ev.CommandReceived)
+                          and e.command in ("log_in", "unpause", "end_wrap_up"))
+        became_ready = sum(1 for _id, _t, e, _i in log if isinstance(e, ev.NurseStateChanged)
+                           and e.to_state == "ready")
+        print(f"readies requested: {dict(readies)}; nurses became ready {became_ready} times")
+        assert sum(n for (_c, i), n in readies.items() if i == "instance-a") >= 50
+        assert sum(n for (_c, i), n in readies.items() if i == "instance-b") >= 50
+        assert became_ready >= CALLERS
         # No nurse talked with two callers at once, across both Asterisks.
         for nurse_id, both in phones.items():
             spans = [span for phone in both for span in phone.talk_intervals]
