@@ -68,20 +68,23 @@ class CallbackIntents:
             return "retry"
         return done.outcome
 
-    async def restore_callback(self, call_id: str) -> bool:
-        """After a restart: a parked callback from the call log; False if the engine lost it.
+    async def restore_callback(self, call_id: str) -> tuple[bool, str | None]:
+        """After a restart: a parked callback from the call log. Whether the engine still
+        has it, and the step under way that was given up: ``offer`` (the nurse's offer
+        declined), ``dial`` (the dial counted as not answered; a last retry ends it) or None."""
+        given_up: list[str] = []
 
-        An offer or a dial that was under way when the service stopped is given up
-        (the nurse's offer declined, the dial counted as not answered)."""
         def intent(at: datetime) -> list[ev.Event]:
             entry = self.engine.call(call_id)
             if entry is None or not entry.callback:
                 return []
             if entry.status == "offered" and entry.nurse_id:
+                given_up.append("offer")
                 return self.engine.decline(entry.nurse_id, at, "service_restarted")
             if entry.status == "connected" and not entry.answered_ts:
+                given_up.append("dial")
                 return self.engine.callback_result(call_id, at, "no_answer")
             return []
         await self.replica.submit(intent)
         entry = self.engine.call(call_id)
-        return entry is not None and entry.callback
+        return (entry is not None and entry.callback), (given_up[0] if given_up else None)

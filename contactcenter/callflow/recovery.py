@@ -51,6 +51,9 @@ async def recover(flow: CallFlow, snapshot: AriSnapshot) -> None:
             continue
         if record.state is CallState.CALLBACK_WAITING:
             await _adopt_callback(flow, record)  # parked: its inbound channel is gone on purpose
+            for leg in [c for c in channels if c.startswith((f"nurse-{record.call_id}-",
+                                                             f"callback-{record.call_id}-"))]:
+                await flow._hangup(leg)  # the offer or dial under way was given up
             continue
         if record.channel_id not in channels:
             _close_lost(flow, record)
@@ -77,11 +80,17 @@ async def _adopt_callback(flow: CallFlow, record: CallRecord) -> None:
     from contactcenter.callflow.callbacks import swedish_number
 
     flow._log.adopt(record)
-    if record.nurse_id:  # an offer or a dial was under way: it is given up
+    number = swedish_number(record.caller_number)
+    kept, given_up = (False, None) if number is None \
+        else await flow._router.restore_callback(record.call_id)
+    if given_up == "dial":  # the caller's phone was ringing: counted as not answered
+        flow._log.record(record.call_id, CallEventType.CALLBACK_ATTEMPT,
+                         outcome="no_answer", nurse_id=record.nurse_id,
+                         reason="service restarted", result="retry" if kept else "failed")
+    elif record.nurse_id:  # an offer was under way: it is given up
         flow._log.record(record.call_id, CallEventType.OFFER_FAILED,
                          nurse_id=record.nurse_id, reason="service restarted")
-    number = swedish_number(record.caller_number)
-    if number is None or not await flow._router.restore_callback(record.call_id):
+    if not kept:
         log.warning("call %s: booked callback lost over the restart", record.call_id)
         flow._log.record(record.call_id, CallEventType.ENDED,
                          cause="callback_lost_during_restart")

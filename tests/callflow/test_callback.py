@@ -231,6 +231,34 @@ async def test_a_booked_callback_survives_a_restart_and_is_not_closed_as_lost(
     assert "abandoned" not in await _event_types(system, booked.call_id)
 
 
+async def test_a_restart_while_the_caller_is_being_dialled_counts_as_not_reached_and_retries(
+    system: System,
+) -> None:
+    await _restart_with_callbacks(system)
+    callee = await system.sim.add_callee(NUMBER, behaviour="no_answer")
+    await system.add_nurse("ssk-01-1", "01", ready=False)
+    _, booked = await _book_callback(system)
+    await system.services.router.set_nurse_state("ssk-01-1", "ready")
+    await eventually(lambda: callee.calls == 1, what="the caller's phone ringing")
+    await system.services.call_log.flush()
+    await system.services.router.flush()
+    await system.services.stop()
+    system.services = await start_system(system.settings, system.sim)
+    record = await eventually(lambda: system.services.call_log.get(booked.call_id),
+                              what="callback adopted after restart")
+    assert record.state.value == "callback_waiting" and record.nurse_id is None
+    await system.services.call_log.flush()
+    events = await system.services.call_log.events_of(booked.call_id)
+    attempt = [e for e in events if e.type.value == "callback_attempt"][-1]
+    assert (attempt.data["outcome"], attempt.data["reason"], attempt.data["result"]) == (
+        "no_answer", "service restarted", "retry")
+    # The legs of the given-up dial are hung up; the entry keeps its place for a retry.
+    await eventually(lambda: not [c for c in system.sim.switch.channels
+                                  if booked.call_id in c], what="old legs hung up")
+    entry = system.services.router.engine.call(booked.call_id)
+    assert entry is not None and entry.callback
+
+
 def test_only_swedish_numbers_can_be_called_back() -> None:
     from contactcenter.callflow.callbacks import national_digits, swedish_number
 
