@@ -62,12 +62,18 @@ async def _log(pg_url: str) -> list[tuple[int, str, ev.Event | None, str]]:
 
 def _check_offers(log: list[tuple[int, str, ev.Event | None, str]]) -> Counter[str]:
     """Walk the shared log in its one order: a nurse holds at most one call, a call is with
-    at most one nurse; returns how often each call was answered."""
+    at most one nurse, and a call is answered again only after it was put back in the queue
+    (joining a granted answer failed); returns each call's answers less such re-queueings."""
     nurse_call: dict[str, str] = {}
     call_nurse: dict[str, str] = {}
     answered: Counter[str] = Counter()
     for _id, _type, event, _instance in log:
-        if isinstance(event, ev.CallOffered):
+        if isinstance(event, ev.CommandReceived) and event.command == "call_arrived":
+            call_id = str(dict(event.args)["call_id"])
+            if call_id in answered:  # back in the queue after a failed join
+                assert call_id not in call_nurse
+                answered[call_id] -= 1
+        elif isinstance(event, ev.CallOffered):
             assert event.nurse_id not in nurse_call, \
                 f"{event.nurse_id} offered {event.call_id} while holding {nurse_call}"
             assert event.call_id not in call_nurse, \
