@@ -32,6 +32,7 @@ class LiveCall:
     mixing_bridge_id: str | None = None
     holding_bridge_id: str | None = None
     offer_attempt: int = 0
+    answering: str | None = None  # a nurse leg that picked up, waiting for the engine's grant
     offered_at_ready: float | None = None
     connected: bool = False
     ended: bool = False

@@ -58,9 +58,11 @@ class NurseLegs:
                 or not call.nurse_channel_id or call.dialling:
             return
         channel_id, call.nurse_channel_id, call.nurse_id = call.nurse_channel_id, None, None
-        self._by_channel.pop(channel_id, None)
         self._log.record(call.call_id, CallEventType.OFFER_FAILED, nurse_id=nurse_id,
                          reason=f"withdrawn ({reason})")
+        if call.answering == channel_id:
+            return  # picked up already: the engine's answer to that claim settles the leg
+        self._by_channel.pop(channel_id, None)
         self._spawn(self._hangup(channel_id))
 
     async def _originate_nurse(self, call: LiveCall, endpoint: str, channel_id: str) -> None:
@@ -103,7 +105,12 @@ class NurseLegs:
         nurse_id = call.nurse_id or ""
         # The engine grants the answer first: an offer withdrawn while the phone rang (the
         # nurse paused, was logged out…) may already be with another nurse.
-        if not await self._router.answered(call.call_id, nurse_id):
+        call.answering = channel_id
+        try:
+            granted = await self._router.answered(call.call_id, nurse_id)
+        finally:
+            call.answering = None
+        if not granted:
             self._by_channel.pop(channel_id, None)
             if call.nurse_channel_id == channel_id:
                 call.nurse_id = call.nurse_channel_id = None
