@@ -134,10 +134,10 @@ class SimCaller:
             self.status = "in_stasis"
 
     def on_peer_left(self, ch: Channel, by_hangup: bool) -> None:
-        # talk=None: the caller stays until the nurse hangs up, then (a second later, if the
+        # talk=None: the caller stays until the nurse hangs up, then (five seconds later, if the
         # app has not ended the call by then) hangs up too.
         if by_hangup and self._talking and self.talk is None:
-            self._timers.append(self.switch.later(1.0, self._hang_up, "nurse"))
+            self._timers.append(self.switch.later(5.0, self._hang_up, "nurse"))
 
     def on_destroyed(self, ch: Channel, cause: int) -> None:
         for timer in self._timers:
