@@ -14,6 +14,7 @@ from sqlalchemy import (
     DateTime,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -66,3 +67,18 @@ queue_events = Table(
 instance: each engine command (``CommandReceived``) followed by the events it produced.
 A *generation* is one run of the engine from a start instant: replaying its commands
 rebuilds the engine (``Engine.replay``), and every instance applies them to its replica."""
+
+queue_snapshots = Table(
+    "queue_snapshots",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("generation", String(32), nullable=False),
+    Column("upto_id", BigInteger, nullable=False),
+    Column("taken_at", DateTime(timezone=True), nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("state", LargeBinary, nullable=False),
+    Index("ix_queue_snapshots_generation_upto_id", "generation", "upto_id"),
+)
+"""The engine's whole state as it was after the log's row ``upto_id``, so a restart replays
+only the commands after it. ``fingerprint`` names the engine code and configuration that
+wrote it; a snapshot from other code or configuration is not used (the log is replayed)."""

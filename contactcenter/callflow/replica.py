@@ -53,6 +53,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from contactcenter.callflow.engine_snapshots import SnapshotStore, snapshot_due
 from queues import events as ev
 from queues.agent import AgentState
 from queues.config import EngineConfig
@@ -90,7 +91,8 @@ class EngineReplica:
     """The engine state of this instance, changed only through the shared log."""
 
     def __init__(self, *, db: AsyncEngine, clock: Callable[[], datetime],
-                 config: EngineConfig, instance_id: str, on_events: EventsCallback) -> None:
+                 config: EngineConfig, instance_id: str, on_events: EventsCallback,
+                 snapshot_every: int = 20_000) -> None:
         self._db = db
         self._clock = clock
         self._config = config
@@ -110,6 +112,11 @@ class EngineReplica:
         self._closing = False
         self._unwritten: list[dict[str, Any]] = []
         self._writer: asyncio.Task[None] | None = None
+        self._snapshots = SnapshotStore(db, config)
+        self._snapshot_every = snapshot_every
+        self._snapshot_wanted = False
+        self._snapshot_task: asyncio.Task[None] | None = None
+        self.replayed_commands = 0  # at the last replay (after the snapshot it started from)
 
     # -- start and stop -----------------------------------------------------------------------
     async def start(self, seed: Seed) -> None:
@@ -151,7 +158,12 @@ class EngineReplica:
             log.error("%d queue events could not be written before stopping",
                       len(self._unwritten))
             self._writer.cancel()
+        if self._snapshot_task is not None:
+            await asyncio.gather(self._snapshot_task, return_exceptions=True)
         if self._listen_conn is not None:
+            # Closed for good, not returned to the pool: that ends the LISTEN and releases the
+            # instance id's session lock.
+            await self._listen_conn.invalidate()
             await self._listen_conn.close()
             self._listen_conn = None
 
@@ -169,6 +181,7 @@ class EngineReplica:
                     f"{self.instance_id!r}; give each instance its own [service] instance_id")
             await driver.add_listener(NOTIFY_CHANNEL, self._notified)
         except BaseException:
+            await conn.invalidate()  # never back to the pool with a lock or a listener on it
             await conn.close()
             raise
         self._listen_conn = conn
@@ -224,12 +237,15 @@ class EngineReplica:
                                 queue_events.insert().returning(queue_events.c.id), rows)
                             ).scalars().all()
                             last = max(ids)
+                            self._snapshot_wanted |= snapshot_due(min(ids) - 1, last,
+                                                                  self._snapshot_every)
                     break
                 except (SQLAlchemyError, OSError):
                     log.exception("queue engine: writing %d changes failed; rebuilding from "
                                   "the log and trying again", len(batch))
                     await self._rebuild()
             self.cursor = max(self.cursor, last)
+            self._maybe_snapshot(last)
         self._emit(theirs)
         self._settle(ours)
 
@@ -248,11 +264,34 @@ class EngineReplica:
             rows, self._unwritten = self._unwritten, []
             try:
                 async with self._db.begin() as conn:
-                    await conn.execute(queue_events.insert(), rows)
+                    ids = (await conn.execute(
+                        queue_events.insert().returning(queue_events.c.id), rows)
+                    ).scalars().all()
             except (SQLAlchemyError, OSError):
                 log.exception("writing %d queue events failed; retrying", len(rows))
                 self._unwritten[:0] = rows
                 await asyncio.sleep(0.5)
+                continue
+            self._snapshot_wanted |= snapshot_due(min(ids) - 1, max(ids), self._snapshot_every)
+            if not self._unwritten:  # the engine is now exactly the log up to max(ids)
+                self._maybe_snapshot(max(ids))
+
+    def _maybe_snapshot(self, upto_id: int) -> None:
+        """Save the engine as it is after row ``upto_id`` if a snapshot is due (in the
+        background; one at a time)."""
+        if not self._snapshot_wanted or (self._snapshot_task is not None
+                                         and not self._snapshot_task.done()):
+            return
+        self._snapshot_wanted = False
+        state = self._snapshots.freeze(self.engine, self.owners)
+        self._snapshot_task = asyncio.get_running_loop().create_task(self._save_snapshot(
+            self.generation, upto_id, state))
+
+    async def _save_snapshot(self, generation: str, upto_id: int, state: bytes) -> None:
+        try:
+            await self._snapshots.save(generation, upto_id, state, self._clock())
+        except Exception:
+            log.exception("queue engine: saving a snapshot failed (the log is complete)")
 
     def _settle(self, ours: list[tuple[_Work, list[ev.Event], BaseException | None]]) -> None:
         for work, events, error in ours:
@@ -383,17 +422,24 @@ class EngineReplica:
             self._reset("", self._clock())
             return
         self._reset(start_row.generation, _start_of(start_row.data, start_row.at))
+        after = start_row.id
+        snapshot = await self._snapshots.newest(conn, start_row.generation, upto)
+        if snapshot is not None:
+            self.engine, self.owners, after = snapshot.engine, dict(snapshot.owners), \
+                snapshot.upto_id
         rows = (await conn.execute(
             select(queue_events.c.id, queue_events.c.generation, queue_events.c.type,
                    queue_events.c.data, queue_events.c.instance_id)
             .where(queue_events.c.generation == start_row.generation,
                    queue_events.c.type == COMMAND,
-                   queue_events.c.id > start_row.id, queue_events.c.id <= upto)
+                   queue_events.c.id > after, queue_events.c.id <= upto)
             .order_by(queue_events.c.id))).all()
         for row in rows:
             self._apply_row(row)
-        log.info("queue engine: replayed %d commands of generation %s", len(rows),
-                 self.generation)
+        self.replayed_commands = len(rows)
+        log.info("queue engine: replayed %d commands of generation %s%s", len(rows),
+                 self.generation, "" if snapshot is None
+                 else f" after its snapshot at row {snapshot.upto_id}")
 
     async def _rebuild(self) -> None:
         """After a failed batch: the engine as the log had it before the batch (retries)."""

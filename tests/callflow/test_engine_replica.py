@@ -20,7 +20,7 @@ from queues.agent import AgentState
 from queues.engine import Engine
 from queues.errors import QueueError
 from queues.serialization import event_from_row
-from queues.sql import queue_events
+from queues.sql import queue_events, queue_snapshots
 from tests.queues.engine_fixtures import config
 
 T0 = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
@@ -123,6 +123,61 @@ async def test_a_refused_change_writes_nothing_and_reports_why(db: AsyncEngine) 
         assert len(after) - before == len(ok)
     finally:
         await replica.close()
+
+
+NURSES = [(f"ssk-01-{i}", "01") for i in range(3)]
+
+
+async def _busy_line(replica: EngineReplica) -> int:
+    """Three nurses ready, thirty callers: never idle. Returns how many commands it took."""
+    for nurse_id, _region in NURSES:
+        await replica.submit(lambda at, n=nurse_id: replica.engine.log_in(n, at))
+    for n in range(30):
+        await replica.submit(lambda at, n=n: replica.engine.call_arrived(f"c{n}", "01", at))
+    await replica.flush()
+    return len(NURSES) * 2 + 30  # the seed's add_nurse, the log-ins, the arrivals
+
+
+async def test_a_restart_replays_only_the_commands_after_the_newest_snapshot(
+    db: AsyncEngine,
+) -> None:
+    first = EngineReplica(db=db, clock=Clock(), config=config(), instance_id="a",
+                          on_events=lambda events: None, snapshot_every=40)
+    await first.start(seed=_seed(NURSES))
+    commands = await _busy_line(first)
+    cursor, before = await first.position()
+    await first.close()
+    async with db.connect() as conn:
+        kept = (await conn.execute(select(queue_snapshots.c.upto_id))).scalars().all()
+    assert 1 <= len(kept) <= 2 and max(kept) <= cursor
+
+    again = EngineReplica(db=db, clock=Clock(), config=config(), instance_id="a",
+                          on_events=lambda events: None, snapshot_every=40)
+    await again.start(seed=_seed(NURSES))
+    try:
+        assert again.replayed_commands < commands  # started from the snapshot
+        _, after = await again.position()
+        assert after == before == await _replayed(db, cursor)
+        assert again.owners == first.owners  # who acts for each call came back too
+    finally:
+        await again.close()
+
+
+async def test_a_snapshot_from_another_configuration_is_not_used(db: AsyncEngine) -> None:
+    first = EngineReplica(db=db, clock=Clock(), config=config(), instance_id="a",
+                          on_events=lambda events: None, snapshot_every=40)
+    await first.start(seed=_seed(NURSES))
+    commands = await _busy_line(first)
+    await first.close()
+    changed = config(auto_pause_after_misses=5)
+    again = EngineReplica(db=db, clock=Clock(), config=changed, instance_id="a",
+                          on_events=lambda events: None, snapshot_every=40)
+    await again.start(seed=_seed(NURSES))
+    try:
+        assert again.replayed_commands == commands  # the whole log, with the new config
+        assert again.engine.config == changed
+    finally:
+        await again.close()
 
 
 @pytest.mark.postgres
