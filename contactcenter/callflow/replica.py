@@ -46,28 +46,31 @@ import logging
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from contactcenter.callflow.engine_snapshots import SnapshotStore, snapshot_due
+from contactcenter.callflow.replica_log import (
+    COMMAND,
+    GENERATION_STARTED,
+    NOTIFY_CHANNEL,
+    LogReplay,
+    is_idle,
+    start_of,
+)
 from queues import events as ev
-from queues.agent import AgentState
 from queues.config import EngineConfig
 from queues.engine import Engine
 from queues.errors import QueueError
-from queues.serialization import decode, encode, event_from_row, event_to_row
+from queues.serialization import event_from_row, event_to_row
 from queues.sql import queue_events
 
 log = logging.getLogger(__name__)
 
-GENERATION_STARTED = "GenerationStarted"
-COMMAND = "CommandReceived"
-NOTIFY_CHANNEL = "radgivning_queue_events"
-_LOG_LOCK = 0x51_75_65_75  # "Queu": the one advisory lock of the log
 _INSTANCE_LOCK_CLASS = 0x5271  # session locks that keep instance ids unique
 BATCH_LIMIT = 200
 
@@ -87,7 +90,7 @@ class _Work:
     future: asyncio.Future[list[ev.Event]]
 
 
-class EngineReplica:
+class EngineReplica(LogReplay):
     """The engine state of this instance, changed only through the shared log."""
 
     def __init__(self, *, db: AsyncEngine, clock: Callable[[], datetime],
@@ -128,7 +131,7 @@ class EngineReplica:
             await self._lock_log(conn)
             last = int((await conn.execute(select(func.max(queue_events.c.id)))).scalar() or 0)
             await self._replay(conn, last)
-            if not self.generation or _idle(self.engine):
+            if not self.generation or is_idle(self.engine):
                 await self._new_generation(conn, seed)
                 last = int((await conn.execute(select(func.max(queue_events.c.id)))).scalar()
                            or 0)
@@ -389,7 +392,7 @@ class EngineReplica:
 
     def _apply_row(self, row: Any) -> list[ev.Event]:
         if row.type == GENERATION_STARTED:
-            self._reset(row.generation, _start_of(row.data, row.at))
+            self._reset(row.generation, start_of(row.data, row.at))
             return []
         if row.generation != self.generation:
             return []  # a row of a generation this replica is not in (cannot happen in order)
@@ -404,81 +407,3 @@ class EngineReplica:
             log.exception("queue engine: command %s of %s could not be applied here",
                           command.command, row.instance_id)
             return []
-
-    # -- generations, replay and rebuild ------------------------------------------------------------
-    def _reset(self, generation: str, start: datetime) -> None:
-        self.engine = Engine(self._config, start)
-        self.generation = generation
-        self.owners = {}
-
-    async def _replay(self, conn: AsyncConnection, upto: int) -> None:
-        """Rebuild the engine from the log's rows of the current generation up to ``upto``."""
-        start_row = (await conn.execute(
-            select(queue_events.c.id, queue_events.c.generation, queue_events.c.at,
-                   queue_events.c.data)
-            .where(queue_events.c.type == GENERATION_STARTED, queue_events.c.id <= upto)
-            .order_by(queue_events.c.id.desc()).limit(1))).first()
-        if start_row is None:
-            self._reset("", self._clock())
-            return
-        self._reset(start_row.generation, _start_of(start_row.data, start_row.at))
-        after = start_row.id
-        snapshot = await self._snapshots.newest(conn, start_row.generation, upto)
-        if snapshot is not None:
-            self.engine, self.owners, after = snapshot.engine, dict(snapshot.owners), \
-                snapshot.upto_id
-        rows = (await conn.execute(
-            select(queue_events.c.id, queue_events.c.generation, queue_events.c.type,
-                   queue_events.c.data, queue_events.c.instance_id)
-            .where(queue_events.c.generation == start_row.generation,
-                   queue_events.c.type == COMMAND,
-                   queue_events.c.id > after, queue_events.c.id <= upto)
-            .order_by(queue_events.c.id))).all()
-        for row in rows:
-            self._apply_row(row)
-        self.replayed_commands = len(rows)
-        log.info("queue engine: replayed %d commands of generation %s%s", len(rows),
-                 self.generation, "" if snapshot is None
-                 else f" after its snapshot at row {snapshot.upto_id}")
-
-    async def _rebuild(self) -> None:
-        """After a failed batch: the engine as the log had it before the batch (retries)."""
-        while not self._closing:
-            await asyncio.sleep(0.5)
-            try:
-                async with self._db.connect() as conn:
-                    await self._replay(conn, self.cursor)
-                return
-            except (SQLAlchemyError, OSError):
-                log.warning("queue engine: the database is still unavailable", exc_info=True)
-
-    async def _new_generation(self, conn: AsyncConnection, seed: Seed) -> None:
-        import uuid
-
-        start = max(self._clock(), self.engine.now)
-        self._reset(uuid.uuid4().hex, start)
-        await conn.execute(queue_events.insert(), [{
-            "generation": self.generation, "at": start, "type": GENERATION_STARTED,
-            "data": {"start": encode(start)}, "instance_id": self.instance_id}])
-        rows = self._rows(seed(self.engine, start))
-        if rows:
-            await conn.execute(queue_events.insert(), rows)
-        log.info("queue engine: generation %s started", self.generation)
-
-    async def _lock_log(self, conn: AsyncConnection) -> None:
-        """Take the log's lock for this transaction. The notification it also queues is sent
-        only if the transaction commits (one that wrote nothing wakes others for nothing)."""
-        if self._postgres:
-            await conn.execute(text("SELECT pg_advisory_xact_lock(:key), pg_notify(:c, :p)"),
-                               {"key": _LOG_LOCK, "c": NOTIFY_CHANNEL, "p": self.instance_id})
-
-
-def _idle(engine: Engine) -> bool:
-    return not engine.calls.entries and all(
-        a.state is AgentState.LOGGED_OUT for a in engine.agents.values())
-
-
-def _start_of(data: dict[str, Any] | None, at: datetime) -> datetime:
-    """The start instant of a generation (rows written before it was in ``data``: ``at``)."""
-    start = decode((data or {}).get("start")) or at
-    return start if start.tzinfo else start.replace(tzinfo=UTC)
