@@ -101,6 +101,7 @@ class LogReplay:
 
 
 def is_idle(engine: Engine) -> bool:
+    """No calls and nobody logged in: a new generation may start here."""
     return not engine.calls.entries and all(
         a.state is AgentState.LOGGED_OUT for a in engine.agents.values())
 
