@@ -183,16 +183,9 @@ class CallbackFlow:
         if call is None or call.ended or not call.callback or not call.callback_number:
             log.error("call %s: callback offered to %s but unknown to the call flow",
                       call_id, nurse_id)
-            asyncio.get_running_loop().call_soon(
-                self._router.offer_failed, call_id, nurse_id, "callback_unknown")
+            self._router.offer_failed(call_id, nurse_id, "callback_unknown")
             return
-        call.offer_attempt += 1
-        call.nurse_id = nurse_id
-        call.nurse_channel_id = f"nurse-{call.call_id}-{call.offer_attempt}"
-        self._by_channel[call.nurse_channel_id] = call
-        self._log.record(call.call_id, CallEventType.OFFERED, nurse_id=nurse_id,
-                         endpoint=endpoint, callback=True)
-        self._spawn(self._originate_nurse(call, endpoint, call.nurse_channel_id))
+        self._ring_nurse(call, nurse_id, endpoint, callback=True)
 
     async def _dial_callback(self, call: LiveCall, nurse_channel: str) -> None:
         """The nurse took the callback: dial the caller's number."""

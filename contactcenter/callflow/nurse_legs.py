@@ -11,7 +11,6 @@ two, or reports why the offer failed so the call goes back to its place.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from typing import TYPE_CHECKING, Any
@@ -36,18 +35,20 @@ class NurseLegs:
     def _start_offer(self, call_id: str, nurse_id: str, endpoint: str) -> None:
         call = self.calls.get(call_id)
         if call is None or call.ended:
-            # Rare: the call ended in the same step it was matched. Withdraw outside this
-            # dispatch so the router is not re-entered while it hands out offers.
-            asyncio.get_running_loop().call_soon(
-                self._router.withdraw_offer, call_id, nurse_id, "call_gone")
+            # Rare: the call ended in the same step it was matched (queued, not re-entered).
+            self._router.withdraw_offer(call_id, nurse_id, "call_gone")
             return
+        call.offered_at_ready = time.perf_counter()
+        self._ring_nurse(call, nurse_id, endpoint)
+
+    def _ring_nurse(self, call: LiveCall, nurse_id: str, endpoint: str, **record: Any) -> None:
+        """The engine offered ``call`` (or its callback) to the nurse: originate their phone."""
         call.offer_attempt += 1
         call.nurse_id = nurse_id
         call.nurse_channel_id = f"nurse-{call.call_id}-{call.offer_attempt}"
-        call.offered_at_ready = time.perf_counter()
         self._by_channel[call.nurse_channel_id] = call
         self._log.record(call.call_id, CallEventType.OFFERED, nurse_id=nurse_id,
-                         endpoint=endpoint)
+                         endpoint=endpoint, **record)
         self._spawn(self._originate_nurse(call, endpoint, call.nurse_channel_id))
 
     def _offer_withdrawn(self, call_id: str, nurse_id: str, reason: str) -> None:

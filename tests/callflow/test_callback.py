@@ -40,8 +40,8 @@ async def _queued(system: System, channel_id: str) -> Any:
                             what="queued call")
 
 
-async def _book_callback(system: System, number: str = NUMBER) -> tuple[Any, Any]:
-    """A caller waits, hears the offer, keys 1, hears their number, keys 1: hung up."""
+async def _number_read_back(system: System, number: str = NUMBER) -> tuple[Any, Any]:
+    """A caller waits, hears the callback offer, keys 1 and hears their number read back."""
     caller = await system.sim.add_caller(number=number, patience=None)
     record = await _queued(system, caller.channel_id)
     await eventually(lambda: _played(system, caller.channel_id, "tryck-1-aterringning"),
@@ -49,6 +49,12 @@ async def _book_callback(system: System, number: str = NUMBER) -> tuple[Any, Any
     system.sim.caller(caller.caller_id).press("1")
     await eventually(lambda: _played(system, caller.channel_id, f"digits:{NATIONAL}"),
                      what="the caller's number read back")
+    return caller, record
+
+
+async def _book_callback(system: System, number: str = NUMBER) -> tuple[Any, Any]:
+    """The number read back, the caller keys 1 to confirm: the service hangs up."""
+    caller, record = await _number_read_back(system, number)
     system.sim.caller(caller.caller_id).press("1")
     booked = await eventually(
         lambda: (r := system.services.call_log.get(record.call_id))
@@ -187,13 +193,7 @@ async def _announced(system: System, channel_id: str) -> None:
 
 async def test_a_caller_who_does_not_confirm_keeps_waiting(system: System) -> None:
     await _restart_with_callbacks(system)
-    caller = await system.sim.add_caller(number=NUMBER, patience=None)
-    record = await _queued(system, caller.channel_id)
-    await eventually(lambda: _played(system, caller.channel_id, "tryck-1-aterringning"),
-                     what="callback offered")
-    system.sim.caller(caller.caller_id).press("1")
-    await eventually(lambda: _played(system, caller.channel_id, f"digits:{NATIONAL}"),
-                     what="number read back")
+    caller, record = await _number_read_back(system)
     system.sim.caller(caller.caller_id).press("2")
     await eventually(lambda: not system.services.flow.calls[record.call_id].in_callback_dialog,
                      what="dialog over")
@@ -275,13 +275,7 @@ async def test_a_caller_who_hangs_up_while_confirming_is_abandoned_not_called_ba
     system: System,
 ) -> None:
     await _restart_with_callbacks(system)
-    caller = await system.sim.add_caller(number=NUMBER, patience=None)
-    record = await _queued(system, caller.channel_id)
-    await eventually(lambda: _played(system, caller.channel_id, "tryck-1-aterringning"),
-                     what="callback offered")
-    system.sim.caller(caller.caller_id).press("1")
-    await eventually(lambda: _played(system, caller.channel_id, f"digits:{NATIONAL}"),
-                     what="number read back")
+    caller, record = await _number_read_back(system)
     system.sim.caller(caller.caller_id).hang_up()
     ended = await eventually(
         lambda: next((r for r in system.services.call_log.recent(50)
