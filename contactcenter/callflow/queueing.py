@@ -29,7 +29,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contactcenter.callflow.queue_callbacks import CallbackIntents
@@ -41,7 +41,7 @@ from queues.agent import AgentState
 from queues.config import EngineConfig
 from queues.engine import Engine
 from queues.errors import QueueError, UnknownNurse
-from queues.sql import nurses, queue_events
+from queues.sql import nurses
 
 log = logging.getLogger(__name__)
 
@@ -117,10 +117,8 @@ class QueueRouter(CallbackIntents):
         async with self._db.connect() as conn:
             rows = (await conn.execute(select(nurses).where(nurses.c.active.is_(True)))).all()
         for row in rows:
-            self._info[row.nurse_id] = {"nurse_id": row.nurse_id,
-                                        "display_name": row.display_name,
-                                        "region": row.home_region, "endpoint": row.endpoint,
-                                        "username": row.username}
+            self._remember(row.nurse_id, row.display_name, row.home_region, row.endpoint,
+                           row.username)
         await self.replica.start(seed=self._seed)
         for info in list(self._info.values()):
             self._add_to_engine(info)
@@ -147,9 +145,14 @@ class QueueRouter(CallbackIntents):
     # -- roster and nurse states --------------------------------------------------------------
     def add_nurse(self, nurse_id: str, display_name: str, region: str, endpoint: str,
                   username: str | None = None) -> None:
-        self._info[nurse_id] = {"nurse_id": nurse_id, "display_name": display_name,
-                                "region": region, "endpoint": endpoint, "username": username}
-        self._add_to_engine(self._info[nurse_id])
+        self._add_to_engine(self._remember(nurse_id, display_name, region, endpoint, username))
+
+    def _remember(self, nurse_id: str, display_name: str, region: str, endpoint: str,
+                  username: str | None) -> dict[str, Any]:
+        info = {"nurse_id": nurse_id, "display_name": display_name, "region": region,
+                "endpoint": endpoint, "username": username}
+        self._info[nurse_id] = info
+        return info
 
     def _add_to_engine(self, info: dict[str, Any]) -> None:
         def intent(at: datetime) -> list[ev.Event]:
@@ -380,11 +383,6 @@ class QueueRouter(CallbackIntents):
             await asyncio.gather(self._timer, return_exceptions=True)
             self._timer = None
         await self.replica.close(timeout)
-
-    async def count_events(self) -> int:
-        async with self._db.connect() as conn:
-            return int((await conn.execute(select(func.count()).select_from(queue_events)))
-                       .scalar() or 0)
 
     # -- views ------------------------------------------------------------------------------------------
     def _nurse_view(self, nurse_id: str) -> dict[str, Any]:
