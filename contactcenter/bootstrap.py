@@ -20,6 +20,7 @@ from contactcenter.callflow.controller import CallFlow
 from contactcenter.callflow.ivr import Ivr, IvrSettings
 from contactcenter.callflow.queueing import QueueRouter
 from contactcenter.callflow.region import RegionResolver
+from contactcenter.calls import visibility
 from contactcenter.calls.service import CallLog
 from contactcenter.clock import Clock, utc_now
 from contactcenter.db import create_engine, session_factory
@@ -139,12 +140,9 @@ class Services:
             or scope.can_access_region(queue_id)
 
     def call_visible(self, scope: RegionScope, call: dict[str, Any]) -> bool:
-        """A call is seen by the users of its region, and by everyone while it is national."""
-        region = call.get("region")
-        if region and scope.can_access_region(region):
-            return True
-        queue = call.get("queue")
-        return queue is None or self.queue_visible(scope, queue)
+        """A call is seen by the users of its region, by everyone while in the national queue,
+        and only by national users while in the IVR (:mod:`contactcenter.calls.visibility`)."""
+        return visibility.call_visible(scope, call, self.settings.queues.national_queue.id)
 
     def notify(self) -> None:
         """Tell live viewers that something changed (coalesced per loop iteration)."""

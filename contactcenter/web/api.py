@@ -1,4 +1,15 @@
-"""The JSON API under ``/api/v1``: health, calls, queues, agents, and the live feed."""
+"""The JSON API under ``/api/v1``: health, calls, queues, agents, and the live feed.
+
+Region scope, the same in every route here and in :mod:`contactcenter.web.queues_api`:
+a user sees and changes only the calls, queues and nurses of the regions they
+hold (``*``: all); the national queue's calls are seen by all, calls still in
+the IVR only by national users (:mod:`contactcenter.calls.visibility`). An
+object the user cannot see, addressed by its id, answers **404** exactly as if
+it did not exist; lists leave it out. An object they can see but not change, a
+region named in the request that they do not hold, or a national action
+without national scope answers **403**. Callers' numbers are omitted for roles
+that may not see them (staffing systems).
+"""
 
 from __future__ import annotations
 
@@ -8,8 +19,10 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from contactcenter.calls.model import replay
+from contactcenter.calls.visibility import national, sees_numbers, shown_call, without_numbers
 from contactcenter.identity.http import principal, require_roles
-from contactcenter.identity.model import Role
+from contactcenter.identity.model import Principal, Role
 from contactcenter.web.errors import SERVICES, ApiError, NotFound, json_body
 from contactcenter.web.openapi import OPENAPI
 
@@ -47,6 +60,8 @@ async def openapi(request: web.Request) -> web.Response:
 @routes.get("/api/v1/calls")
 @require_roles(*READERS)
 async def list_calls(request: web.Request) -> web.Response:
+    """Live or recent calls the caller may see (their regions', the national queue's; calls in
+    the IVR: national users only); numbers omitted for roles that may not see them."""
     services = _services(request)
     scope = request.query.get("scope", "live")
     limit = _int_query(request, "limit", 50, 1, 500)
@@ -54,23 +69,29 @@ async def list_calls(request: web.Request) -> web.Response:
     if scope == "live":
         calls = services.live_calls()
     elif scope == "recent":
-        calls = await services.call_log.load_recent(limit if who.can_access_region("*") else 500)
+        calls = await services.call_log.load_recent(limit if national(who) else 500)
     else:
         raise ApiError("invalid_query", "scope must be 'live' or 'recent'",
                        {"scope": scope, "allowed": ["live", "recent"]})
-    calls = [c for c in calls if services.call_visible(who, c)]
+    calls = [shown_call(who, c) for c in calls if services.call_visible(who, c)]
     return web.json_response({"scope": scope, "calls": calls[:limit]})
 
 
 @routes.get("/api/v1/calls/{call_id}/events")
 @require_roles(Role.SUPERVISOR, Role.STAFFING_SYSTEM)
 async def call_events(request: web.Request) -> web.Response:
-    events = await _services(request).call_log.events_of(request.match_info["call_id"])
-    if not events:
-        raise NotFound("call_not_found", "no call with that id",
-                       {"call_id": request.match_info["call_id"]})
+    """Every event of one call. A call the caller may not see (another region's; one still in
+    the IVR without national scope) answers 404 like an unknown one; numbers as in the list."""
+    call_id = request.match_info["call_id"]
+    who = principal(request)
+    services = _services(request)
+    events = await services.call_log.events_of(call_id)
+    if not events or not services.call_visible(who, replay(events).as_dict()):
+        raise NotFound("call_not_found", "no call with that id", {"call_id": call_id})
+    numbers = sees_numbers(who)
     return web.json_response({"events": [
-        {"seq": e.seq, "type": e.type.value, "at": e.at.isoformat(), "data": e.data}
+        {"seq": e.seq, "type": e.type.value, "at": e.at.isoformat(),
+         "data": e.data if numbers else without_numbers(e.data)}
         for e in events
     ]})
 
@@ -78,14 +99,24 @@ async def call_events(request: web.Request) -> web.Response:
 @routes.get("/api/v1/queues")
 @require_roles(*READERS)
 async def list_queues(request: web.Request) -> web.Response:
+    """The queues of the caller's regions, and the national queue (a pool every region serves)."""
     services, who = _services(request), principal(request)
     return web.json_response({"queues": [q for q in services.router.queue_snapshot()
                                          if services.queue_visible(who, q["queue_id"])]})
 
 
+def live_view(services: Any, who: Principal) -> dict[str, Any]:
+    """The live page's snapshot as ``who`` may see it (their regions; numbers as above)."""
+    snapshot = services.snapshot(who)
+    snapshot["calls"] = [shown_call(who, c) for c in snapshot["calls"]]
+    snapshot["recent"] = [shown_call(who, c) for c in snapshot["recent"]]
+    return snapshot
+
+
 @routes.get("/api/v1/agents")
 @require_roles(*READERS)
 async def list_agents(request: web.Request) -> web.Response:
+    """The nurses of the caller's regions with their states."""
     who = principal(request)
     return web.json_response({"agents": [a for a in _services(request).router.nurse_snapshot()
                                          if who.can_access_region(a["region"])]})
@@ -94,6 +125,8 @@ async def list_agents(request: web.Request) -> web.Response:
 @routes.post("/api/v1/agents/{nurse_id}/state")
 @require_roles(Role.NURSE, Role.SUPERVISOR)
 async def set_agent_state(request: web.Request) -> web.Response:
+    """A nurse's own state, or as a supervisor a nurse's of their regions (another region's
+    nurse answers 404; a fellow nurse's state 403)."""
     services = _services(request)
     body = await json_body(request)
     state = body.get("state")
@@ -107,11 +140,12 @@ async def set_agent_state(request: web.Request) -> web.Response:
                        {"field": "reason", "value": reason})
     nurse_id = request.match_info["nurse_id"]
     nurse = services.router.nurse_info(nurse_id)
-    if nurse is None:
-        raise NotFound("agent_not_found", "no nurse with that id", {"nurse_id": nurse_id})
     who = principal(request)
-    own = nurse.get("username") is not None and nurse.get("username") == who.username
-    if not own and not (who.has_role(Role.SUPERVISOR) and who.can_access_region(nurse["region"])):
+    own = nurse is not None and nurse.get("username") is not None \
+        and nurse.get("username") == who.username
+    if nurse is None or not (own or who.can_access_region(nurse["region"])):
+        raise NotFound("agent_not_found", "no nurse with that id", {"nurse_id": nurse_id})
+    if not own and not who.has_role(Role.SUPERVISOR):
         raise ApiError("forbidden", "you may change only your own state, or as a supervisor "
                        "the state of nurses in your regions", {"nurse_id": nurse_id}, status=403)
     result = await services.router.set_nurse_state(nurse_id, state,
@@ -122,12 +156,13 @@ async def set_agent_state(request: web.Request) -> web.Response:
 @routes.get("/api/v1/live")
 @require_roles(*READERS)
 async def live_feed(request: web.Request) -> web.WebSocketResponse:
-    """WebSocket: a snapshot at once, then a new one whenever something changed."""
+    """WebSocket: a snapshot at once, then a new one whenever something changed; each one
+    limited to the caller's regions and numbers as in the routes above."""
     services, who = _services(request), principal(request)
     ws = web.WebSocketResponse(heartbeat=20)
     await ws.prepare(request)
     async with services.bus.subscribe() as changes:
-        await ws.send_json(services.snapshot(who))
+        await ws.send_json(live_view(services, who))
         reader = asyncio.ensure_future(ws.receive())
         try:
             while not ws.closed:
@@ -143,7 +178,7 @@ async def live_feed(request: web.Request) -> web.WebSocketResponse:
                 await asyncio.sleep(LIVE_PUSH_INTERVAL)  # coalesce bursts of changes
                 while not changes.empty():
                     changes.get_nowait()
-                await ws.send_json(services.snapshot(who))
+                await ws.send_json(live_view(services, who))
         except (ConnectionResetError, asyncio.CancelledError):
             pass
         finally:

@@ -5,6 +5,12 @@ and is recorded with who and why: the engine's events (``ModeChanged``,
 ``PriorityChanged``, ``NurseStateChanged`` with the supervisor in its reason)
 are stored in ``queue_events`` like every other step. Statistics are computed
 from those stored events, so a restart loses nothing.
+
+Region scope as in :mod:`contactcenter.web.api`: a call, nurse or redirect the
+supervisor cannot see, addressed by id, answers 404 as if it did not exist; one
+they can see but not change (a call of another region in the national queue),
+a region named in the body that is not theirs, or a national action (a
+collaboration mode, national crisis mode) without national scope answers 403.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy import select
 
+from contactcenter.calls.visibility import call_visible, region_visible
 from contactcenter.identity.http import principal, require_roles
 from contactcenter.identity.model import Principal, Role
 from contactcenter.web.errors import SERVICES, ApiError, NotFound, json_body
@@ -84,7 +91,8 @@ async def _run(request: web.Request, command: str, **kwargs: Any) -> web.Respons
 @routes.post("/api/v1/supervisor/modes/{mode}")
 @require_roles(Role.SUPERVISOR)
 async def set_mode(request: web.Request) -> web.Response:
-    """Force a collaboration mode open or closed, or back to its schedule (``open: null``)."""
+    """Force a collaboration mode open or closed, or back to its schedule (``open: null``).
+    Modes span regions, so this needs national scope (403 otherwise)."""
     body = await json_body(request)
     mode = request.match_info["mode"]
     router = _services(request).router
@@ -102,7 +110,8 @@ async def set_mode(request: web.Request) -> web.Response:
 @routes.post("/api/v1/supervisor/redirects")
 @require_roles(Role.SUPERVISOR)
 async def redirect(request: web.Request) -> web.Response:
-    """Let another region's nurses take a region's calls for a time window."""
+    """Let another region's nurses take a region's calls for a time window (``from_region``
+    must be the supervisor's: 403; an id used by another region's redirect: 409)."""
     body = await json_body(request)
     from_region = _known_region(request, body.get("from_region"), "from_region")
     to_region = _known_region(request, body.get("to_region"), "to_region")
@@ -112,7 +121,13 @@ async def redirect(request: web.Request) -> web.Response:
     redirect_id = body.get("id")
     if not isinstance(redirect_id, str) or not redirect_id.strip():
         raise ApiError("invalid_body", "id must name the redirect", {"field": "id"})
-    _region_allowed(principal(request), from_region, "redirecting calls")
+    who = principal(request)
+    _region_allowed(who, from_region, "redirecting calls")
+    existing = _services(request).router.engine.rules.redirects.get(redirect_id.strip())
+    if existing is not None and not region_visible(who, existing.from_region):
+        # Replacing it would change another region's redirect; say only that the id is taken.
+        raise ApiError("redirect_id_taken", "that redirect id is in use; choose another",
+                       {"field": "id"}, status=409)
     return await _run(request, "redirect", redirect_id=redirect_id.strip(), from_region=from_region,
                 to_region=to_region, start=start, end=end, why=_why(body))
 
@@ -120,16 +135,21 @@ async def redirect(request: web.Request) -> web.Response:
 @routes.delete("/api/v1/supervisor/redirects/{redirect_id}")
 @require_roles(Role.SUPERVISOR)
 async def cancel_redirect(request: web.Request) -> web.Response:
-    """End a redirect before its window is over."""
+    """End a redirect before its window is over (one from another region: 404)."""
     body = await json_body(request)
-    return await _run(request, "cancel_redirect", redirect_id=request.match_info["redirect_id"],
-                why=_why(body))
+    redirect_id = request.match_info["redirect_id"]
+    existing = _services(request).router.engine.rules.redirects.get(redirect_id)
+    if existing is None or not region_visible(principal(request), existing.from_region):
+        raise NotFound("redirect_not_found", "no redirect with that id",
+                       {"redirect_id": redirect_id})
+    return await _run(request, "cancel_redirect", redirect_id=redirect_id, why=_why(body))
 
 
 @routes.post("/api/v1/supervisor/crisis")
 @require_roles(Role.SUPERVISOR)
 async def crisis(request: web.Request) -> web.Response:
-    """Crisis mode for a region (or the whole country with ``region: null``) on or off."""
+    """Crisis mode for a region (or the whole country with ``region: null``: national scope)
+    on or off; a region not the supervisor's answers 403."""
     body = await json_body(request)
     region = body.get("region")
     if region is not None:
@@ -144,30 +164,36 @@ async def crisis(request: web.Request) -> web.Response:
 @routes.post("/api/v1/supervisor/calls/{call_id}/priority")
 @require_roles(Role.SUPERVISOR)
 async def set_priority(request: web.Request) -> web.Response:
-    """Change a waiting call's priority (lower is sooner); its arrival time is kept."""
+    """Change a waiting call's priority (lower is sooner); its arrival time is kept. A call
+    the supervisor cannot see answers 404; one they see in the national queue but of another
+    region (or of none, without national scope) 403."""
     body = await json_body(request)
     priority = body.get("priority")
     if not isinstance(priority, int) or isinstance(priority, bool) or not -9 <= priority <= 9:
         raise ApiError("invalid_body", "priority must be a whole number from -9 to 9",
                        {"field": "priority", "value": priority})
     call_id = request.match_info["call_id"]
-    entry = _services(request).router.engine.call(call_id)
-    if entry is None:
+    services, who = _services(request), principal(request)
+    entry = services.router.engine.call(call_id)
+    if entry is None or not call_visible(who, {"region": entry.origin_region,
+                                               "queue": entry.lane},
+                                         services.settings.queues.national_queue.id):
         raise NotFound("call_not_found", "no waiting call with that id", {"call_id": call_id})
-    _region_allowed(principal(request), entry.origin_region, "changing a call's priority")
+    # Seen in the national queue is not enough: changing it needs the call's region.
+    _region_allowed(who, entry.origin_region, "changing a call's priority")
     return await _run(request, "set_priority", call_id=call_id, priority=priority, why=_why(body))
 
 
 @routes.post("/api/v1/supervisor/agents/{nurse_id}/{action:force-logout|force-pause}")
 @require_roles(Role.SUPERVISOR)
 async def force(request: web.Request) -> web.Response:
-    """Log a nurse out or pause them (now, or after the current call and wrap-up)."""
+    """Log a nurse out or pause them (now, or after the current call and wrap-up); another
+    region's nurse answers 404."""
     body = await json_body(request)
     nurse_id = request.match_info["nurse_id"]
     info = _services(request).router.nurse_info(nurse_id)
-    if info is None:
+    if info is None or not principal(request).can_access_region(info["region"]):
         raise NotFound("agent_not_found", "no nurse with that id", {"nurse_id": nurse_id})
-    _region_allowed(principal(request), info["region"], "changing a nurse's state")
     if request.match_info["action"] == "force-logout":
         return await _run(request, "force_logout", nurse_id=nurse_id, why=_why(body))
     reason = body.get("reason")
@@ -181,7 +207,8 @@ async def force(request: web.Request) -> web.Response:
 @require_roles(Role.STAFFING_SYSTEM, Role.SUPERVISOR)
 async def intervals(request: web.Request) -> web.Response:
     """Per 15-minute interval and queue: offered, answered, abandoned, service level, waits,
-    occupancy; and the ledger of calls answered for and by each region."""
+    occupancy; and the ledger of calls answered for and by each region. Figures only: the
+    caller's regions' queues and the national queue, ledger rows involving their regions."""
     q = request.query
     now = datetime.now(UTC)
     since = _time(q["since"], "since") if "since" in q else now - timedelta(hours=24)

@@ -31,7 +31,7 @@ function render() {
   document.getElementById("t-abandoned").textContent = s.totals.abandoned;
   fill("queues", s.queues.map(q => [td(q.name), td(q.waiting, "n"), td(q.oldest_arrival ? since(q.oldest_arrival) : "", "n"),
     td(q.nurses_ready, "n"), td(q.nurses_logged_in, "n")]), "Inga köer");
-  fill("calls", s.calls.map(c => [td(c.call_id.slice(0, 8)), td(c.caller_number || "dolt"), td(c.region_name || c.region || ""),
+  fill("calls", s.calls.map(c => [td(c.call_id.slice(0, 8)), td("caller_number" in c ? (c.caller_number || "dolt") : "–"), td(c.region_name || c.region || ""),
     td(SOURCE_SV[c.region_source] || ""), td(STATE_SV[c.state] || c.state, "state-" + c.state), td(c.nurse_name || ""),
     td(since(c.arrived_at), "n")]), "Inga pågående samtal");
   fill("agents", s.agents.map(a => [td(a.display_name), td(a.region_name || a.region), td(STATE_SV[a.state] || a.state, "state-" + a.state),
