@@ -60,8 +60,10 @@ async def openapi(request: web.Request) -> web.Response:
 @routes.get("/api/v1/calls")
 @require_roles(*READERS)
 async def list_calls(request: web.Request) -> web.Response:
-    """Live or recent calls the caller may see (their regions', the national queue's; calls in
-    the IVR: national users only); numbers omitted for roles that may not see them."""
+    """Live or recent calls.
+
+    Only those the caller may see: their regions', the national queue's, calls in the IVR
+    for national users only; callers' numbers omitted for roles that may not see them."""
     services = _services(request)
     scope = request.query.get("scope", "live")
     limit = _int_query(request, "limit", 50, 1, 500)
@@ -80,8 +82,10 @@ async def list_calls(request: web.Request) -> web.Response:
 @routes.get("/api/v1/calls/{call_id}/events")
 @require_roles(Role.SUPERVISOR, Role.STAFFING_SYSTEM)
 async def call_events(request: web.Request) -> web.Response:
-    """Every event of one call. A call the caller may not see (another region's; one still in
-    the IVR without national scope) answers 404 like an unknown one; numbers as in the list."""
+    """Every recorded step of one call.
+
+    A call the caller may not see (another region's; one still in the IVR without national
+    scope) answers 404 like an unknown one; callers' numbers omitted as in the list."""
     call_id = request.match_info["call_id"]
     who = principal(request)
     services = _services(request)
@@ -125,8 +129,10 @@ async def list_agents(request: web.Request) -> web.Response:
 @routes.post("/api/v1/agents/{nurse_id}/state")
 @require_roles(Role.NURSE, Role.SUPERVISOR)
 async def set_agent_state(request: web.Request) -> web.Response:
-    """A nurse's own state, or as a supervisor a nurse's of their regions (another region's
-    nurse answers 404; a fellow nurse's state 403)."""
+    """Log a nurse in (ready), pause them with a reason, or log them out.
+
+    A nurse changes their own state, a supervisor that of their regions' nurses; another
+    region's nurse answers 404, a fellow nurse's state 403."""
     services = _services(request)
     body = await json_body(request)
     state = body.get("state")
@@ -156,8 +162,10 @@ async def set_agent_state(request: web.Request) -> web.Response:
 @routes.get("/api/v1/live")
 @require_roles(*READERS)
 async def live_feed(request: web.Request) -> web.WebSocketResponse:
-    """WebSocket: a snapshot at once, then a new one whenever something changed; each one
-    limited to the caller's regions and numbers as in the routes above."""
+    """WebSocket: a snapshot at once, then a new one whenever something changed.
+
+    Each snapshot shows what the routes above would: the caller's regions, numbers omitted
+    for roles that may not see them."""
     services, who = _services(request), principal(request)
     ws = web.WebSocketResponse(heartbeat=20)
     await ws.prepare(request)

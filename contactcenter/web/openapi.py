@@ -26,6 +26,9 @@ def _op(summary: str, ok: dict[str, Any], *, roles: str, params: list[dict[str, 
         op["security"] = []
     if params:
         op["parameters"] = params
+        if any(p["in"] == "path" for p in params):
+            op["responses"]["404"] = {"description": "No such object, or not in your regions",
+                                      "content": {"application/json": {"schema": _ERROR}}}
     if body:
         op["requestBody"] = {"required": True,
                              "content": {"application/json": {"schema": body}}}
@@ -37,7 +40,10 @@ _CALL = {
     "properties": {
         "call_id": {"type": "string"}, "channel_id": {"type": "string"},
         "state": {"type": "string", "enum": ["ivr", "queued", "offered", "connected", "abandoned", "ended"]},
-        "caller_number": {"type": ["string", "null"]}, "region": {"type": ["string", "null"]},
+        "caller_number": {"type": ["string", "null"],
+                          "description": "omitted for roles that may not see callers' numbers "
+                                         "(staffing systems)"},
+        "region": {"type": ["string", "null"]},
         "region_source": {"type": ["string", "null"]}, "queue": {"type": ["string", "null"]},
         "nurse_id": {"type": ["string", "null"]}, "arrived_at": {"type": "string", "format": "date-time"},
         "queued_at": {"type": ["string", "null"]}, "answered_at": {"type": ["string", "null"]},
@@ -68,7 +74,10 @@ _AGENT = {
 OPENAPI: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {"title": "radgivning API", "version": "1",
-             "description": "Contact center of the health-advice line. Times are UTC (ISO 8601)."},
+             "description": "Contact center of the health-advice line. Times are UTC (ISO 8601). "
+                            "A user sees and changes the calls, queues and nurses of their regions; "
+                            "an object outside them answers 404 as if it did not exist, a region "
+                            "or national action that is not theirs 403."},
     "servers": [{"url": "/"}],
     "security": [{"bearer": []}, {"session": []}],
     "paths": {
@@ -157,6 +166,9 @@ def describe_routes(app: Any) -> None:
                           "401": {"description": "Not authenticated"},
                           "403": {"description": "Missing role or region"}},
         }
+        if params:
+            entry[method]["responses"]["404"] = {"description": "No such object, or not in "
+                                                                "your regions"}
 
 
 def _path_params(path: str) -> list[str]:

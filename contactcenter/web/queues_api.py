@@ -92,6 +92,7 @@ async def _run(request: web.Request, command: str, **kwargs: Any) -> web.Respons
 @require_roles(Role.SUPERVISOR)
 async def set_mode(request: web.Request) -> web.Response:
     """Force a collaboration mode open or closed, or back to its schedule (``open: null``).
+
     Modes span regions, so this needs national scope (403 otherwise)."""
     body = await json_body(request)
     mode = request.match_info["mode"]
@@ -110,8 +111,10 @@ async def set_mode(request: web.Request) -> web.Response:
 @routes.post("/api/v1/supervisor/redirects")
 @require_roles(Role.SUPERVISOR)
 async def redirect(request: web.Request) -> web.Response:
-    """Let another region's nurses take a region's calls for a time window (``from_region``
-    must be the supervisor's: 403; an id used by another region's redirect: 409)."""
+    """Let another region's nurses take a region's calls for a time window.
+
+    ``from_region`` must be the supervisor's (403 otherwise); an id already used by
+    another region's redirect answers 409 (replacing it would change their redirect)."""
     body = await json_body(request)
     from_region = _known_region(request, body.get("from_region"), "from_region")
     to_region = _known_region(request, body.get("to_region"), "to_region")
@@ -135,7 +138,9 @@ async def redirect(request: web.Request) -> web.Response:
 @routes.delete("/api/v1/supervisor/redirects/{redirect_id}")
 @require_roles(Role.SUPERVISOR)
 async def cancel_redirect(request: web.Request) -> web.Response:
-    """End a redirect before its window is over (one from another region: 404)."""
+    """End a redirect before its window is over.
+
+    A redirect of another region (``from_region`` not the supervisor's) answers 404."""
     body = await json_body(request)
     redirect_id = request.match_info["redirect_id"]
     existing = _services(request).router.engine.rules.redirects.get(redirect_id)
@@ -148,8 +153,9 @@ async def cancel_redirect(request: web.Request) -> web.Response:
 @routes.post("/api/v1/supervisor/crisis")
 @require_roles(Role.SUPERVISOR)
 async def crisis(request: web.Request) -> web.Response:
-    """Crisis mode for a region (or the whole country with ``region: null``: national scope)
-    on or off; a region not the supervisor's answers 403."""
+    """Crisis mode for a region (or the whole country with ``region: null``) on or off.
+
+    The region must be the supervisor's, the whole country needs national scope (403)."""
     body = await json_body(request)
     region = body.get("region")
     if region is not None:
@@ -164,9 +170,10 @@ async def crisis(request: web.Request) -> web.Response:
 @routes.post("/api/v1/supervisor/calls/{call_id}/priority")
 @require_roles(Role.SUPERVISOR)
 async def set_priority(request: web.Request) -> web.Response:
-    """Change a waiting call's priority (lower is sooner); its arrival time is kept. A call
-    the supervisor cannot see answers 404; one they see in the national queue but of another
-    region (or of none, without national scope) 403."""
+    """Change a waiting call's priority (lower is sooner); its arrival time is kept.
+
+    A call the supervisor cannot see answers 404; one they see in the national queue but
+    of another region (or of none, without national scope) 403."""
     body = await json_body(request)
     priority = body.get("priority")
     if not isinstance(priority, int) or isinstance(priority, bool) or not -9 <= priority <= 9:
@@ -187,8 +194,9 @@ async def set_priority(request: web.Request) -> web.Response:
 @routes.post("/api/v1/supervisor/agents/{nurse_id}/{action:force-logout|force-pause}")
 @require_roles(Role.SUPERVISOR)
 async def force(request: web.Request) -> web.Response:
-    """Log a nurse out or pause them (now, or after the current call and wrap-up); another
-    region's nurse answers 404."""
+    """Log a nurse out or pause them (now, or after the current call and wrap-up).
+
+    Another region's nurse answers 404."""
     body = await json_body(request)
     nurse_id = request.match_info["nurse_id"]
     info = _services(request).router.nurse_info(nurse_id)

@@ -7,11 +7,18 @@ Labels: an HTTP status (``"403"``); ``"allowed"`` (any status but 401, 403 and 4
 contexts' routes (any status but 401 and 403: a made-up id may answer 404); ``"listed"`` /
 ``"hidden"`` for lists (200, and the target region's object is / is not in it); ``"*"``:
 recorded, not asserted.
+
+Write the matrix as Markdown: ``.venv/bin/python -m tests.web.access_matrix OUT.md`` (runs
+the matrix tests; the same as ``RADGIVNING_ACCESS_MATRIX=OUT.md pytest
+tests/web/test_access_matrix.py``).
 """
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -201,3 +208,17 @@ def markdown(rows: list[tuple[str, str, str, dict[str, str]]], test_name: str) -
         lines.append(f"| `{route}` | {method} | {target} | "
                      + " | ".join(cells.get(n, "") for n in names) + f" | {test} |")
     return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str]) -> int:
+    """Run the matrix tests and write the observed table to ``argv[0]``."""
+    if len(argv) != 1:
+        print("usage: python -m tests.web.access_matrix OUT.md", file=sys.stderr)
+        return 2
+    env = {**os.environ, "RADGIVNING_ACCESS_MATRIX": str(Path(argv[0]).resolve())}
+    return subprocess.call([sys.executable, "-m", "pytest", "-q",
+                            str(Path(__file__).with_name("test_access_matrix.py"))], env=env)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

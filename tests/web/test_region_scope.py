@@ -130,6 +130,17 @@ async def test_a_staffing_system_never_sees_callers_numbers_in_the_calls_list(
     supervisor = await _token(web_system, "handledare", Role.SUPERVISOR, ["01"])
     async with http.get(f"{web_system.base_url}/api/v1/calls", headers=supervisor) as resp:
         assert (await resp.json())["calls"][0]["caller_number"] == STOCKHOLM
+    system = web_system.system
+    gone = await system.sim.add_caller(number="+46812345679", patience=2.0)
+    abandoned = await eventually(lambda: (r := system.call_for_channel(gone.channel_id))
+                                 and r.state.value == "abandoned" and r, what="an abandoned call")
+    await system.services.call_log.flush()
+    async with http.get(f"{web_system.base_url}/api/v1/calls", params={"scope": "recent"},
+                        headers=staffing) as resp:
+        text = await resp.text()
+        assert resp.status == 200, text
+    assert abandoned.call_id in [c["call_id"] for c in (await resp.json())["calls"]]
+    assert "+46812345679" not in text
 
 
 async def test_a_staffing_system_never_sees_callers_numbers_on_the_live_feed(
