@@ -140,8 +140,8 @@ class Services:
             or scope.can_access_region(queue_id)
 
     def call_visible(self, scope: RegionScope, call: dict[str, Any]) -> bool:
-        """A call is seen by the users of its region, by everyone while in the national queue,
-        and only by national users while in the IVR (:mod:`contactcenter.calls.visibility`)."""
+        """A call is seen by the users of its region; one without a region by everyone in the
+        national queue, by national users only in the IVR (``contactcenter.calls.visibility``)."""
         return visibility.call_visible(scope, call, self.settings.queues.national_queue.id)
 
     def notify(self) -> None:

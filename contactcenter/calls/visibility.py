@@ -3,11 +3,12 @@
 The rule of the API and the live feed:
 
 - A call belongs to the region the IVR decided for it. Users holding that
-  region (or ``*``, national scope) see it; users of other regions do not.
-- The national queue is one pool served by every region's nurses (callers
-  from abroad, relay calls, a region in crisis), so the calls waiting in it
-  are seen by every region's users; changing one (its priority) still needs
-  the call's region, or national scope for a call without one.
+  region (or ``*``, national scope) see it, wherever it waits (a region's
+  caller moved to the national queue by crisis mode is still that region's).
+- A call without a region waiting in the national queue (a caller from abroad,
+  an unknown region) is seen by every region's users: the national queue is a
+  pool all regions serve. Changing such a call (its priority) needs national
+  scope.
 - A call without a region and not in the national queue — still in the IVR —
   is seen only by users of national scope.
 - Callers' numbers are shown only to the roles that talk to or about the
@@ -56,8 +57,10 @@ def region_visible(viewer: RegionScope, region: str | None) -> bool:
 
 def call_visible(viewer: RegionScope, call: Mapping[str, Any], national_queue: str) -> bool:
     """Whether ``viewer`` may see ``call`` (a call view with its ``region`` and ``queue``)."""
-    return region_visible(viewer, call.get("region") or None) \
-        or call.get("queue") == national_queue
+    region = call.get("region") or None
+    if region is not None:
+        return viewer.can_access_region(region)
+    return call.get("queue") == national_queue or national(viewer)
 
 
 def sees_numbers(viewer: Viewer) -> bool:

@@ -2,8 +2,8 @@
 
 Region scope, the same in every route here and in :mod:`contactcenter.web.queues_api`:
 a user sees and changes only the calls, queues and nurses of the regions they
-hold (``*``: all); the national queue's calls are seen by all, calls still in
-the IVR only by national users (:mod:`contactcenter.calls.visibility`). An
+hold (``*``: all); calls without a region are seen by all in the national
+queue, by national users only in the IVR (:mod:`contactcenter.calls.visibility`). An
 object the user cannot see, addressed by its id, answers **404** exactly as if
 it did not exist; lists leave it out. An object they can see but not change, a
 region named in the request that they do not hold, or a national action
@@ -62,8 +62,9 @@ async def openapi(request: web.Request) -> web.Response:
 async def list_calls(request: web.Request) -> web.Response:
     """Live or recent calls.
 
-    Only those the caller may see: their regions', the national queue's, calls in the IVR
-    for national users only; callers' numbers omitted for roles that may not see them."""
+    Only those the caller may see: their regions', those without a region in the national
+    queue, calls in the IVR for national users only; callers' numbers omitted for roles that
+    may not see them."""
     services = _services(request)
     scope = request.query.get("scope", "live")
     limit = _int_query(request, "limit", 50, 1, 500)

@@ -8,7 +8,7 @@ from those stored events, so a restart loses nothing.
 
 Region scope as in :mod:`contactcenter.web.api`: a call, nurse or redirect the
 supervisor cannot see, addressed by id, answers 404 as if it did not exist; one
-they can see but not change (a call of another region in the national queue),
+they can see but not change (a call without a region in the national queue),
 a region named in the body that is not theirs, or a national action (a
 collaboration mode, national crisis mode) without national scope answers 403.
 """
@@ -172,8 +172,8 @@ async def crisis(request: web.Request) -> web.Response:
 async def set_priority(request: web.Request) -> web.Response:
     """Change a waiting call's priority (lower is sooner); its arrival time is kept.
 
-    A call the supervisor cannot see answers 404; one they see in the national queue but
-    of another region (or of none, without national scope) 403."""
+    A call the supervisor cannot see answers 404; one without a region, which they see in
+    the national queue, needs national scope (403)."""
     body = await json_body(request)
     priority = body.get("priority")
     if not isinstance(priority, int) or isinstance(priority, bool) or not -9 <= priority <= 9:
@@ -186,7 +186,7 @@ async def set_priority(request: web.Request) -> web.Response:
                                                "queue": entry.lane},
                                          services.settings.queues.national_queue.id):
         raise NotFound("call_not_found", "no waiting call with that id", {"call_id": call_id})
-    # Seen in the national queue is not enough: changing it needs the call's region.
+    # Seen in the national queue is not enough: a call without a region is national.
     _region_allowed(who, entry.origin_region, "changing a call's priority")
     return await _run(request, "set_priority", call_id=call_id, priority=priority, why=_why(body))
 

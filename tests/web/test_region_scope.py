@@ -172,3 +172,37 @@ async def test_a_staffing_system_reads_a_calls_events_without_numbers(
     events = (await resp.json())["events"]
     assert [e["type"] for e in events][:3] == ["arrived", "region_decided", "queued"]
     assert STOCKHOLM not in text
+
+
+async def test_a_regions_caller_moved_to_the_national_queue_stays_hidden_from_other_regions(
+    web_system: WebSystem, http: aiohttp.ClientSession,
+) -> None:
+    system = web_system.system
+    await system.services.router.supervise("set_crisis", by="handledare03", region="03",
+                                           on=True, why="översvämning")
+    call_id = await _waiting_call(web_system, UPPSALA)
+    national_queue = system.settings.queues.national_queue.id
+    assert system.services.router.engine.call(call_id).lane == national_queue
+    await web_system.login(http, "handledare")
+    async with http.get(f"{web_system.base_url}/api/v1/calls") as resp:
+        assert call_id not in [c["call_id"] for c in (await resp.json())["calls"]]
+    async with http.post(f"{web_system.base_url}/api/v1/supervisor/calls/{call_id}/priority",
+                         json={"priority": -1, "why": "inte min region"}) as resp:
+        assert resp.status == 404
+
+
+async def test_a_caller_from_abroad_is_seen_by_every_region_and_changed_only_nationally(
+    web_system: WebSystem, http: aiohttp.ClientSession,
+) -> None:
+    call_id = await _waiting_call(web_system, "+4520123456")  # Denmark: the national queue
+    await web_system.login(http, "handledare")
+    async with http.get(f"{web_system.base_url}/api/v1/calls") as resp:
+        assert call_id in [c["call_id"] for c in (await resp.json())["calls"]]
+    url = f"{web_system.base_url}/api/v1/supervisor/calls/{call_id}/priority"
+    async with http.post(url, json={"priority": -1, "why": "inte min region"}) as resp:
+        body = await resp.json()
+        assert resp.status == 403, body
+    national = await _token(web_system, "rikshandledare", Role.SUPERVISOR, ["*"])
+    async with http.post(url, json={"priority": -1, "why": "återuppringd"},
+                         headers=national) as resp:
+        assert resp.status == 200, await resp.text()
