@@ -120,9 +120,13 @@ NURSE_BY_PARTICIPATION = {R.NURSE: "*"}
 
 def journal(*allowed: Role, per_role: dict[Role, str] | None = None) -> Expect:
     """Journal routes: 401, 403 without ``allowed``, else ``per_role`` or "role ok"."""
-    base = roles(*allowed, ok="role ok")
-    return lambda column, target: (per_role or {}).get(column.role, base(column, target)) \
-        if column.role in allowed else base(column, target)
+    base, overrides = roles(*allowed, ok="role ok"), per_role or {}
+
+    def expect(column: Column, target: str) -> str:
+        if column.role in allowed and column.role in overrides:
+            return overrides[column.role]
+        return base(column, target)
+    return expect
 
 
 def _entry(world: World, suffix: str = "") -> str:
