@@ -214,7 +214,7 @@ def build_services(settings: Settings, *, clock: Clock = utc_now) -> Services:
     from referral_catalog.demo_fill import centres_for
 
     journal = JournalService(engine, clock, journal_config(settings),
-                             calls=CallLogDirectory(engine))
+                             calls=CallLogDirectory(engine, settings, call_log.flush))
     catalog = CatalogService(engine, clock, centres_for(settings.config_dir))
     from contactcenter.contexts import guideline_paths
     from decision_support.content import load_config as load_guideline_config

@@ -7,6 +7,8 @@ call-log parts of the service, so the contexts never import ``contactcenter``.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,13 +16,15 @@ from aiohttp import web
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from contactcenter.calls.sql import calls
+from contactcenter.calls.model import CallEventType
+from contactcenter.calls.sql import call_events, calls
 from contactcenter.identity.http import principal
 from contactcenter.settings import Settings
 from decision_support.ports import Actor as GuidelineActor
 from journal.config import DEFAULT_PATH as JOURNAL_DEFAULT_CONFIG
 from journal.config import JournalConfig, load_config
 from journal.ports import Actor as JournalActor
+from journal.ports import CallFacts
 from queues.sql import nurses
 from referral_catalog.ports import Actor as CatalogActor
 
@@ -38,6 +42,13 @@ def care_provider_of(settings: Settings, regions: frozenset[str]) -> str | None:
     region = settings.regions.get(code)
     orgnr = getattr(region, "orgnr", None) if region is not None else None
     return orgnr or f"region-{code}"
+
+
+def care_providers(settings: Settings) -> dict[str, str]:
+    """The care provider of every configured region, as :func:`care_provider_of` gives a
+    user of that region (for demo journal entries that must share them)."""
+    return {code: care_provider_of(settings, frozenset({code})) or f"region-{code}"
+            for code in settings.regions}
 
 
 def journal_actor(settings: Settings):
@@ -58,18 +69,59 @@ def journal_config(settings: Settings) -> JournalConfig:
 
 
 class CallLogDirectory:
-    """Who answered a call, for the journal: the login linked to the answering nurse."""
+    """The journal's :class:`~journal.ports.CallDirectory` on the call log.
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    A nurse took part in a call when the call events name her as answering it
+    (``answered``, callbacks included) or as making one of its callback attempts
+    (``callback_attempt``, reached or not). The call flow has no transfer between
+    nurses today; a transferred call would be answered by its new nurse, an
+    ``answered`` event too. Nurses are linked to logins by ``nurses.username``: one
+    without a login takes part in no one's name. ``flush`` (the call log's) is awaited
+    first, so a nurse who has just answered finds her call written.
+    """
+
+    _TOOK_PART = (CallEventType.ANSWERED.value, CallEventType.CALLBACK_ATTEMPT.value)
+
+    def __init__(self, engine: AsyncEngine, settings: Settings,
+                 flush: Callable[[], Awaitable[None]] | None = None) -> None:
         self._engine = engine
+        self._settings = settings
+        self._flush = flush
 
-    async def answered_by(self, call_id: str) -> str | None:
-        query = (select(nurses.c.username)
-                 .select_from(calls.join(nurses, calls.c.nurse_id == nurses.c.nurse_id))
-                 .where(calls.c.call_id == call_id, calls.c.answered_at.is_not(None)))
+    async def call(self, call_id: str) -> CallFacts | None:
+        """The call's region, care provider and the logins of the nurses who took part."""
+        if self._flush is not None:
+            try:
+                async with asyncio.timeout(2.0):
+                    await self._flush()
+            except TimeoutError:  # the database is slow: answer from what is written
+                pass
         async with self._engine.connect() as conn:
-            row: Any = (await conn.execute(query)).first()
-        return row.username if row is not None else None
+            row: Any = (await conn.execute(select(calls.c.region, calls.c.answered_at)
+                                           .where(calls.c.call_id == call_id))).first()
+            if row is None:
+                return None
+            events = (await conn.execute(
+                select(call_events.c.type, call_events.c.data)
+                .where(call_events.c.call_id == call_id,
+                       call_events.c.type.in_(self._TOOK_PART))
+                .order_by(call_events.c.seq))).all()
+            named = [(e.type, str(e.data["nurse_id"])) for e in events
+                     if isinstance(e.data, dict) and e.data.get("nurse_id")]
+            roster = {n.nurse_id: n for n in (await conn.execute(
+                select(nurses.c.nurse_id, nurses.c.username, nurses.c.home_region)
+                .where(nurses.c.nurse_id.in_({n for _, n in named}))))} if named else {}
+        answering = [roster[n] for kind, n in named
+                     if kind == CallEventType.ANSWERED.value and n in roster]
+        region = row.region or (answering[0].home_region if answering else None)
+        return CallFacts(
+            call_id=call_id, region=region,
+            care_provider=care_provider_of(self._settings, frozenset({region}))
+            if region else None,
+            participants=frozenset(roster[n].username for _, n in named
+                                   if n in roster and roster[n].username),
+            answered=row.answered_at is not None
+            or any(e.type == CallEventType.ANSWERED.value for e in events))
 
 
 def catalog_actor(request: web.Request) -> CatalogActor:

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import and_, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from journal.model import AccessDecision
+from journal.access import AccessDecision
 from journal.ports import Actor
 from journal.sql import as_utc, journal_access_log
 

@@ -68,3 +68,11 @@ class ReasonRequired(AccessDenied):
     """Reading someone else's entry needs a stated reason (or emergency access)."""
 
     error_id = "reason_required"
+
+
+class RegionMismatch(JournalError):
+    """The request names another region than the call's: an entry belongs to its call's
+    region and care provider. The attempt is logged like a refused access."""
+
+    status = 409
+    error_id = "region_mismatch"

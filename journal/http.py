@@ -80,6 +80,19 @@ def _int(value: Any, name: str) -> int:
         raise InvalidEntry(f"{name} must be an integer", {name: value}) from exc
 
 
+def _string(body: dict[str, Any], name: str, longest: int,
+            required: bool = False) -> str | None:
+    """The body field ``name`` as a non-empty string of at most ``longest`` characters
+    (the column it is stored in); ``None`` when absent and optional."""
+    value = body.get(name)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value.strip() or len(value) > longest:
+        raise InvalidEntry(f"{name} must be a non-empty string of at most {longest} "
+                           "characters", {"field": name})
+    return value
+
+
 def _flag(value: str | None) -> bool:
     return (value or "").lower() in ("1", "true", "yes")
 
@@ -91,12 +104,32 @@ def routes(service: JournalService, actor_of: Callable[[web.Request], Actor]) ->
     @r.post(f"{PREFIX}/entries")
     @_answers_errors
     async def create(request: web.Request) -> web.StreamResponse:
+        """Open a draft entry for a call you took part in (emergency access otherwise).
+
+        Body: ``call_id`` (string, required); ``region`` (string, optional: the entry
+        takes the call's region and care provider, and a region naming another is
+        refused with 409 ``region_mismatch``; only for a call whose region the call log
+        does not know is it required, and must be your own); ``content`` (object,
+        optional); ``emergency`` (boolean) with ``reason`` (string): nödåtkomst, to
+        document a call you did not take part in, one nobody answered or one the call
+        log does not know; it is logged with basis ``emergency``. Refusals are 403
+        (``access_denied``, or ``reason_required`` when emergency access lacks a reason)
+        and are logged too.
+        """
         body = await _body(request)
-        if not isinstance(body.get("call_id"), str) or not isinstance(body.get("region"), str):
-            raise InvalidEntry("call_id and region are required strings")
-        content = content_from_plain(body["content"]) if body.get("content") else None
-        entry = await service.create_draft(actor_of(request), body["call_id"], body["region"],
-                                           content)
+        call_id = _string(body, "call_id", 64, required=True)
+        region = _string(body, "region", 4)
+        reason = _string(body, "reason", 2000)
+        emergency = body.get("emergency", False)
+        if not isinstance(emergency, bool):
+            raise InvalidEntry("emergency must be true or false", {"field": "emergency"})
+        raw_content = body.get("content")
+        if raw_content is not None and not isinstance(raw_content, dict):
+            raise InvalidEntry("content must be an object", {"field": "content"})
+        content = content_from_plain(raw_content) if raw_content else None
+        assert call_id is not None
+        entry = await service.create_draft(actor_of(request), call_id, region, content,
+                                           emergency=emergency, reason=reason)
         return web.json_response(to_plain(entry), status=201)
 
     @r.get(f"{PREFIX}/entries/mine")

@@ -1,4 +1,4 @@
-"""What the journal context needs from outside: who is acting, and a clock.
+"""What the journal context needs from outside: who is acting, a clock, and the call log.
 
 The composition root turns its own principal (or a CLI user, or a system job)
 into an :class:`Actor`; the journal never sees the identity context's types.
@@ -49,10 +49,29 @@ class Actor:
                    regions=frozenset({ALL_REGIONS}), care_provider=None, system=True)
 
 
-class CallDirectory(Protocol):
-    """Who answered a call, from the call log (``contactcenter/calls``), which the
-    composition root adapts; the journal never imports it."""
+@dataclass(frozen=True)
+class CallFacts:
+    """What the call log knows about one call, as far as the journal needs it.
 
-    async def answered_by(self, call_id: str) -> str | None:
-        """The user id of the nurse who answered ``call_id``; ``None`` if unknown."""
+    ``region`` is the region the call was decided to belong to (for a call of the
+    national queue: the home region of the nurse who answered it), ``None`` while
+    neither is known; ``care_provider`` is that region's vårdgivare. ``participants``
+    are the logins of the nurses who took part in the call (answered it, or made or
+    answered its callback); a nurse without a linked login is never among them.
+    ``answered`` is true once any nurse, with or without a login, was connected.
+    """
+
+    call_id: str
+    region: str | None
+    care_provider: str | None
+    participants: frozenset[str] = frozenset()
+    answered: bool = False
+
+
+class CallDirectory(Protocol):
+    """The call log (``contactcenter/calls``) as the journal sees it, adapted by the
+    composition root; the journal never imports it."""
+
+    async def call(self, call_id: str) -> CallFacts | None:
+        """The facts of ``call_id``; ``None`` if the call log has no such call."""
         ...

@@ -17,19 +17,22 @@ from typing import Any, NoReturn
 from sqlalchemy import and_, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
-from journal import access_log, model
+from journal import access, access_log, model
+from journal.access import AccessDecision
 from journal.access_log import AccessLogRecord, Action, LogQuery
 from journal.config import JournalConfig
 from journal.errors import (
     AccessDenied,
     EntryNotFound,
     InvalidEntry,
+    JournalError,
     ReasonRequired,
+    RegionMismatch,
     StaleRevision,
 )
 from journal.export import ExportFilter, Pseudonymiser, stream, stream_patient_view
 from journal.identity_numbers import parse_identity
-from journal.model import AccessDecision, EntryContent, JournalEntry
+from journal.model import EntryContent, JournalEntry
 from journal.ports import Actor, CallDirectory, Clock
 from journal.sql import entry_from_row, entry_values, journal_entries
 
@@ -46,8 +49,11 @@ class EntryRead:
 
 class JournalService:
     """The journal's use cases on an async SQLAlchemy engine (or a session factory
-    bound to one), an injected clock and the journal configuration; ``calls`` (optional)
-    tells who answered a call, so only that nurse opens its entry."""
+    bound to one), an injected clock and the journal configuration.
+
+    ``calls`` tells who took part in a call: only those nurses open its entry and read
+    its entries as their own. It may be left out only where no nurse works (the CLI's
+    exports and purges as a system actor): without it every nurse's draft is refused."""
 
     def __init__(self, engine_or_sessions: AsyncEngine | async_sessionmaker[Any], clock: Clock,
                  config: JournalConfig, calls: CallDirectory | None = None) -> None:
@@ -66,25 +72,43 @@ class JournalService:
 
     # -- writing -------------------------------------------------------------------------
 
-    async def create_draft(self, actor: Actor, call_id: str, region: str,
-                           content: EntryContent | None = None) -> JournalEntry:
-        """Open a draft entry for a call (utkast); the nurse is its author."""
-        answered_by = await self._calls.answered_by(call_id) if self._calls else None
-        decision = model.decide_create(actor, region, answered_by)
-        if not decision.allowed:
-            await self._deny(actor, Action.CREATE, decision, region=region,
-                             query={"call_id": call_id})
+    async def create_draft(self, actor: Actor, call_id: str, region: str | None = None,
+                           content: EntryContent | None = None, *, emergency: bool = False,
+                           reason: str | None = None) -> JournalEntry:
+        """Open a draft entry for a call (utkast); the nurse is its author.
+
+        Only a nurse who took part in the call, as the call directory tells, opens its
+        entry; others (and calls nobody answered or the call log does not know) need
+        ``emergency`` access with a ``reason``, logged with basis ``emergency``. The
+        entry takes the call's region and care provider; a ``region`` naming another is
+        refused (:class:`~journal.errors.RegionMismatch`). Without a call directory no
+        nurse opens an entry at all."""
+        query: dict[str, Any] = {"call_id": call_id}
+        if region is not None:
+            query["region"] = region
+        if self._calls is None:
+            await self._deny(actor, Action.CREATE, AccessDecision(
+                False, problem="the journal cannot check who took part in calls here"),
+                region=region, query=query)
+        call = await self._calls.call(call_id)
+        decision = access.decide_create(actor, call, region, reason, emergency)
+        if not decision.allowed:  # logged under the call's region, for its auditors
+            await self._deny(actor, Action.CREATE, decision, reason=reason, query=query,
+                             region=call.region if call is not None and call.region else region)
+        region, care_provider = access.entry_origin(actor, call, region)
         now = self._clock()
         content = self._checked(content or EntryContent(), region)
         entry = JournalEntry(
             entry_id=str(uuid.uuid4()), call_id=call_id, kind=model.EntryKind.ENTRY,
             status=model.EntryStatus.DRAFT, revision=1, region=region,
-            care_provider=actor.care_provider or "", nurse_id=actor.user_id,
+            care_provider=care_provider, nurse_id=actor.user_id,
             nurse_name=actor.username, content=content, created_at=now, updated_at=now)
         async with self._engine.begin() as conn:
             await conn.execute(insert(journal_entries).values(entry_values(entry)))
             await access_log.append(conn, now, actor, Action.CREATE, decision,
-                                    entry_id=entry.entry_id, region=region)
+                                    entry_id=entry.entry_id, region=region,
+                                    reason=reason if decision.emergency else None,
+                                    query=query)
         return entry
 
     async def update_draft(self, actor: Actor, entry_id: str, content: EntryContent,
@@ -110,15 +134,15 @@ class JournalService:
         """Start an amendment (rättelse) of a signed entry; sign it with :meth:`sign`.
         The nurse needs read access to the original; the amendment reason is logged."""
         original = await self._get(entry_id, actor, Action.AMEND)
-        handled = await self._handled_call(actor, original.call_id)
-        decision = model.decide_read(actor, original, handled, content.amendment_reason)
+        decision = access.decide_read(actor, original, await self._took_part(actor, original),
+                                     content.amendment_reason)
         if not decision.allowed or decision.emergency:
             await self._deny(actor, Action.AMEND, decision, entry_id=entry_id,
                              region=original.region, reason=content.amendment_reason)
         now = self._clock()
         amendment = model.new_amendment(
             original, str(uuid.uuid4()), actor.user_id, actor.username,
-            actor.care_provider or "", self._checked(content, original.region, person=False), now)
+            original.care_provider, self._checked(content, original.region, person=False), now)
         async with self._engine.begin() as conn:
             await conn.execute(insert(journal_entries).values(entry_values(amendment)))
             await access_log.append(conn, now, actor, Action.AMEND, decision,
@@ -134,7 +158,7 @@ class JournalService:
         """Read an entry and its amendments. Other nurses' entries need a ``reason``;
         ``emergency`` (nödåtkomst) with a reason reaches any entry and is flagged."""
         entry = await self._get(entry_id, actor, Action.READ)
-        decision = model.decide_read(actor, entry, await self._handled_call(actor, entry.call_id),
+        decision = access.decide_read(actor, entry, await self._took_part(actor, entry),
                                      reason, emergency)
         if not decision.allowed:
             await self._deny(actor, Action.READ, decision, entry_id=entry_id,
@@ -152,7 +176,7 @@ class JournalService:
         """The actor's own latest entries and drafts, newest first."""
         limit = max(1, min(limit, 200))
         t = journal_entries
-        decision = AccessDecision(actor.has_role("nurse"), model.AccessBasis.OWN_CALL,
+        decision = AccessDecision(actor.has_role("nurse"), access.AccessBasis.OWN_CALL,
                                   problem="" if actor.has_role("nurse") else "nurses only")
         if not decision.allowed:
             await self._deny(actor, Action.LIST, decision)
@@ -167,7 +191,7 @@ class JournalService:
     async def query_access_log(self, actor: Actor, query: LogQuery) -> list[AccessLogRecord]:
         """The access log for auditors (limited to their regions unless they hold ``*``);
         the query itself is logged."""
-        decision = model.decide_log_query(actor)
+        decision = access.decide_log_query(actor)
         if not decision.allowed:
             await self._deny(actor, Action.LOG_QUERY, decision, query=query.as_dict())
         regions = None if actor.can_access_region("*") else actor.regions
@@ -183,7 +207,7 @@ class JournalService:
                      pseudonymise_key: bytes | None = None) -> AsyncIterator[str]:
         """Check access and log the export, then return its text chunks (an async
         generator that reads page by page)."""
-        decision = model.decide_export(actor, export_filter.region)
+        decision = access.decide_export(actor, export_filter.region)
         query = {**export_filter.as_dict(), "format": fmt,
                  "pseudonymised": pseudonymise_key is not None}
         if not decision.allowed:
@@ -217,7 +241,7 @@ class JournalService:
         prepared by a region admin or a system actor on the patient's request."""
         parsed = parse_identity(kind, number, self._clock().date(), None,
                                 self._config.reservnummer)
-        decision = model.decide_patient_export(actor)
+        decision = access.decide_patient_export(actor)
         query = {"person_kind": parsed.kind.value, "person_number": parsed.number}
         if not decision.allowed:
             await self._deny(actor, Action.PATIENT_EXPORT, decision, query=query)
@@ -232,7 +256,7 @@ class JournalService:
         years = years or self._config.retention_years
         now = self._clock()
         cutoff = _years_before(now, years)
-        decision = (AccessDecision(True, model.AccessBasis.SYSTEM) if actor.system
+        decision = (AccessDecision(True, access.AccessBasis.SYSTEM) if actor.system
                     else AccessDecision(False, problem="only system jobs purge the journal"))
         query = {"older_than_years": years, "cutoff": cutoff.isoformat()}
         if not decision.allowed:
@@ -277,7 +301,7 @@ class JournalService:
 
     async def _load_for_write(self, actor: Actor, entry_id: str, action: Action) -> JournalEntry:
         entry = await self._get(entry_id, actor, action)
-        decision = model.decide_write(actor, entry)
+        decision = access.decide_write(actor, entry)
         if not decision.allowed:
             await self._deny(actor, action, decision, entry_id=entry_id, region=entry.region)
         return entry
@@ -294,16 +318,16 @@ class JournalService:
                 raise StaleRevision("the draft was saved since you read it",
                                     {"entry_id": entry.entry_id, "expected": expected_revision})
             await access_log.append(conn, entry.updated_at, actor, action,
-                                    AccessDecision(True, model.AccessBasis.OWN_CALL),
+                                    AccessDecision(True, access.AccessBasis.OWN_CALL),
                                     entry_id=entry.entry_id, region=entry.region,
                                     query={"revision": entry.revision})
 
-    async def _handled_call(self, actor: Actor, call_id: str) -> bool:
-        t = journal_entries
-        async with self._engine.connect() as conn:
-            found = await conn.scalar(select(t.c.id).where(
-                t.c.call_id == call_id, t.c.nurse_id == actor.user_id).limit(1))
-        return found is not None
+    async def _took_part(self, actor: Actor, entry: JournalEntry) -> bool:
+        """Did ``actor`` take part in the entry's call? Only the call log says so: having
+        written some entry for a call id proves nothing (anyone could have opened one)."""
+        if self._calls is None or not actor.has_role("nurse"):
+            return False  # without a directory only authors read their entries as own
+        return access.took_part(actor, await self._calls.call(entry.call_id))
 
     async def _log(self, actor: Actor, action: Action, decision: AccessDecision,
                    **kw: Any) -> None:
@@ -313,7 +337,11 @@ class JournalService:
     async def _deny(self, actor: Actor, action: Action, decision: AccessDecision,
                     **kw: Any) -> NoReturn:
         await self._log(actor, action, decision, **kw)
-        error = ReasonRequired if decision.reason_required else AccessDenied
+        error: type[JournalError] = AccessDenied
+        if decision.reason_required:
+            error = ReasonRequired
+        elif decision.region_mismatch:
+            error = RegionMismatch
         raise error(decision.problem or "access denied",
                     {"action": action.value, **({"entry_id": kw["entry_id"]}
                                                 if kw.get("entry_id") else {})})

@@ -22,7 +22,7 @@ from journal.model import (
     PhaseNotes,
     Referral,
 )
-from journal.ports import Actor
+from journal.ports import Actor, CallFacts
 from journal.service import JournalService
 from journal.sql import metadata
 
@@ -52,6 +52,28 @@ CARL = nurse("n-carl", "14", "vg-14")  # another region and care provider
 AUDITOR = Actor("a-greta", "greta", frozenset({"auditor"}), frozenset({"*"}), None)
 ADMIN_01 = Actor("r-olle", "olle", frozenset({"region_admin"}), frozenset({"01"}), "vg-01")
 SUPERVISOR = Actor("s-sara", "sara", frozenset({"supervisor"}), frozenset({"01"}), "vg-01")
+
+
+PROVIDERS = {"01": "vg-01", "03": "vg-03", "14": "vg-14"}
+
+
+class FakeCallDirectory:
+    """The call log as the composition root adapts it (a fake of the journal's own
+    port): calls by id, with their region, care provider and who took part."""
+
+    def __init__(self) -> None:
+        self.calls: dict[str, CallFacts] = {}
+
+    def add(self, call_id: str, *participants: str, region: str | None = "01",
+            answered: bool | None = None) -> None:
+        """A call of ``region`` in which ``participants`` (logins) took part; answered
+        when someone took part unless ``answered`` says otherwise."""
+        self.calls[call_id] = CallFacts(
+            call_id, region, PROVIDERS.get(region or "", None), frozenset(participants),
+            bool(participants) if answered is None else answered)
+
+    async def call(self, call_id: str) -> CallFacts | None:
+        return self.calls.get(call_id)
 
 
 def complete_content(**changes: object) -> EntryContent:
@@ -105,5 +127,16 @@ async def sqlite_engine(sqlite_url: str) -> AsyncIterator[AsyncEngine]:
 
 
 @pytest.fixture
-def service(engine: AsyncEngine, clock: FakeClock, config: JournalConfig) -> JournalService:
-    return JournalService(engine, clock, config)
+def calls() -> FakeCallDirectory:
+    """Region 01 calls Anna answered (the ids the tests use) and one Berit answered."""
+    directory = FakeCallDirectory()
+    for call_id in ("c", "call-0", "call-1", "call-2", "call-9", "call-draft"):
+        directory.add(call_id, ANNA.user_id)
+    directory.add("call-x", BERIT.user_id)
+    return directory
+
+
+@pytest.fixture
+def service(engine: AsyncEngine, clock: FakeClock, config: JournalConfig,
+            calls: FakeCallDirectory) -> JournalService:
+    return JournalService(engine, clock, config, calls)

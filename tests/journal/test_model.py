@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from journal import model
+from journal import access, model
+from journal.access import AccessBasis
 from journal.config import load_config
 from journal.errors import EntrySigned, InvalidEntry, StaleRevision
 from journal.model import (
-    AccessBasis,
     Deviation,
     EntryContent,
     EntryKind,
@@ -19,6 +19,7 @@ from journal.model import (
     JournalEntry,
     Referral,
 )
+from journal.ports import CallFacts
 from tests.journal.conftest import (
     ADMIN_01,
     ANNA,
@@ -145,48 +146,90 @@ def test_malformed_content_is_an_invalid_entry():
 # -- access decisions -------------------------------------------------------------------
 
 
-def test_a_nurse_reads_entries_of_calls_she_handled_without_a_reason():
-    decision = model.decide_read(ANNA, draft(), handled_call=False, reason=None)
+def test_a_nurse_reads_her_own_entries_and_those_of_calls_she_took_part_in_without_a_reason():
+    decision = access.decide_read(ANNA, draft(), took_part=False, reason=None)
     assert decision.allowed and decision.basis is AccessBasis.OWN_CALL
-    assert model.decide_read(BERIT, draft(), handled_call=True, reason=None).allowed
+    assert access.decide_read(BERIT, draft(), took_part=True, reason=None).allowed
 
 
 def test_a_nurse_reads_other_entries_of_her_care_provider_only_with_a_reason():
-    refused = model.decide_read(BERIT, draft(), handled_call=False, reason="  ")
+    refused = access.decide_read(BERIT, draft(), took_part=False, reason="  ")
     assert not refused.allowed and refused.reason_required
-    allowed = model.decide_read(BERIT, draft(), handled_call=False, reason="Patienten ringer igen")
+    allowed = access.decide_read(BERIT, draft(), took_part=False, reason="Patienten ringer igen")
     assert allowed.allowed and allowed.basis is AccessBasis.CARE_PROVIDER
 
 
 def test_a_nurse_of_another_care_provider_needs_emergency_access_which_is_flagged():
-    assert not model.decide_read(CARL, draft(), False, "nyfiken").allowed
-    assert not model.decide_read(CARL, draft(), False, "", emergency=True).allowed
-    decision = model.decide_read(CARL, draft(), False, "Medvetslös patient", emergency=True)
+    assert not access.decide_read(CARL, draft(), False, "nyfiken").allowed
+    assert not access.decide_read(CARL, draft(), False, "", emergency=True).allowed
+    decision = access.decide_read(CARL, draft(), False, "Medvetslös patient", emergency=True)
     assert decision.allowed and decision.emergency and decision.basis is AccessBasis.EMERGENCY
 
 
 @pytest.mark.parametrize("actor", [AUDITOR, ADMIN_01, SUPERVISOR])
 def test_roles_other_than_nurse_do_not_read_entries(actor):
-    assert not model.decide_read(actor, draft(), False, "reason", emergency=True).allowed
+    assert not access.decide_read(actor, draft(), False, "reason", emergency=True).allowed
 
 
-def test_only_the_author_writes_a_draft_and_only_nurses_of_the_region_create():
-    assert model.decide_write(ANNA, draft()).allowed
-    assert not model.decide_write(BERIT, draft()).allowed
-    assert model.decide_create(ANNA, "01").allowed
-    assert not model.decide_create(ANNA, "14").allowed
-    assert not model.decide_create(SUPERVISOR, "01").allowed
+def call(*participants: str, region: str | None = "01", answered: bool | None = None,
+         provider: str | None = "vg-01") -> CallFacts:
+    return CallFacts("call-1", region, provider, frozenset(participants),
+                     bool(participants) if answered is None else answered)
+
+
+def test_only_the_author_writes_a_draft():
+    assert access.decide_write(ANNA, draft()).allowed
+    assert not access.decide_write(BERIT, draft()).allowed
+
+
+def test_only_a_nurse_who_took_part_in_the_call_opens_its_entry():
+    assert access.decide_create(ANNA, call("n-anna")).basis is AccessBasis.OWN_CALL
+    assert not access.decide_create(BERIT, call("n-anna")).allowed
+    assert not access.decide_create(SUPERVISOR, call("s-sara")).allowed
 
 
 def test_the_nurse_who_answered_a_pooled_call_of_another_region_opens_its_entry():
-    assert model.decide_create(ANNA, "14", answered_by="n-anna").allowed
-    assert not model.decide_create(BERIT, "01", answered_by="n-anna").allowed
+    pooled = call("n-anna", region="14", provider="vg-14")
+    assert access.decide_create(ANNA, pooled).allowed
+    assert access.entry_origin(ANNA, pooled, None) == ("14", "vg-14")
+
+
+@pytest.mark.parametrize("facts, problem", [
+    (None, "no such call"),
+    (call(region="01", answered=False), "nobody answered"),
+    (call(region="01", answered=True), "did not take part"),  # a nurse without a login
+    (call("n-dora", region="03", provider="vg-03"), "did not take part"),
+])
+def test_calls_she_did_not_take_part_in_are_refused_without_emergency_access(facts, problem):
+    decision = access.decide_create(ANNA, facts, "01")
+    assert not decision.allowed and problem in decision.problem
+    assert not access.decide_create(ANNA, facts, "01", "", emergency=True).allowed
+    assert access.decide_create(ANNA, facts, "01", "  ", emergency=True).reason_required
+    allowed = access.decide_create(ANNA, facts, None if facts else "01", "Patienten ringde 112",
+                                  emergency=True)
+    assert allowed.allowed and allowed.emergency and allowed.basis is AccessBasis.EMERGENCY
+
+
+def test_an_entry_takes_the_calls_region_and_a_request_naming_another_is_refused():
+    foreign = call("n-anna", region="03", provider="vg-03")
+    mismatch = access.decide_create(ANNA, foreign, "01")
+    assert not mismatch.allowed and mismatch.region_mismatch
+    assert access.entry_origin(ANNA, foreign, None) == ("03", "vg-03")
+
+
+def test_a_call_of_unknown_region_needs_the_nurses_own_region():
+    unknown = call("n-anna", region=None, provider=None)
+    assert not access.decide_create(ANNA, unknown, None).allowed
+    assert not access.decide_create(ANNA, unknown, "14").allowed
+    assert access.decide_create(ANNA, unknown, "01").allowed
+    assert access.entry_origin(ANNA, unknown, "01") == ("01", "vg-01")
+    assert not access.decide_create(ANNA, None, "14", "akut", emergency=True).allowed
 
 
 def test_only_auditors_query_the_access_log_and_region_admins_export_their_regions():
-    assert model.decide_log_query(AUDITOR).allowed
-    assert not model.decide_log_query(ANNA).allowed
-    assert model.decide_export(ADMIN_01, "01").allowed
-    assert not model.decide_export(ADMIN_01, "14").allowed
-    assert not model.decide_export(ADMIN_01, None).allowed
-    assert not model.decide_export(ANNA, "01").allowed
+    assert access.decide_log_query(AUDITOR).allowed
+    assert not access.decide_log_query(ANNA).allowed
+    assert access.decide_export(ADMIN_01, "01").allowed
+    assert not access.decide_export(ADMIN_01, "14").allowed
+    assert not access.decide_export(ADMIN_01, None).allowed
+    assert not access.decide_export(ANNA, "01").allowed

@@ -28,6 +28,7 @@ from tests.journal.conftest import (
     BERIT,
     CARL,
     SUPERVISOR,
+    FakeCallDirectory,
     FakeClock,
     complete_content,
 )
@@ -107,22 +108,12 @@ async def test_a_nurse_outside_the_region_cannot_open_an_entry(service: JournalS
     assert await log_rows(engine) == [("n-carl", "create", "denied", None)]
 
 
-class FakeCalls:
-    """The call log as the composition root would adapt it."""
-
-    def __init__(self, answered: dict[str, str]) -> None:
-        self.answered = answered
-
-    async def answered_by(self, call_id: str) -> str | None:
-        return self.answered.get(call_id)
-
-
-async def test_with_the_call_log_only_the_nurse_who_answered_opens_the_entry(
-        engine: AsyncEngine, clock: FakeClock, config):
-    service = JournalService(engine, clock, config, FakeCalls({"pooled-1": "n-carl"}))
-    entry = await service.create_draft(CARL, "pooled-1", "01")  # pooled call from region 01
-    assert entry.region == "01" and entry.care_provider == "vg-14"
-    with pytest.raises(AccessDenied, match="another nurse"):
+async def test_the_nurse_who_answered_a_pooled_call_opens_its_entry_in_the_calls_region(
+        service: JournalService, calls: FakeCallDirectory):
+    calls.add("pooled-1", CARL.user_id, region="01")  # a region 01 call Carl (14) answered
+    entry = await service.create_draft(CARL, "pooled-1")
+    assert (entry.region, entry.care_provider) == ("01", "vg-01")
+    with pytest.raises(AccessDenied, match="did not take part"):
         await service.create_draft(ANNA, "pooled-1", "01")
 
 
@@ -218,9 +209,9 @@ async def test_an_auditor_of_one_region_sees_only_that_regions_log(service: Jour
 
 
 async def test_the_service_also_accepts_a_session_factory(engine: AsyncEngine,
-                                                          clock: FakeClock, config):
+                                                          clock: FakeClock, config, calls):
     from sqlalchemy.ext.asyncio import async_sessionmaker
 
-    service = JournalService(async_sessionmaker(engine), clock, config)
+    service = JournalService(async_sessionmaker(engine), clock, config, calls)
     entry = await service.create_draft(ANNA, "call-1", "01")
     assert (await service.get_entry(ANNA, entry.entry_id)).entry == entry
