@@ -79,8 +79,11 @@ async def ensure_demo_journal(services: Services, regions: list[str], count: int
         existing = (await conn.execute(select(func.count()).select_from(journal_entries))).scalar()
     if existing:
         return 0
-    return await bulk_load(services.engine, demo_entries(count, end=services.clock(), days=30,
-                                                         regions=regions))
+    from contactcenter.contexts import care_providers
+
+    return await bulk_load(services.engine, demo_entries(
+        count, end=services.clock(), days=30, regions=regions,
+        care_providers=care_providers(services.settings)))
 
 
 async def ensure_demo_catalog(services: Services, regions: list[str]) -> None:

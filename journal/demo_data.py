@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -80,8 +80,19 @@ _UNITS = {
     "bvc": ("BVC Exempelby (fiktiv)", "bvc"),
 }
 _REGIONS = ("01", "03", "12", "14", "24")
+# Prefixes of the demo referrals' HSA-ids only (12 and 24 are not confirmed in regions.toml).
 _ORGNR = {"01": "2321000016", "03": "2321000024", "12": "2321000255", "14": "2321000131",
           "24": "2321000222"}
+# The care providers (vårdgivare) the service gives a region's users: the organisation
+# number confirmed in the packaged config/regions.toml, else ``region-<code>``. The
+# composition root passes its own (from the configuration in use); this is the default,
+# and a test keeps the two in step, so demo entries share their region's care provider.
+_CONFIRMED_ORGNR = {"01": "2321000016", "03": "2321000024", "14": "2321000131"}
+
+
+def care_provider_of_region(region: str) -> str:
+    """The care provider demo entries of ``region`` belong to by default."""
+    return _CONFIRMED_ORGNR.get(region) or f"region-{region}"
 
 
 def _person(rng: random.Random, today: date) -> Person:
@@ -98,8 +109,10 @@ def _person(rng: random.Random, today: date) -> Person:
 
 
 def demo_entry(rng: random.Random, at: datetime, region: str | None = None,
-               nurse_id: str | None = None) -> JournalEntry:
-    """One signed, fictional entry created at ``at``."""
+               nurse_id: str | None = None,
+               care_providers: Mapping[str, str] | None = None) -> JournalEntry:
+    """One signed, fictional entry created at ``at``, of its region's care provider
+    (from ``care_providers`` by region, else :func:`care_provider_of_region`)."""
     reason, guideline, care_type, urgency, listen, assess, advice = rng.choice(_SCENARIOS)
     region = region or rng.choice(_REGIONS)
     self_care = care_type == "egenvard"
@@ -132,21 +145,24 @@ def demo_entry(rng: random.Random, at: datetime, region: str | None = None,
     return JournalEntry(
         entry_id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
         call_id=f"demo-call-{rng.getrandbits(48):012x}", kind=EntryKind.ENTRY,
-        status=EntryStatus.SIGNED, revision=3, region=region, care_provider=f"vg-{region}",
+        status=EntryStatus.SIGNED, revision=3, region=region,
+        care_provider=(care_providers or {}).get(region) or care_provider_of_region(region),
         nurse_id=nurse, nurse_name=f"Demosköterska {nurse[-2:]} (fiktiv)", content=content,
         created_at=at, updated_at=signed, signed_at=signed, signed_by=nurse)
 
 
 def demo_entries(count: int, seed: int = 1177, end: datetime | None = None,
-                 days: int = 365, regions: Sequence[str] | None = None) -> Iterator[JournalEntry]:
-    """``count`` fictional entries spread in time order over ``days`` before ``end``."""
+                 days: int = 365, regions: Sequence[str] | None = None,
+                 care_providers: Mapping[str, str] | None = None) -> Iterator[JournalEntry]:
+    """``count`` fictional entries spread in time order over ``days`` before ``end``;
+    ``care_providers`` maps a region to its care provider (see :func:`demo_entry`)."""
     rng = random.Random(seed)
     end = end or datetime(2026, 1, 1, tzinfo=UTC)
     step = timedelta(days=days) / max(count, 1)
     start = end - timedelta(days=days)
     for i in range(count):
         region = rng.choice(regions) if regions else None
-        yield demo_entry(rng, start + step * i, region)
+        yield demo_entry(rng, start + step * i, region, care_providers=care_providers)
 
 
 def with_person(entry: JournalEntry, person: Person) -> JournalEntry:

@@ -119,6 +119,7 @@ async def _export(args: argparse.Namespace, settings: Settings, out: TextIO, key
 
 def run_demo_fill(args: argparse.Namespace, settings: Settings) -> int:
     async def fill() -> int:
+        from contactcenter.contexts import care_providers
         from contactcenter.db import create_engine
         from journal.demo_data import bulk_load, demo_entries
 
@@ -129,7 +130,8 @@ def run_demo_fill(args: argparse.Namespace, settings: Settings) -> int:
                       file=sys.stderr)
                 return NO_SCHEMA
             count = await bulk_load(engine, demo_entries(
-                args.entries, seed=args.seed, end=datetime.now(UTC), days=30))
+                args.entries, seed=args.seed, end=datetime.now(UTC), days=30,
+                care_providers=care_providers(settings)))
             print(f"added {count} fictional journal entries (demo data)")
             return 0
         finally:

@@ -36,7 +36,7 @@ def test_demo_fill_then_export_writes_a_file_and_logs_a_cli_actor(sqlite_url: st
     from contactcenter.db import create_engine
 
     settings = SimpleNamespace(database=SimpleNamespace(url=sqlite_url, echo=False),
-                               config_dir=tmp_path / "no-config")
+                               config_dir=tmp_path / "no-config", regions={})
     asyncio.run(make_schema(sqlite_url))
     args = parse("demo-fill", "--entries", "25")
     assert args.func(args, settings) == 0

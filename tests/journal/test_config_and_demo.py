@@ -47,3 +47,18 @@ def test_demo_entries_are_signable_fictional_and_have_valid_identity_numbers():
 def test_demo_entries_are_reproducible_from_their_seed():
     at = datetime(2026, 1, 1, tzinfo=UTC)
     assert demo_entry(random.Random(5), at) == demo_entry(random.Random(5), at)
+
+
+def test_demo_entries_share_the_care_provider_a_user_of_their_region_gets():
+    from contactcenter.contexts import care_provider_of, care_providers
+    from contactcenter.settings import load_settings
+
+    settings = load_settings()
+    entries = list(demo_entries(200, seed=3))
+    assert {e.region for e in entries} >= {"01", "03"}
+    for entry in entries:
+        assert entry.care_provider == care_provider_of(settings, frozenset({entry.region}))
+    given = {"01": "vg-a", "03": "vg-b"}
+    for entry in demo_entries(50, seed=3, regions=["01", "03"], care_providers=given):
+        assert entry.care_provider == given[entry.region]
+    assert care_providers(settings)["01"] == care_provider_of(settings, frozenset({"01"}))

@@ -234,3 +234,30 @@ async def test_create_draft_fields_of_the_wrong_type_are_a_400(
             assert resp.status == 400 and error["error_id"] == "invalid_entry", (body, error)
             assert set(error) == {"error_id", "message", "details"}
 
+
+async def test_demo_entries_are_read_by_care_provider_with_a_reason_only_in_the_own_region(
+    web_system: WebSystem, http: aiohttp.ClientSession,
+) -> None:
+    from sqlalchemy import select
+
+    from contactcenter.demo import ensure_demo_journal
+    from journal.sql import journal_entries as t
+
+    services = web_system.system.services
+    assert await ensure_demo_journal(services, ["01", "03"], count=20) == 20
+    async with services.engine.connect() as conn:
+        first = {r.region: r.entry_id for r in await conn.execute(
+            select(t.c.region, t.c.entry_id).order_by(t.c.id.desc()))}
+    own, other = first["01"], first["03"]
+    base = f"{web_system.base_url}/api/v1/journal"
+    await web_system.login(http, "sjukskoterska")
+    async with http.get(f"{base}/entries/{own}") as resp:
+        assert resp.status == 403 and (await resp.json())["error_id"] == "reason_required"
+    async with http.get(f"{base}/entries/{own}",
+                        params={"reason": "Patienten ringer igen"}) as resp:
+        read = await resp.json()
+        assert resp.status == 200, read
+    assert read["access"] == {"basis": "care_provider", "emergency": False}
+    async with http.get(f"{base}/entries/{other}",
+                        params={"reason": "Patienten ringer igen"}) as resp:
+        assert resp.status == 403 and (await resp.json())["error_id"] == "access_denied"
