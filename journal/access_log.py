@@ -19,6 +19,9 @@ from journal.access import AccessDecision
 from journal.ports import Actor
 from journal.sql import as_utc, journal_access_log
 
+_LONGEST = {name: journal_access_log.c[name].type.length or 0 for name in ("entry_id", "region")}
+_CLIPPED = 200
+
 
 class Action(StrEnum):
     """What was done (or attempted)."""
@@ -59,7 +62,14 @@ async def append(conn: AsyncConnection, at: datetime, actor: Actor, action: Acti
                  decision: AccessDecision, *, entry_id: str | None = None,
                  region: str | None = None, reason: str | None = None,
                  query: dict[str, Any] | None = None, detail: str | None = None) -> None:
-    """Add one record; the caller's transaction decides when it is committed."""
+    """Add one record; the caller's transaction decides when it is committed.
+
+    An ``entry_id`` or ``region`` longer than its column (a caller's made-up value) is
+    kept, clipped, in ``query`` instead: the attempt is logged, never lost to an error."""
+    for name, value in (("entry_id", entry_id), ("region", region)):
+        if value is not None and len(value) > _LONGEST[name]:
+            query = {**(query or {}), name: value[:_CLIPPED]}
+            entry_id, region = (None, region) if name == "entry_id" else (entry_id, None)
     await conn.execute(insert(journal_access_log).values(
         at=at, actor_id=actor.user_id, actor_username=actor.username,
         actor_roles=",".join(sorted(actor.roles)), action=action.value,

@@ -215,3 +215,20 @@ async def test_the_service_also_accepts_a_session_factory(engine: AsyncEngine,
     service = JournalService(async_sessionmaker(engine), clock, config, calls)
     entry = await service.create_draft(ANNA, "call-1", "01")
     assert (await service.get_entry(ANNA, entry.entry_id)).entry == entry
+
+
+async def test_made_up_entry_ids_and_regions_longer_than_any_are_refused_and_logged(
+        service: JournalService, engine: AsyncEngine):
+    from journal.export import ExportFilter
+
+    with pytest.raises(EntryNotFound):
+        await service.get_entry(ANNA, "x" * 100)
+    with pytest.raises(AccessDenied):
+        await service.export(ADMIN_01, "jsonl", ExportFilter(region="01-and-more"))
+    async with engine.connect() as conn:
+        rows = (await conn.execute(select(journal_access_log)
+                                   .order_by(journal_access_log.c.id))).all()
+    assert [(r.action, r.outcome, r.entry_id, r.region) for r in rows] == [
+        ("read", "denied", None, None), ("export", "denied", None, None)]
+    assert rows[0].query["entry_id"] == "x" * 100
+    assert rows[1].query["region"] == "01-and-more"
