@@ -16,7 +16,7 @@ from journal.ports import Actor, CallFacts
 class AccessBasis(StrEnum):
     """Why an access was allowed; stored in the access log."""
 
-    OWN_CALL = "own_call"  #: the nurse handled the call
+    OWN_CALL = "own_call"  #: her own entry, or one of a call she took part in (call log)
     CARE_PROVIDER = "care_provider"  #: same vårdgivare, with a stated reason
     EMERGENCY = "emergency"  #: nödåtkomst, with a reason; flagged for follow-up
     AUDIT = "audit"  #: auditors (granskare) reading the access log
