@@ -1,9 +1,11 @@
-"""``radgivning db``: migrate the database schema (upgrade, current, downgrade)."""
+"""``radgivning db``: migrate the database schema (upgrade, current, downgrade) and grant
+the service's own PostgreSQL role what it needs (grant)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 
 from contactcenter.settings import Settings
 
@@ -20,6 +22,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     down = sub.add_parser("downgrade", help="migrate down to REVISION ('base' drops all tables)")
     down.add_argument("revision", metavar="REVISION")
     down.set_defaults(func=run_downgrade)
+    grant = sub.add_parser("grant", help="PostgreSQL: let ROLE run the service (read and "
+                           "write its tables, only append to the access log); run as the "
+                           "schema's owner after every upgrade")
+    grant.add_argument("role", metavar="ROLE")
+    grant.set_defaults(func=run_grant)
 
 
 def run_upgrade(args: argparse.Namespace, settings: Settings) -> int:
@@ -49,4 +56,34 @@ def run_downgrade(args: argparse.Namespace, settings: Settings) -> int:
     url = settings.database.url
     asyncio.run(downgrade(url, args.revision))
     print(f"database at revision {asyncio.run(current_revision(url)) or '(base)'}")
+    return 0
+
+
+def run_grant(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlalchemy.engine import make_url
+
+    from contactcenter.db import create_engine
+    from contactcenter.db_grants import GrantRefused, grant_service_role
+
+    url = settings.database.url
+    if make_url(url).get_backend_name() != "postgresql":
+        print("radgivning: database roles exist on PostgreSQL only; on SQLite protect the "
+              "database file itself (it is created readable by its owner only)", file=sys.stderr)
+        return 2
+
+    async def grant() -> None:
+        engine = create_engine(url)
+        try:
+            async with engine.begin() as conn:
+                await grant_service_role(conn, args.role)
+        finally:
+            await engine.dispose()
+
+    try:
+        asyncio.run(grant())
+    except GrantRefused as exc:
+        print(f"radgivning: {exc}", file=sys.stderr)
+        return 2
+    print(f"granted {args.role!r} the service's privileges (the access log: read and append "
+          "only)")
     return 0

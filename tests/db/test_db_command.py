@@ -43,3 +43,18 @@ def test_a_configuration_error_stops_the_command_with_exit_code_3(cli, capsys, m
     monkeypatch.setenv("RADGIVNING_HTTP__PORT", "many")
     assert cli("db", "current") == 3
     assert "RADGIVNING_HTTP__PORT: http.port" in capsys.readouterr().err
+
+
+def test_db_grant_runs_on_postgresql_and_explains_itself_on_sqlite(cli, capsys, db_url):
+    import uuid
+
+    assert cli("db", "upgrade") == 0
+    capsys.readouterr()
+    role = "nobody_" + uuid.uuid4().hex[:6]
+    code = cli("db", "grant", role)
+    err = capsys.readouterr().err
+    assert code == 2
+    if db_url.startswith("sqlite"):
+        assert "PostgreSQL only" in err
+    else:
+        assert f"no database role {role!r}" in err
