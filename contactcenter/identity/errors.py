@@ -50,3 +50,7 @@ class InvalidTokenName(IdentityError):
 
 class TokenNotFound(IdentityError):
     error_id = "token_not_found"
+
+
+class InvalidTokenLifetime(IdentityError):
+    error_id = "invalid_token_lifetime"
