@@ -92,15 +92,25 @@ def setup_identity(app: web.Application, service: IdentityService, *, session_ho
     app.router.add_get("/api/v1/auth/whoami", whoami)
 
 
-@web.middleware
-async def _principal_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+async def _resolve(request: web.Request) -> Principal | None:
     service = request.app[_SERVICE]
-    who: Principal | None = None
     auth = request.headers.get("Authorization", "")
     if auth[:7].lower() == "bearer ":
-        who = await service.principal_for_token(auth[7:].strip())
-    elif request.cookies.get(SESSION_COOKIE):
-        who = await service.principal_for_session(request.cookies[SESSION_COOKIE])
+        return await service.principal_for_token(auth[7:].strip())
+    if request.cookies.get(SESSION_COOKIE):
+        return await service.principal_for_session(request.cookies[SESSION_COOKIE])
+    return None
+
+
+async def still_authenticated(request: web.Request) -> bool:
+    """Whether the request's session or token is still good (for long-lived responses such
+    as the live WebSocket: a logout, deactivation or password change ends them too)."""
+    return await _resolve(request) is not None
+
+
+@web.middleware
+async def _principal_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    who = await _resolve(request)
     request[PRINCIPAL_KEY] = who
     path = request.path.rstrip("/") or "/"
     if who is None and (path == "/api/v1" or path.startswith("/api/v1/")) \

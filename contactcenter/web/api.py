@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from contactcenter.identity.http import principal, require_roles
+from contactcenter.identity.http import principal, require_roles, still_authenticated
 from contactcenter.identity.model import Role
 from contactcenter.web.errors import SERVICES, ApiError, NotFound, json_body
 from contactcenter.web.openapi import OPENAPI
@@ -143,6 +143,9 @@ async def live_feed(request: web.Request) -> web.WebSocketResponse:
                 await asyncio.sleep(LIVE_PUSH_INTERVAL)  # coalesce bursts of changes
                 while not changes.empty():
                     changes.get_nowait()
+                if not await still_authenticated(request):  # logged out or deactivated
+                    await ws.close(code=4401, message=b"session ended")
+                    break
                 await ws.send_json(services.snapshot(who))
         except (ConnectionResetError, asyncio.CancelledError):
             pass
