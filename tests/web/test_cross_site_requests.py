@@ -9,6 +9,8 @@ import re
 import aiohttp
 import pytest
 
+from referral_catalog.exporting import export_csv
+from tests.referral_catalog.helpers import unit
 from tests.web.conftest import WebSystem
 
 EVIL = "https://evil.example"
@@ -152,3 +154,14 @@ async def test_the_login_and_logout_forms_work_with_their_csrf_token_only(
             assert resp.status == 303 and resp.headers["Location"] == "/login"
         async with browser.get(f"{base}/api/v1/auth/whoami") as resp:
             assert resp.status == 401
+
+
+@pytest.mark.parametrize(("content_type", "status"), [("text/csv", 200), ("text/plain", 415)])
+async def test_the_catalog_import_still_takes_csv_but_nothing_else(
+        web_system: WebSystem, http: aiohttp.ClientSession, content_type: str,
+        status: int) -> None:
+    await web_system.login(http, "regionadmin")
+    async with http.post(f"{web_system.base_url}/api/v1/catalog/import?format=csv",
+                         data=export_csv([unit("C1")]),
+                         headers={"Content-Type": content_type}) as resp:
+        assert resp.status == status, await resp.text()
