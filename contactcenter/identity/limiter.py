@@ -7,6 +7,9 @@ Two counters of failed logins, each with an exponential backoff:
   Kept in memory, in a table of at most ``max_addresses`` entries from which
   the least recently seen is evicted; a failed login with an unknown or
   over-long username counts here only, so junk usernames cost no memory.
+  Failures leak away (one every 45 s), because a whole call centre may sit
+  behind one NAT address: its nurses' occasional typos must never add up to
+  a wait, only a burst of guesses faster than that.
 * **per account** (existing users only, across every address): slows a
   distributed attack on one nurse's password. Kept in the ``login_throttle``
   table, so a restart does not hand out a fresh set of guesses and every
@@ -48,12 +51,14 @@ MAX_TRACKED_ADDRESSES = 10_000
 @dataclass(frozen=True)
 class Backoff:
     """How failures turn into waits: ``free`` failures cost nothing, then ``first`` doubling
-    up to ``longest``; the count is forgotten ``forget_after`` past the end of the wait."""
+    up to ``longest``; the count is forgotten ``forget_after`` past the end of the wait, and
+    with ``leak`` one failure is forgiven every ``leak`` meanwhile."""
 
     free: int
     first: timedelta
     longest: timedelta
     forget_after: timedelta
+    leak: timedelta | None = None
 
     def wait(self, failures: int) -> timedelta:
         """The wait after ``failures`` failures."""
@@ -64,7 +69,7 @@ class Backoff:
 
 
 ADDRESS_BACKOFF = Backoff(free=20, first=timedelta(seconds=1), longest=timedelta(minutes=15),
-                          forget_after=timedelta(minutes=15))
+                          forget_after=timedelta(minutes=15), leak=timedelta(seconds=45))
 ACCOUNT_BACKOFF = Backoff(free=5, first=timedelta(seconds=2), longest=timedelta(minutes=2),
                           forget_after=timedelta(minutes=15))
 
@@ -81,6 +86,12 @@ class Strikes:
         if self.last is None or now >= self.last + policy.wait(self.failures) + \
                 policy.forget_after:
             return Strikes()
+        if policy.leak is not None and now > self.last:
+            forgiven = min(self.failures, int((now - self.last) / policy.leak))
+            if forgiven == self.failures:
+                return Strikes()
+            if forgiven:  # only ever applied to the strikes as stored, never twice
+                return Strikes(self.failures - forgiven, self.last)
         return self
 
     def wait(self, now: datetime, policy: Backoff) -> timedelta:
@@ -130,9 +141,10 @@ class AddressStrikes:
 
     def reserve(self, key: str, now: datetime) -> timedelta:
         """Count an attempt from ``key``, or return the wait still running (nothing counted)."""
-        strikes = self._strikes.pop(key, Strikes()).current(now, self._policy)
+        stored = self._strikes.pop(key, Strikes())
+        strikes = stored.current(now, self._policy)
         wait = strikes.wait(now, self._policy)
-        self._strikes[key] = strikes if wait else strikes.plus_one(now)
+        self._strikes[key] = stored if wait else strikes.plus_one(now)
         while len(self._strikes) > self._max_keys:
             self._strikes.popitem(last=False)
         return wait

@@ -162,3 +162,13 @@ def test_an_ipv6_host_is_counted_by_its_64_prefix_and_mapped_ipv4_as_ipv4():
     assert address_key("2001:db8:1:2::1") != address_key("2001:db8:1:3::1")
     assert address_key("::ffff:192.0.2.7") == "192.0.2.7"
     assert address_key(None) == "unknown"
+
+
+async def test_typos_spread_over_a_shift_from_one_shared_address_never_add_up_to_a_wait(
+        server: TestServer, identity: IdentityService, clock: FakeClock):
+    for n in range(60):
+        await identity.create_user(f"ssk{n:02d}", f"Ssk {n}", PASSWORD, ["nurse"], ["01"])
+    for n in range(60):  # a call centre behind one NAT: a mistyped password a minute
+        assert (await login(server, f"ssk{n:02d}", "fel")).status == 401
+        assert (await login(server, f"ssk{n:02d}", PASSWORD)).status == 200
+        clock.advance(minutes=1)
