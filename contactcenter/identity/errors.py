@@ -54,3 +54,7 @@ class TokenNotFound(IdentityError):
 
 class InvalidTokenLifetime(IdentityError):
     error_id = "invalid_token_lifetime"
+
+
+class UserInactive(IdentityError):
+    error_id = "user_inactive"

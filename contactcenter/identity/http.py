@@ -4,6 +4,9 @@ Every request gets ``request["principal"]`` (a :class:`Principal` or None),
 resolved from ``Authorization: Bearer <token>`` or the session cookie. Every
 route under ``/api/v1`` except the public ones answers 401 without a
 principal, so a handler that forgot :func:`require_roles` is still protected.
+The login and logout forms carry a CSRF token (:mod:`contactcenter.identity.csrf`);
+failed logins are slowed per address and per account
+(:mod:`contactcenter.identity.limiter`).
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ from contactcenter.identity.errors import (
     TokenExists,
     TokenNotFound,
     UserExists,
+    UserInactive,
     UserNotFound,
 )
 from contactcenter.identity.model import (
@@ -230,6 +231,9 @@ class IdentityService:
         """A new API token for the user, valid ``expires_days`` (default: the service's
         ``token_days``); the returned secret is not stored and not shown again."""
         user = await self._require_user(username)
+        if not user.active:  # it would not work, and reactivation must not revive access
+            raise UserInactive("the user is deactivated; activate them first",
+                               {"username": username})
         if not name.strip() or len(name) > 100:
             raise InvalidTokenName("token name must be 1-100 characters", {"name": name})
         now = self._now()

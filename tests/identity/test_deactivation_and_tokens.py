@@ -82,6 +82,8 @@ def test_user_deactivate_and_activate_commands(migrated_cli, capsys):
     assert re.search(r"^anna .* no$", capsys.readouterr().out, re.MULTILINE)
     migrated_cli("token", "list", "anna")
     assert "revoked" in capsys.readouterr().out
+    assert migrated_cli("token", "create", "anna", "--name", "y") == 1
+    assert "deactivated" in capsys.readouterr().err
     assert migrated_cli("user", "activate", "anna") == 0
     migrated_cli("user", "list")
     assert re.search(r"^anna .* yes$", capsys.readouterr().out, re.MULTILINE)
