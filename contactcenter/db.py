@@ -8,6 +8,7 @@ migrate without an ``alembic.ini`` on disk.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +23,10 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 def create_engine(url: str, echo: bool = False) -> AsyncEngine:
     """An async engine for ``url``.
 
-    SQLite: the database folder is created, and every connection gets WAL
-    journaling, foreign keys and a busy timeout. PostgreSQL: a bounded pool
+    SQLite: the database folder (mode 0700) and file (mode 0600) are created, so
+    that other local users cannot read patient data, and every connection gets
+    WAL journaling, foreign keys and a busy timeout (SQLite gives the ``-wal`` and
+    ``-shm`` files the database file's mode). PostgreSQL: a bounded pool
     that checks connections before use.
     """
     parsed = make_url(url)
@@ -32,7 +35,7 @@ def create_engine(url: str, echo: bool = False) -> AsyncEngine:
         database = parsed.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
             path = Path(database).expanduser().resolve()
-            path.parent.mkdir(parents=True, exist_ok=True)
+            _create_private(path)
             parsed = parsed.set(database=str(path))
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
         engine = create_async_engine(parsed, **kwargs)
@@ -40,6 +43,18 @@ def create_engine(url: str, echo: bool = False) -> AsyncEngine:
         return engine
     kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True, pool_recycle=1800)
     return create_async_engine(parsed, **kwargs)
+
+
+def _create_private(path: Path) -> None:
+    """Make the database's folder and an empty file readable by their owner only. Existing
+    ones are left as the administrator made them."""
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

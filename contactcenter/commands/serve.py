@@ -28,6 +28,7 @@ async def serve(settings: Settings, *, host: str | None = None, port: int | None
     """Run until SIGINT or SIGTERM."""
     from contactcenter.db import current_revision
 
+    warn_about_insecure_cookies(settings)
     revision = await current_revision(settings.database.url)
     if revision is None:
         log.error("the database has no schema yet: run `radgivning db upgrade` first")
@@ -54,3 +55,12 @@ async def serve(settings: Settings, *, host: str | None = None, port: int | None
     await runner.cleanup()
     await services.stop()
     return 0
+
+
+def warn_about_insecure_cookies(settings: Settings) -> None:
+    """Log a warning when session cookies would travel without ``Secure`` (``serve`` is the
+    production command; the demo runs on plain HTTP on purpose)."""
+    if not settings.http.cookie_secure:
+        log.warning("[http] cookie_secure is false: session cookies are sent over plain HTTP "
+                    "too; serve the service over HTTPS and set cookie_secure = true "
+                    "(RADGIVNING_HTTP__COOKIE_SECURE=true)")

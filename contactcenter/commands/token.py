@@ -16,7 +16,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     create = sub.add_parser("create", help="create a token and print it (shown only once)")
     create.add_argument("username")
     create.add_argument("--name", required=True, help="what the token is for")
-    create.add_argument("--expires-days", type=float, help="lifetime in days (default: none)")
+    create.add_argument("--expires-days", type=float, help="lifetime in days (default: [http] api_token_days, 90)")
     create.set_defaults(func=run_create)
     lst = sub.add_parser("list", help="list a user's tokens")
     lst.add_argument("username")
@@ -29,7 +29,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def run_create(args: argparse.Namespace, settings: Settings) -> int:
     async def create(service: IdentityService) -> int:
-        token = await service.create_token(args.username, args.name, args.expires_days)
+        days = settings.http.api_token_days if args.expires_days is None else args.expires_days
+        token = await service.create_token(args.username, args.name, days)
         print(token)
         return 0
 

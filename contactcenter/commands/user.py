@@ -1,4 +1,4 @@
-"""``radgivning user``: create users, list them, change passwords."""
+"""``radgivning user``: create users, list them, change passwords, (de)activate them."""
 
 from __future__ import annotations
 
@@ -31,11 +31,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     create.set_defaults(func=run_create)
     lst = sub.add_parser("list", help="list users")
     lst.set_defaults(func=run_list)
-    passwd = sub.add_parser("passwd", help="set a user's password (ends their web sessions)")
+    passwd = sub.add_parser("passwd", help="set a user's password (ends their web sessions "
+                            "and revokes their API tokens)")
     passwd.add_argument("username")
     passwd.add_argument("--password-stdin", action="store_true",
                         help="read the password from the first line of standard input")
     passwd.set_defaults(func=run_passwd)
+    deactivate = sub.add_parser("deactivate", help="stop a user logging in; ends their web "
+                                "sessions and revokes their API tokens at once")
+    deactivate.add_argument("username")
+    deactivate.set_defaults(func=run_set_active, active=False)
+    activate = sub.add_parser("activate", help="let a deactivated user log in again")
+    activate.add_argument("username")
+    activate.set_defaults(func=run_set_active, active=True)
 
 
 def read_password(from_stdin: bool) -> str | None:
@@ -82,11 +90,30 @@ def run_passwd(args: argparse.Namespace, settings: Settings) -> int:
         return 1
 
     async def change(service: IdentityService) -> int:
-        await service.set_password(args.username, password)
-        print(f"password of {args.username} changed")
+        revoked = await service.set_password(args.username, password)
+        print(f"password of {args.username} changed; their web sessions ended and "
+              f"{_tokens(revoked)} revoked")
         return 0
 
     return asyncio.run(with_identity(settings, change))
+
+
+def run_set_active(args: argparse.Namespace, settings: Settings) -> int:
+    async def change(service: IdentityService) -> int:
+        revoked = await service.set_active(args.username, args.active)
+        if args.active:
+            print(f"user {args.username} activated (API tokens revoked at deactivation stay "
+                  "revoked: create new ones)")
+        else:
+            print(f"user {args.username} deactivated; their web sessions ended and "
+                  f"{_tokens(revoked)} revoked")
+        return 0
+
+    return asyncio.run(with_identity(settings, change))
+
+
+def _tokens(count: int) -> str:
+    return f"{count} API token{'' if count == 1 else 's'}"
 
 
 async def with_identity(settings: Settings,
@@ -103,7 +130,8 @@ async def with_identity(settings: Settings,
     engine = create_engine(settings.database.url, echo=settings.database.echo)
     try:
         service = IdentityService(session_factory(engine), utc_now,
-                                  known_regions=settings.regions.keys())
+                                  known_regions=settings.regions.keys(),
+                                  token_days=settings.http.api_token_days)
         return await action(service)
     except IdentityError as exc:
         details = ", ".join(f"{k}={v}" for k, v in exc.details.items()

@@ -50,3 +50,11 @@ class InvalidTokenName(IdentityError):
 
 class TokenNotFound(IdentityError):
     error_id = "token_not_found"
+
+
+class InvalidTokenLifetime(IdentityError):
+    error_id = "invalid_token_lifetime"
+
+
+class UserInactive(IdentityError):
+    error_id = "user_inactive"

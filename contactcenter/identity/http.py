@@ -4,6 +4,9 @@ Every request gets ``request["principal"]`` (a :class:`Principal` or None),
 resolved from ``Authorization: Bearer <token>`` or the session cookie. Every
 route under ``/api/v1`` except the public ones answers 401 without a
 principal, so a handler that forgot :func:`require_roles` is still protected.
+The login and logout forms carry a CSRF token (:mod:`contactcenter.identity.csrf`);
+failed logins are slowed per address and per account
+(:mod:`contactcenter.identity.limiter`).
 """
 
 from __future__ import annotations
@@ -11,15 +14,15 @@ from __future__ import annotations
 import functools
 import html
 import json
-from collections import deque
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, unquote, urlencode, urlsplit
 
 from aiohttp import web
 
-from contactcenter.identity.model import Principal, Role
+from contactcenter.identity import csrf
+from contactcenter.identity.limiter import MAX_USERNAME_LENGTH, LoginLimiter
+from contactcenter.identity.model import PASSWORD_MAX_LENGTH, Principal, Role
 from contactcenter.identity.service import IdentityService
 
 SESSION_COOKIE = "rgv_session"
@@ -27,8 +30,6 @@ SESSION_COOKIE = "rgv_session"
 PRINCIPAL_KEY: Any = (web.RequestKey("principal", Principal)
                       if hasattr(web, "RequestKey") else "principal")
 PUBLIC_API_PATHS = frozenset({"/api/v1/health", "/api/v1/openapi.json"})
-LOGIN_FAILURES_ALLOWED = 10
-LOGIN_FAILURE_WINDOW = timedelta(minutes=5)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 _SERVICE = web.AppKey("identity_service", IdentityService)
@@ -81,43 +82,12 @@ def login_required_page(handler: Handler) -> Handler:
     return guarded
 
 
-class LoginLimiter:
-    """Counts failed logins per (username, address); too many in the window → blocked."""
-
-    def __init__(self, clock: Callable[[], datetime], allowed: int = LOGIN_FAILURES_ALLOWED,
-                 window: timedelta = LOGIN_FAILURE_WINDOW) -> None:
-        self._clock = clock
-        self._allowed = allowed
-        self._window = window
-        self._failures: dict[tuple[str, str], deque[datetime]] = {}
-
-    def _recent(self, key: tuple[str, str]) -> deque[datetime]:
-        times = self._failures.setdefault(key, deque())
-        cutoff = self._clock() - self._window
-        while times and times[0] <= cutoff:
-            times.popleft()
-        return times
-
-    def retry_after(self, username: str, address: str) -> int | None:
-        """Seconds until another attempt is allowed, or None when allowed now."""
-        times = self._recent((username.lower(), address))
-        if len(times) < self._allowed:
-            return None
-        return max(1, int((times[0] + self._window - self._clock()).total_seconds()) + 1)
-
-    def failed(self, username: str, address: str) -> None:
-        self._recent((username.lower(), address)).append(self._clock())
-
-    def succeeded(self, username: str, address: str) -> None:
-        self._failures.pop((username.lower(), address), None)
-
-
 def setup_identity(app: web.Application, service: IdentityService, *, session_hours: float,
                    cookie_secure: bool) -> None:
     """Install the principal middleware and the login, logout and whoami routes."""
     app[_SERVICE] = service
     app[_CONFIG] = {"session_hours": session_hours, "cookie_secure": cookie_secure,
-                    "limiter": LoginLimiter(service.clock)}
+                    "limiter": LoginLimiter(service.clock, service.login_throttle)}
     app.middlewares.append(_principal_middleware)
     app.router.add_get("/login", login_form)
     app.router.add_post("/login", login)
@@ -125,15 +95,25 @@ def setup_identity(app: web.Application, service: IdentityService, *, session_ho
     app.router.add_get("/api/v1/auth/whoami", whoami)
 
 
-@web.middleware
-async def _principal_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+async def _resolve(request: web.Request) -> Principal | None:
     service = request.app[_SERVICE]
-    who: Principal | None = None
     auth = request.headers.get("Authorization", "")
     if auth[:7].lower() == "bearer ":
-        who = await service.principal_for_token(auth[7:].strip())
-    elif request.cookies.get(SESSION_COOKIE):
-        who = await service.principal_for_session(request.cookies[SESSION_COOKIE])
+        return await service.principal_for_token(auth[7:].strip())
+    if request.cookies.get(SESSION_COOKIE):
+        return await service.principal_for_session(request.cookies[SESSION_COOKIE])
+    return None
+
+
+async def still_authenticated(request: web.Request) -> bool:
+    """Whether the request's session or token is still good (for long-lived responses such
+    as the live WebSocket: a logout, deactivation or password change ends them too)."""
+    return await _resolve(request) is not None
+
+
+@web.middleware
+async def _principal_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    who = await _resolve(request)
     request[PRINCIPAL_KEY] = who
     path = request.path.rstrip("/") or "/"
     if who is None and (path == "/api/v1" or path.startswith("/api/v1/")) \
@@ -149,7 +129,7 @@ async def whoami(request: web.Request) -> web.Response:
 
 async def login_form(request: web.Request) -> web.Response:
     """``GET /login``: the login page."""
-    return _form_page(request.query.get("next", "/"), None, status=200)
+    return _form_page(request, request.query.get("next", "/"), None, status=200)
 
 
 async def login(request: web.Request) -> web.StreamResponse:
@@ -166,34 +146,40 @@ async def login(request: web.Request) -> web.StreamResponse:
     else:
         body = dict(await request.post())
         next_url = _safe_next(str(body.get("next", "/")))
+        if not csrf.form_is_genuine(request, body):
+            return _form_page(request, next_url, "Sidan hade gått ut; logga in igen. / The page "
+                              "had expired; please log in again.", status=403)
     username, password = body.get("username"), body.get("password")
     if not isinstance(username, str) or not isinstance(password, str):
         if is_json:
             return _error(400, "invalid_body", "username and password are required",
                           {"required": ["username", "password"]})
-        return _form_page(next_url, "Ange användarnamn och lösenord. / Enter username and "
-                          "password.", status=400)
+        return _form_page(request, next_url, "Ange användarnamn och lösenord. / Enter "
+                          "username and password.", status=400)
     config = request.app[_CONFIG]
     limiter: LoginLimiter = config["limiter"]
-    address = request.remote or "unknown"
-    retry = limiter.retry_after(username, address)
-    if retry is not None:
+    # Over-long usernames are invalid: never a key, counted against the address only.
+    named = username if len(username) <= MAX_USERNAME_LENGTH else None
+    attempt = await limiter.begin(named, request.remote)
+    if attempt.retry_after is not None:
         if is_json:
             response = _error(429, "too_many_attempts", "too many failed logins; try later",
-                              {"retry_after_seconds": retry})
+                              {"retry_after_seconds": attempt.retry_after})
         else:
-            response = _form_page(next_url, "För många misslyckade försök. Försök igen senare. "
-                                  "/ Too many failed attempts; try again later.", status=429)
-        response.headers["Retry-After"] = str(retry)
+            response = _form_page(request, next_url, "För många misslyckade försök. Försök igen "
+                                  "senare. / Too many failed attempts; try again later.",
+                                  status=429)
+        response.headers["Retry-After"] = str(attempt.retry_after)
         return response
-    who = await request.app[_SERVICE].authenticate(username, password)
+    who = None
+    if named is not None and len(password) <= PASSWORD_MAX_LENGTH:
+        who = await request.app[_SERVICE].authenticate(username, password)
     if who is None:
-        limiter.failed(username, address)
         if is_json:
             return _error(401, "invalid_credentials", "wrong username or password")
-        return _form_page(next_url, "Fel användarnamn eller lösenord. / Wrong username or "
-                          "password.", status=401, username=username)
-    limiter.succeeded(username, address)
+        return _form_page(request, next_url, "Fel användarnamn eller lösenord. / Wrong "
+                          "username or password.", status=401, username=named or "")
+    await limiter.succeeded(attempt)
     token = await request.app[_SERVICE].create_session(who.user_id, config["session_hours"])
     response = web.json_response(who.as_dict()) if is_json else _see_other(next_url)
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="Lax", path="/",
@@ -204,6 +190,8 @@ async def login(request: web.Request) -> web.StreamResponse:
 
 async def logout(request: web.Request) -> web.StreamResponse:
     """``POST /logout``: end the session; forms are sent back to the login page."""
+    if csrf.is_form(request) and not csrf.form_is_genuine(request, dict(await request.post())):
+        return _error(403, "cross_site_request", "the form's CSRF token is missing or wrong")
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         await request.app[_SERVICE].end_session(token)
@@ -222,40 +210,52 @@ def _see_other(location: str) -> web.Response:
 
 
 def _safe_next(value: str) -> str:
-    """Only same-site paths, so the login page cannot be used as an open redirect."""
-    if not value.startswith("/") or value.startswith("//") or "\\" in value:
+    r"""Only same-site paths, so the login page cannot be used as an open redirect.
+
+    Browsers drop tabs and line breaks anywhere in a URL and read ``\`` as ``/``, so
+    ``/<tab>/evil.example`` is ``//evil.example``: any control character, backslash or
+    leading ``//`` — also percent-encoded — makes the target ``/``. What is let through is
+    percent-encoded to plain ASCII, so nothing but a path reaches the Location header.
+    """
+    decoded = value
+    for _ in range(3):  # %2509 → %09 → tab
+        decoded = unquote(decoded)
+    for text in (value, decoded):
+        if any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 or c in "\\\u2028\u2029" for c in text):
+            return "/"
+        if not text.startswith("/") or text.startswith("//"):
+            return "/"
+    if urlsplit(value).netloc or urlsplit(decoded).netloc:
         return "/"
-    return value
+    return quote(value, safe="/?&=#%:@!$'()*+,;~")
 
 
-def _form_page(next_url: str, message: str | None, *, status: int,
+def _form_page(request: web.Request, next_url: str, message: str | None, *, status: int,
                username: str = "") -> web.Response:
+    token, new = csrf.form_token(request)
     error = f'<p class="error" role="alert">{html.escape(message)}</p>' if message else ""
     page = _LOGIN_PAGE.format(error=error, next=html.escape(_safe_next(next_url), quote=True),
-                              username=html.escape(username, quote=True))
-    return web.Response(text=page, content_type="text/html", status=status,
-                        headers={"Cache-Control": "no-store"})
+                              username=html.escape(username, quote=True),
+                              csrf_field=csrf.CSRF_FIELD, csrf=html.escape(token, quote=True))
+    response = web.Response(text=page, content_type="text/html", status=status,
+                            headers={"Cache-Control": "no-store"})
+    if new:
+        csrf.remember(response, token, secure=request.app[_CONFIG]["cookie_secure"])
+    return response
 
 
 _LOGIN_PAGE = """<!doctype html>
 <html lang="sv"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Logga in – Rådgivning</title>
-<style>
-body {{ font-family: system-ui, sans-serif; background: #f4f6f8; margin: 0; }}
-main {{ max-width: 22rem; margin: 12vh auto; background: #fff; padding: 2rem;
-        border-radius: 8px; box-shadow: 0 1px 4px rgba(0,0,0,.15); }}
-h1 {{ font-size: 1.3rem; margin-top: 0; }}
-label {{ display: block; margin: .8rem 0 .2rem; }}
-input {{ width: 100%; box-sizing: border-box; padding: .5rem; font-size: 1rem; }}
-button {{ margin-top: 1.2rem; width: 100%; padding: .6rem; font-size: 1rem; }}
-.error {{ color: #a00; }}
-</style></head>
+<link rel="stylesheet" href="/static/login.css">
+</head>
 <body><main>
 <h1>Logga in <small lang="en">/ Log in</small></h1>
 {error}
 <form method="post" action="/login">
 <input type="hidden" name="next" value="{next}">
+<input type="hidden" name="{csrf_field}" value="{csrf}">
 <label for="username">Användarnamn / Username</label>
 <input id="username" name="username" autocomplete="username" value="{username}" required autofocus>
 <label for="password">Lösenord / Password</label>

@@ -20,10 +20,12 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from contactcenter.clock import Clock
 from contactcenter.identity import sql
 from contactcenter.identity.errors import (
+    InvalidTokenLifetime,
     InvalidTokenName,
     TokenExists,
     TokenNotFound,
     UserExists,
+    UserInactive,
     UserNotFound,
 )
 from contactcenter.identity.model import (
@@ -40,6 +42,8 @@ from contactcenter.identity.model import (
 from contactcenter.identity.passwords import Passwords
 
 TOKEN_PREFIX = "rgv_"
+#: Lifetime of an API token when none is asked for (``[http] api_token_days``).
+DEFAULT_TOKEN_DAYS = 90.0
 DEMO_PASSWORD = "demo"
 #: username, display name, role, regions — the logins printed by ``radgivning demo``.
 DEMO_USERS: tuple[tuple[str, str, Role, tuple[str, ...]], ...] = (
@@ -76,11 +80,15 @@ class IdentityService:
 
     def __init__(self, sessions: async_sessionmaker[Any], clock: Clock, *,
                  passwords: Passwords | None = None,
-                 known_regions: Collection[str] | None = None) -> None:
+                 known_regions: Collection[str] | None = None,
+                 token_days: float = DEFAULT_TOKEN_DAYS) -> None:
         self._sessions = sessions
         self.clock = clock
         self._passwords = passwords or Passwords()
         self._known_regions = known_regions
+        self._token_days = token_days
+        #: Failed logins per account, for the login limiter.
+        self.login_throttle = sql.LoginThrottle(sessions)
 
     def _now(self) -> datetime:
         return self.clock().astimezone(UTC)
@@ -112,17 +120,37 @@ class IdentityService:
         assert user is not None
         return user
 
-    async def set_password(self, username: str, password: str) -> None:
-        """Replace the user's password; ends all of the user's web sessions."""
+    async def set_password(self, username: str, password: str) -> int:
+        """Replace the user's password; ends all of the user's web sessions and revokes their
+        API tokens (a changed password is often a suspected leak). Returns how many tokens
+        were revoked."""
         hashed = await self._passwords.hash_async(validate_password(password, username))
+        return await self._change_user(username, {"password_hash": hashed})
+
+    async def set_active(self, username: str, active: bool) -> int:
+        """Activate or deactivate a user. A deactivated user cannot log in, and their web
+        sessions end and API tokens are revoked at once (reactivating brings none back).
+        Returns how many tokens were revoked."""
+        return await self._change_user(username, {"active": active}, end_access=not active)
+
+    async def _change_user(self, username: str, values: dict[str, Any], *,
+                           end_access: bool = True) -> int:
+        now = self._now()
         async with self._sessions.begin() as s:
             result = await s.execute(update(sql.users).where(sql.users.c.username == username)
-                                     .values(password_hash=hashed)
-                                     .returning(sql.users.c.user_id))
+                                     .values(**values).returning(sql.users.c.user_id))
             user_id = result.scalar_one_or_none()
             if user_id is None:
                 raise UserNotFound("no such user", {"username": username})
+            if not end_access:
+                return 0
             await s.execute(delete(sql.sessions).where(sql.sessions.c.user_id == user_id))
+            revoked = await s.execute(
+                update(sql.api_tokens)
+                .where(sql.api_tokens.c.user_id == user_id,
+                       sql.api_tokens.c.revoked_at.is_(None))
+                .values(revoked_at=now))
+            return revoked.rowcount or 0
 
     async def get_user(self, username: str) -> User | None:
         async with self._sessions() as s:
@@ -200,8 +228,12 @@ class IdentityService:
     # -- API tokens ------------------------------------------------------------------------------
     async def create_token(self, username: str, name: str,
                            expires_days: float | None = None) -> str:
-        """A new API token for the user; the returned secret is not stored and not shown again."""
+        """A new API token for the user, valid ``expires_days`` (default: the service's
+        ``token_days``); the returned secret is not stored and not shown again."""
         user = await self._require_user(username)
+        if not user.active:  # it would not work, and reactivation must not revive access
+            raise UserInactive("the user is deactivated; activate them first",
+                               {"username": username})
         if not name.strip() or len(name) > 100:
             raise InvalidTokenName("token name must be 1-100 characters", {"name": name})
         now = self._now()
@@ -209,7 +241,11 @@ class IdentityService:
             raise TokenExists("the user already has an active token with that name",
                               {"username": username, "name": name})
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        expires = None if expires_days is None else now + timedelta(days=expires_days)
+        days = self._token_days if expires_days is None else expires_days
+        if not 0 < days <= 36_500:
+            raise InvalidTokenLifetime("a token's lifetime must be more than 0 and at most 36500 "
+                                   "days", {"expires_days": days})
+        expires = now + timedelta(days=days)
         async with self._sessions.begin() as s:
             await s.execute(insert(sql.api_tokens).values(
                 user_id=user.user_id, name=name, token_hash=secret_hash(token),

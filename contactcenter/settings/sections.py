@@ -29,6 +29,11 @@ class HttpSettings:
     port: int = 8080
     session_hours: float = 10.0
     cookie_secure: bool = False
+    #: Origins besides the service's own that may send state changes with a session cookie
+    #: (e.g. ``https://radgivning.region.example`` when a proxy changes the host).
+    allowed_origins: tuple[str, ...] = ()
+    #: Lifetime of a new API token unless ``token create --expires-days`` says otherwise.
+    api_token_days: float = 90.0
 
 
 @dataclass(frozen=True)

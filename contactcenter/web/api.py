@@ -21,7 +21,7 @@ from aiohttp import WSMsgType, web
 
 from contactcenter.calls.model import replay
 from contactcenter.calls.visibility import national, sees_numbers, shown_call, without_numbers
-from contactcenter.identity.http import principal, require_roles
+from contactcenter.identity.http import principal, require_roles, still_authenticated
 from contactcenter.identity.model import Principal, Role
 from contactcenter.web.errors import SERVICES, ApiError, NotFound, json_body
 from contactcenter.web.openapi import OPENAPI
@@ -187,6 +187,9 @@ async def live_feed(request: web.Request) -> web.WebSocketResponse:
                 await asyncio.sleep(LIVE_PUSH_INTERVAL)  # coalesce bursts of changes
                 while not changes.empty():
                     changes.get_nowait()
+                if not await still_authenticated(request):  # logged out or deactivated
+                    await ws.close(code=4401, message=b"session ended")
+                    break
                 await ws.send_json(live_view(services, who))
         except (ConnectionResetError, asyncio.CancelledError):
             pass

@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
+from contactcenter.identity import csrf
 from contactcenter.identity.http import login_required_page, setup_identity
 from contactcenter.web.api import routes as api_routes
 from contactcenter.web.errors import SERVICES, error_middleware
 from contactcenter.web.openapi import describe_routes
+from contactcenter.web.security import setup_security
 
 STATIC = Path(__file__).parent / "static"
 
 
 @login_required_page
-async def index(request: web.Request) -> web.FileResponse:
-    return web.FileResponse(STATIC / "index.html")
+async def index(request: web.Request) -> web.Response:
+    """The live page; its logout form gets the CSRF token (``{{csrf_token}}``)."""
+    token, new = csrf.form_token(request)
+    page = (STATIC / "index.html").read_text(encoding="utf-8")
+    response = web.Response(text=page.replace("{{csrf_token}}", html.escape(token, quote=True)),
+                            content_type="text/html")
+    if new:
+        csrf.remember(response, token, secure=request.app[SERVICES].settings.http.cookie_secure)
+    return response
 
 
 def add_context_routes(app: web.Application, services: Any) -> None:
@@ -44,6 +54,8 @@ def create_app(services: Any) -> web.Application:
         session_hours=services.settings.http.session_hours,
         cookie_secure=services.settings.http.cookie_secure,
     )
+    setup_security(app, cookie_secure=services.settings.http.cookie_secure,
+                   allowed_origins=services.settings.http.allowed_origins)
     app.router.add_get("/", index)
     app.router.add_static("/static", STATIC, name="static")
     app.add_routes(api_routes)

@@ -1,14 +1,18 @@
-"""Fixtures for identity tests: a settable clock and a service on a migrated database."""
+"""Fixtures for identity tests: a settable clock, a service on a migrated database, and the
+command line on a database of its own."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
 
+from contactcenter.cli import main
 from contactcenter.db import create_engine, session_factory
 from contactcenter.identity.passwords import Passwords
 from contactcenter.identity.service import IdentityService
@@ -45,3 +49,23 @@ async def identity(migrated_db: str, clock: FakeClock) -> AsyncIterator[Identity
                               known_regions=[f"{n:02d}" for n in range(1, 26)])
     finally:
         await engine.dispose()
+
+
+@pytest.fixture
+def cli(config_copy: Path, db_url: str, monkeypatch):
+    """``radgivning …`` in process, on the test's database; ``stdin`` feeds standard input."""
+    monkeypatch.setenv("RADGIVNING_DATABASE__URL", db_url)
+
+    def run(*argv: str, stdin: str | None = None) -> int:
+        if stdin is not None:
+            monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        return main(["--config-dir", str(config_copy), *argv])
+    return run
+
+
+@pytest.fixture
+def migrated_cli(cli, capsys):
+    """:func:`cli` after ``db upgrade``."""
+    assert cli("db", "upgrade") == 0
+    capsys.readouterr()
+    return cli

@@ -2,32 +2,7 @@
 
 from __future__ import annotations
 
-import io
-from pathlib import Path
-
-import pytest
-
-from contactcenter.cli import main
-
 PASSWORD = "korrekt häst batteri"
-
-
-@pytest.fixture
-def cli(config_copy: Path, db_url: str, monkeypatch):
-    monkeypatch.setenv("RADGIVNING_DATABASE__URL", db_url)
-
-    def run(*argv: str, stdin: str | None = None) -> int:
-        if stdin is not None:
-            monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-        return main(["--config-dir", str(config_copy), *argv])
-    return run
-
-
-@pytest.fixture
-def migrated_cli(cli, capsys):
-    assert cli("db", "upgrade") == 0
-    capsys.readouterr()
-    return cli
 
 
 def test_user_commands_refuse_to_run_before_the_schema_is_migrated(cli, capsys):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 
 import pytest
@@ -47,6 +48,20 @@ async def login_json(client: TestClient, username: str, password: str = PASSWORD
     return await client.post("/login", json={"username": username, "password": password})
 
 
+async def form_token(client: TestClient) -> str:
+    """The CSRF token of the login form, as a browser showing the page has it."""
+    page = await (await client.get("/login")).text()
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found, page
+    return found.group(1)
+
+
+async def post_login_form(client: TestClient, **fields: str):
+    """Fill in and send the login form as a browser would (token included)."""
+    return await client.post("/login", data={"csrf_token": await form_token(client), **fields},
+                             allow_redirects=False)
+
+
 async def test_the_login_page_is_a_form_in_swedish_and_english(client: TestClient):
     response = await client.get("/login?next=/live")
     text = await response.text()
@@ -70,16 +85,14 @@ async def test_a_json_login_returns_the_principal_and_sets_an_httponly_cookie(
 
 
 async def test_a_form_login_redirects_to_next(client: TestClient):
-    response = await client.post("/login", data={"username": "anna", "password": PASSWORD,
-                                                 "next": "/live"}, allow_redirects=False)
+    response = await post_login_form(client, username="anna", password=PASSWORD, next="/live")
     assert response.status == 303 and response.headers["Location"] == "/live"
     assert (await client.get("/api/v1/auth/whoami")).status == 200
 
 
 async def test_a_form_login_never_redirects_to_another_site(client: TestClient):
-    response = await client.post("/login", data={"username": "anna", "password": PASSWORD,
-                                                 "next": "//evil.example/"},
-                                 allow_redirects=False)
+    response = await post_login_form(client, username="anna", password=PASSWORD,
+                                     next="//evil.example/")
     assert response.headers["Location"] == "/"
 
 
@@ -94,7 +107,7 @@ async def test_a_failed_json_login_does_not_say_whether_the_user_exists(client: 
 
 
 async def test_a_failed_form_login_shows_the_form_again_with_a_message(client: TestClient):
-    response = await client.post("/login", data={"username": "anna", "password": "fel"})
+    response = await post_login_form(client, username="anna", password="fel")
     text = await response.text()
     assert response.status == 401
     assert "Fel användarnamn eller lösenord" in text and 'value="anna"' in text
@@ -154,7 +167,8 @@ async def test_logout_ends_the_session(client: TestClient):
 
 async def test_a_form_logout_goes_back_to_the_login_page(client: TestClient):
     await login_json(client, "anna")
-    response = await client.post("/logout", data={}, allow_redirects=False)
+    response = await client.post("/logout", data={"csrf_token": await form_token(client)},
+                                 allow_redirects=False)
     assert response.status == 303 and response.headers["Location"] == "/login"
 
 
@@ -164,25 +178,12 @@ async def test_an_expired_session_is_no_longer_accepted(client: TestClient, cloc
     assert (await client.get("/api/v1/auth/whoami")).status == 401
 
 
-async def test_ten_failed_logins_block_further_attempts_for_that_user_for_a_while(
-        client: TestClient, clock: FakeClock):
-    for _ in range(10):
-        assert (await login_json(client, "anna", "fel")).status == 401
-    blocked = await login_json(client, "anna")
-    assert blocked.status == 429
-    assert (await blocked.json())["error_id"] == "too_many_attempts"
-    assert int(blocked.headers["Retry-After"]) > 0
-    assert (await login_json(client, "sara")).status == 200
-    clock.advance(minutes=5)
-    assert (await login_json(client, "anna")).status == 200
-
-
 async def test_a_successful_login_resets_the_failure_count(client: TestClient):
-    for _ in range(9):
-        await login_json(client, "anna", "fel")
+    for _ in range(4):
+        assert (await login_json(client, "anna", "fel")).status == 401
     assert (await login_json(client, "anna")).status == 200
-    for _ in range(9):
-        await login_json(client, "anna", "fel")
+    for _ in range(4):
+        assert (await login_json(client, "anna", "fel")).status == 401
     assert (await login_json(client, "anna")).status == 200
 
 

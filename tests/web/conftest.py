@@ -20,6 +20,9 @@ class WebSystem:
 
     async def login(self, session: aiohttp.ClientSession, username: str,
                     password: str = "demo") -> None:
+        """Log ``session`` in by JSON; like a browser on this site's pages, it then sends the
+        site's ``Origin`` with every request (state changes with a cookie need it)."""
+        session.headers["Origin"] = self.base_url
         async with session.post(f"{self.base_url}/login",
                                 json={"username": username, "password": password}) as resp:
             assert resp.status == 200, await resp.text()
