@@ -9,11 +9,12 @@ when the loaded content set is sample content.
 
 from __future__ import annotations
 
-import json
+import math
+import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 from functools import wraps
-from typing import Any
+from typing import Any, Protocol
 
 from aiohttp import web
 
@@ -36,6 +37,29 @@ __all__ = ["PREFIX", "routes"]
 PREFIX = "/api/v1/guidelines"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 ActorOf = Callable[[web.Request], Actor | None]
+
+
+_ASCII_INT = re.compile(r"[+-]?[0-9]{1,19}")
+_ASCII_DECIMAL = re.compile(r"[+-]?[0-9]{1,10}(\.[0-9]{1,15})?")
+EARLIEST, LATEST = datetime(1900, 1, 1, tzinfo=UTC), datetime(2999, 12, 31, tzinfo=UTC)
+MAX_AGE = {"days": 130 * 366, "months": 130 * 12, "years": 130}
+
+
+class ReadJson(Protocol):
+    """Reads the request's JSON object and refuses a bad one itself (400/413 with the error
+    body): the composition root passes the service's one parser, so every route reads
+    JSON with the same limits. ``optional``: an empty body reads as ``{}``."""
+
+    def __call__(self, request: web.Request, *,
+                 optional: bool = False) -> Awaitable[dict[str, Any]]: ...
+
+
+def documented(**operation: Any) -> Callable[[Handler], Handler]:
+    """The route's OpenAPI description, collected by the service's document builder."""
+    def mark(handler: Handler) -> Handler:
+        handler.openapi = operation  # type: ignore[attr-defined]
+        return handler
+    return mark
 
 
 class _Unauthenticated(Exception):
@@ -82,14 +106,14 @@ def _answers_errors(handler: Handler) -> Handler:
     return wrapped
 
 
-async def _body(request: web.Request) -> dict[str, Any]:
-    try:
-        body = json.loads(await request.text() or "null")
-    except json.JSONDecodeError as exc:
-        raise e.InvalidRequest(f"request body is not valid JSON: {exc.msg}") from exc
-    if not isinstance(body, dict):
-        raise e.InvalidRequest("request body must be a JSON object")
-    return body
+def _text(body: dict[str, Any], name: str, *, required: bool = False) -> str | None:
+    """A string field (None when absent or null, unless ``required``)."""
+    value = body.get(name)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or (required and not value):
+        raise e.InvalidRequest(f"{name} must be a string")
+    return value
 
 
 def _age(body: dict[str, Any]) -> Age:
@@ -102,31 +126,65 @@ def _age(body: dict[str, Any]) -> Age:
     if len(spec) != 1:
         raise e.InvalidRequest("age is required: {\"days\": N}, {\"months\": N} or {\"years\": N}")
     (unit, value), = spec.items()
-    try:
-        number = float(value)
-        return {"days": lambda: Age.of_days(int(number)), "months": lambda: Age.of_months(number),
-                "years": lambda: Age.of_years(number)}[unit]()
-    except (KeyError, TypeError, ValueError) as exc:
-        raise e.InvalidRequest(f"age {spec!r} is not a valid age") from exc
+    if unit not in MAX_AGE or isinstance(value, bool) or not isinstance(value, int | float) \
+            or not 0 <= value <= MAX_AGE[unit]:
+        raise e.InvalidRequest(f"age must be a number of days, months or years from 0 to "
+                               f"{MAX_AGE['years']} years")
+    return {"days": lambda: Age.of_days(int(value)), "months": lambda: Age.of_months(value),
+            "years": lambda: Age.of_years(value)}[unit]()
 
 
 def _sex(value: Any) -> Sex | None:
     if value in (None, ""):
         return None
     try:
-        return Sex(value)
-    except ValueError as exc:
-        raise e.InvalidRequest(f"sex {value!r} is not one of female, male") from exc
+        if isinstance(value, str):
+            return Sex(value)
+    except ValueError:
+        pass
+    raise e.InvalidRequest("sex must be female or male")
 
 
 def _time(value: Any, name: str) -> datetime | None:
     if value in (None, ""):
         return None
     try:
-        parsed = datetime.fromisoformat(str(value))
-    except ValueError as exc:
-        raise e.InvalidRequest(f"{name} {value!r} is not an ISO 8601 time") from exc
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
+        parsed = parsed if parsed is None or parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        if parsed is not None and not EARLIEST <= parsed.astimezone(UTC) <= LATEST:
+            parsed = None
+    except (ValueError, OverflowError):
+        parsed = None
+    if parsed is None:
+        raise e.InvalidRequest(f"{name} must be an ISO 8601 time from {EARLIEST.year} to "
+                               f"{LATEST.year}")
+    return parsed
+
+
+def _criteria(body: dict[str, Any]) -> list[str]:
+    criteria = body.get("criteria")
+    if criteria is None:
+        return []
+    if not isinstance(criteria, list) or not all(isinstance(c, str) for c in criteria):
+        raise e.InvalidRequest("criteria must be a list of criterion ids")
+    return criteria
+
+
+def _deviation(body: dict[str, Any]) -> Deviation | None:
+    dev = body.get("deviation")
+    if dev is None:
+        return None
+    if not isinstance(dev, dict):
+        raise e.InvalidRequest("deviation must be an object {reason_code, text}")
+    return Deviation(_text(dev, "reason_code") or "", _text(dev, "text") or "")
+
+
+def _query_number(text: str, name: str, low: float, high: float) -> float:
+    """A query parameter as a decimal number in ASCII (float() also takes "١" and "nan")."""
+    if not _ASCII_DECIMAL.fullmatch(text) or not math.isfinite(number := float(text)) \
+            or not low <= number <= high:
+        raise e.InvalidRequest(f"{name} must be a number from {low:g} to {high:g}")
+    return number
 
 
 def _assessment(a: Assessment) -> dict[str, Any]:
@@ -149,8 +207,32 @@ def _editorial(who: Actor) -> bool:
     return who.has_role(EDIT_ROLES | APPROVE_ROLES)
 
 
-def routes(service: GuidelineService, actor_of: ActorOf) -> web.RouteTableDef:
-    """The decision-support routes; ``actor_of`` tells who is making the request."""
+_STR = {"type": "string"}
+_NULL_STR = {"type": ["string", "null"]}
+_AGE = {"description": "{\"days\": N}, {\"months\": N}, {\"years\": N} or a number of years",
+        "oneOf": [{"type": "number", "minimum": 0, "maximum": MAX_AGE["years"]},
+                  {"type": "object", "minProperties": 1, "maxProperties": 1,
+                   "additionalProperties": False,
+                   "properties": {unit: {"type": "number", "minimum": 0, "maximum": top}
+                                  for unit, top in MAX_AGE.items()}}]}
+_PATIENT = {"age": _AGE, "sex": {"type": ["string", "null"], "enum": ["female", "male", None]},
+            "at": {"type": ["string", "null"], "format": "date-time"}, "version": _NULL_STR,
+            "region": _NULL_STR,
+            "criteria": {"type": "array", "items": _STR}}
+_ASSESSMENT = {"type": "object", "required": ["guideline_id", "urgency"],
+               "properties": {"guideline_id": _STR, "guideline_version": _STR,
+                              "urgency": {"type": "object"}}}
+_STORED = {"type": "object", "required": ["content"], "properties": {"content": {
+    "type": "object"}}}
+_DRAFT_PATH = {"draft_id": {"type": "integer", "minimum": 1}}
+_EDITORS = "content_editor (and reviewers for reading)"
+_READERS = "nurse, supervisor, content_editor and other readers of guidelines"
+
+
+def routes(service: GuidelineService, actor_of: ActorOf, *,
+           read_json: ReadJson) -> web.RouteTableDef:
+    """The decision-support routes; ``actor_of`` tells who is making the request,
+    ``read_json`` reads a request's JSON object."""
     r = web.RouteTableDef()
 
     def actor(request: web.Request, roles: frozenset[str], action: str) -> Actor:
@@ -167,53 +249,64 @@ def routes(service: GuidelineService, actor_of: ActorOf) -> web.RouteTableDef:
         return web.json_response(payload, status=status)
 
     def draft_id(request: web.Request) -> int:
-        try:
-            return int(request.match_info["draft_id"])
-        except ValueError as exc:
-            raise e.DraftNotFound(request.match_info["draft_id"]) from exc
+        text = request.match_info["draft_id"]
+        if not _ASCII_INT.fullmatch(text) or not 1 <= int(text) <= 2**63 - 1:
+            raise e.DraftNotFound(text[:40])
+        return int(text)
 
     def stored(s: Any) -> web.Response:
         return answer({**s.to_plain(), "content": to_plain(s.guideline, state=s.status)})
 
     @r.get(f"{PREFIX}/search")
+    @documented(summary="Search guidelines by symptom text", roles=_READERS,
+                query={"q": {"type": "string", "minLength": 1},
+                       "age": {"type": "number", "minimum": 0, "maximum": MAX_AGE["years"]},
+                       "audience": {"type": "string", "enum": ["adult", "child", "both"]},
+                       "limit": {"type": "integer", "minimum": 1, "maximum": 50}},
+                required_query=["q"],
+                ok={"type": "object", "required": ["hits"],
+                    "properties": {"hits": {"type": "array", "items": {"type": "object"}}}})
     @_answers_errors
     async def search(request: web.Request) -> web.StreamResponse:
         actor(request, READ_ROLES, "search guidelines")
         q = request.query
         if not q.get("q", "").strip():
             raise e.InvalidRequest("q (the search text) is required")
-        age: float | None = None
-        if q.get("age"):
-            try:
-                age = float(q["age"])
-            except ValueError as exc:
-                raise e.InvalidRequest(f"age {q['age']!r} must be a number of years") from exc
-            if age < 0:
-                raise e.InvalidRequest("age cannot be negative")
+        age = _query_number(q["age"], "age", 0, MAX_AGE["years"]) if q.get("age") else None
         audience = q.get("audience") or None
         if audience not in (None, "adult", "child", "both"):
             raise e.InvalidRequest("audience must be adult, child or both")
-        try:
-            limit = max(1, min(int(q.get("limit", "10")), 50))
-        except ValueError as exc:
-            raise e.InvalidRequest("limit must be a whole number") from exc
+        limit_text = q.get("limit", "10")
+        if not _ASCII_INT.fullmatch(limit_text):
+            raise e.InvalidRequest("limit must be a whole number")
+        limit = max(1, min(int(limit_text), 50))
         hits = service.search(q["q"], age=age, audience=audience, limit=limit)
         return answer({"hits": [{"id": h.guideline_id, "title": h.title, "version": h.version,
                                  "score": h.score, "why": h.why} for h in hits]})
 
     @r.get(f"{PREFIX}/changes")
+    @documented(summary="Guidelines changed since a date", roles=_READERS,
+                query={"since": {"type": "string", "format": "date"}}, required_query=["since"],
+                ok={"type": "object", "required": ["since", "changes"],
+                    "properties": {"changes": {"type": "array"}}})
     @_answers_errors
     async def changes(request: web.Request) -> web.StreamResponse:
         actor(request, READ_ROLES, "read guideline changes")
         since = request.query.get("since", "")
+        when: date | datetime | None
         try:
-            when: date | datetime = (datetime.fromisoformat(since) if "T" in since
-                                     else date.fromisoformat(since))
-        except ValueError as exc:
-            raise e.InvalidRequest(f"since {since!r} must be a date (YYYY-MM-DD)") from exc
+            when = _time(since, "since") if "T" in since else date.fromisoformat(since)
+        except ValueError:
+            when = None
+        if when is None or not EARLIEST.year <= when.year <= LATEST.year:
+            raise e.InvalidRequest(f"since {since[:40]!r} must be a date (YYYY-MM-DD)")
         return answer({"since": since, "changes": await service.changed_since(when)})
 
     @r.get(f"{PREFIX}/deviations")
+    @documented(summary="How often nurses deviated from each guideline, and why",
+                roles="guideline owners",
+                ok={"type": "object", "required": ["deviations"],
+                    "properties": {"deviations": {"type": "array"}}})
     @_answers_errors
     async def deviations(request: web.Request) -> web.StreamResponse:
         who = actor(request, OWNER_ROLES, "see deviation counts")
@@ -221,19 +314,27 @@ def routes(service: GuidelineService, actor_of: ActorOf) -> web.RouteTableDef:
             {"deviations": [_summary(s) for s in await service.deviation_counts(who)]})
 
     @r.post(f"{PREFIX}/decisions")
+    @documented(summary="Record a nurse's decision (the recommendation is recomputed)",
+                roles="nurse", errors=[],
+                body={"type": "object", "required": ["guideline_id", "age", "urgency",
+                                                     "care_type"],
+                      "properties": {**_PATIENT, "guideline_id": _STR, "urgency": _STR,
+                                     "care_type": _STR, "call_id": _NULL_STR,
+                                     "deviation": {"type": ["object", "null"], "properties": {
+                                         "reason_code": _STR, "text": _STR}}}},
+                ok=(201, {"type": "object", "required": ["assessment", "decided_at"],
+                          "properties": {"assessment": _ASSESSMENT}}))
     @_answers_errors
     async def record(request: web.Request) -> web.StreamResponse:
         who = actor(request, DECIDE_ROLES, "record a decision")
-        body = await _body(request)
-        dev = body.get("deviation")
-        deviation = Deviation(str(dev.get("reason_code", "")), str(dev.get("text", ""))) \
-            if isinstance(dev, dict) else None
+        body = await read_json(request)
+        deviation = _deviation(body)
         decision = await service.record_decision(
-            who, str(body.get("guideline_id", "")), list(body.get("criteria") or []),
-            age=_age(body), sex=_sex(body.get("sex")), urgency=str(body.get("urgency", "")),
-            care_type=str(body.get("care_type", "")), deviation=deviation,
-            at=_time(body.get("at"), "at"), version=body.get("version"),
-            region=body.get("region"), call_id=body.get("call_id"))
+            who, _text(body, "guideline_id") or "", _criteria(body),
+            age=_age(body), sex=_sex(body.get("sex")), urgency=_text(body, "urgency") or "",
+            care_type=_text(body, "care_type") or "", deviation=deviation,
+            at=_time(body.get("at"), "at"), version=_text(body, "version"),
+            region=_text(body, "region"), call_id=_text(body, "call_id"))
         return answer({"assessment": _assessment(decision.assessment),
                        "urgency": decision.urgency, "care_type": decision.care_type,
                        "deviates": decision.deviates,
@@ -242,19 +343,28 @@ def routes(service: GuidelineService, actor_of: ActorOf) -> web.RouteTableDef:
                        "decided_at": decision.decided_at.isoformat()}, status=201)
 
     @r.get(f"{PREFIX}/drafts")
+    @documented(summary="Drafts in the editorial workflow", roles=_EDITORS,
+                ok={"type": "object", "required": ["drafts"],
+                    "properties": {"drafts": {"type": "array"}}})
     @_answers_errors
     async def drafts(request: web.Request) -> web.StreamResponse:
         actor(request, EDIT_ROLES | APPROVE_ROLES, "list drafts")
         return answer({"drafts": [s.to_plain() for s in await service.drafts()]})
 
     @r.post(f"{PREFIX}/drafts")
+    @documented(summary="Start a draft of a guideline", roles="content_editor", errors=[409],
+                body={"type": "object", "properties": {"guideline_id": _STR,
+                                                       "content": {"type": "object"}}},
+                ok=(201, _STORED))
     @_answers_errors
     async def create(request: web.Request) -> web.StreamResponse:
         who = actor(request, EDIT_ROLES, "create a draft")
-        body = await _body(request)
+        body = await read_json(request)
         content = body.get("content")
-        gid = str(body.get("guideline_id") or (content or {}).get("id") or "")
-        if not gid:
+        if content is not None and not isinstance(content, dict):
+            raise e.InvalidRequest("content must be an object (the guideline)")
+        gid = _text(body, "guideline_id") or (content or {}).get("id") or ""
+        if not isinstance(gid, str) or not gid:
             raise e.InvalidRequest("guideline_id (or content.id) is required")
         s = await service.create_draft(who, gid, content if isinstance(content, dict) else {})
         response = stored(s)
@@ -262,26 +372,34 @@ def routes(service: GuidelineService, actor_of: ActorOf) -> web.RouteTableDef:
         return response
 
     @r.get(f"{PREFIX}/drafts/{{draft_id}}")
+    @documented(summary="One draft", roles=_EDITORS, path=_DRAFT_PATH, ok=_STORED)
     @_answers_errors
     async def get_draft(request: web.Request) -> web.StreamResponse:
         actor(request, EDIT_ROLES | APPROVE_ROLES, "read drafts")
         return stored(await service.draft(draft_id(request)))
 
     @r.put(f"{PREFIX}/drafts/{{draft_id}}")
+    @documented(summary="Change a draft's content", roles="content_editor", path=_DRAFT_PATH,
+                errors=[409], ok=_STORED,
+                body={"type": "object", "properties": {"content": {"type": "object"}}})
     @_answers_errors
     async def put_draft(request: web.Request) -> web.StreamResponse:
         who = actor(request, EDIT_ROLES, "edit a draft")
-        body = await _body(request)
+        body = await read_json(request)
         content = body.get("content", body)
+        if not isinstance(content, dict):
+            raise e.InvalidRequest("content must be an object (the guideline)")
         return stored(await service.update_draft(who, draft_id(request), content))
 
     def step(name: str, roles: frozenset[str]) -> None:
         @r.post(f"{PREFIX}/drafts/{{draft_id}}/{name}")
+        @documented(summary=f"{name.capitalize()} a draft", roles=", ".join(sorted(roles)),
+                    path=_DRAFT_PATH, errors=[409], ok=_STORED, body_required=False,
+                    body={"type": "object", "properties": {"comment": _STR}})
         @_answers_errors
         async def move(request: web.Request) -> web.StreamResponse:
             who = actor(request, roles, f"{name} a draft")
-            text = await request.text()
-            comment = str((await _body(request)).get("comment") or "") if text.strip() else ""
+            comment = _text(await read_json(request, optional=True), "comment") or ""
             method = getattr(service, name)
             return stored(await method(who, draft_id(request), comment))
 
@@ -291,6 +409,10 @@ def routes(service: GuidelineService, actor_of: ActorOf) -> web.RouteTableDef:
     step("publish", APPROVE_ROLES)
 
     @r.get(f"{PREFIX}/{{guideline_id}}")
+    @documented(summary="A guideline (current version, or the one asked for)",
+                roles=_READERS, query={"version": _STR, "region": _STR},
+                ok={"type": "object", "required": ["guideline"],
+                    "properties": {"guideline": {"type": "object"}}})
     @_answers_errors
     async def get(request: web.Request) -> web.StreamResponse:
         who = actor(request, READ_ROLES, "read guidelines")
@@ -300,6 +422,9 @@ def routes(service: GuidelineService, actor_of: ActorOf) -> web.RouteTableDef:
         return answer({"guideline": to_plain(g)})
 
     @r.get(f"{PREFIX}/{{guideline_id}}/versions")
+    @documented(summary="A guideline's versions", roles=_READERS,
+                ok={"type": "object", "required": ["versions"],
+                    "properties": {"versions": {"type": "array"}}})
     @_answers_errors
     async def versions(request: web.Request) -> web.StreamResponse:
         who = actor(request, READ_ROLES, "read guideline versions")
@@ -308,6 +433,10 @@ def routes(service: GuidelineService, actor_of: ActorOf) -> web.RouteTableDef:
         return answer({"versions": found})
 
     @r.get(f"{PREFIX}/{{guideline_id}}/diff")
+    @documented(summary="What changed between two versions of a guideline", roles=_READERS,
+                query={"from": _STR, "to": _STR}, required_query=["from", "to"],
+                ok={"type": "object", "required": ["diff"],
+                    "properties": {"diff": {"type": "object"}}})
     @_answers_errors
     async def diff(request: web.Request) -> web.StreamResponse:
         who = actor(request, READ_ROLES, "compare guideline versions")
@@ -319,17 +448,20 @@ def routes(service: GuidelineService, actor_of: ActorOf) -> web.RouteTableDef:
         return answer({"diff": result.to_plain()})
 
     @r.post(f"{PREFIX}/{{guideline_id}}/assessment")
+    @documented(summary="Assess a patient against a guideline (nothing is stored)",
+                roles=_READERS, ok={"type": "object", "required": ["assessment"],
+                                    "properties": {"assessment": _ASSESSMENT}},
+                body={"type": "object", "required": ["criteria", "age"], "properties": _PATIENT})
     @_answers_errors
     async def assessment(request: web.Request) -> web.StreamResponse:
         actor(request, READ_ROLES, "assess against a guideline")
-        body = await _body(request)
-        criteria = body.get("criteria")
-        if not isinstance(criteria, list):
+        body = await read_json(request)
+        if not isinstance(body.get("criteria"), list):
             raise e.InvalidRequest("criteria must be a list of criterion ids")
         result = await service.assess(
-            request.match_info["guideline_id"], [str(c) for c in criteria], age=_age(body),
+            request.match_info["guideline_id"], _criteria(body), age=_age(body),
             sex=_sex(body.get("sex")), at=_time(body.get("at"), "at") or service.now(),
-            version=body.get("version"), region=body.get("region"))
+            version=_text(body, "version"), region=_text(body, "region"))
         return answer({"assessment": _assessment(result)})
 
     return r
