@@ -315,7 +315,7 @@ def routes(service: GuidelineService, actor_of: ActorOf, *,
 
     @r.post(f"{PREFIX}/decisions")
     @documented(summary="Record a nurse's decision (the recommendation is recomputed)",
-                roles="nurse", errors=[],
+                roles="nurse", errors=[404],
                 body={"type": "object", "required": ["guideline_id", "age", "urgency",
                                                      "care_type"],
                       "properties": {**_PATIENT, "guideline_id": _STR, "urgency": _STR,
@@ -352,7 +352,8 @@ def routes(service: GuidelineService, actor_of: ActorOf, *,
         return answer({"drafts": [s.to_plain() for s in await service.drafts()]})
 
     @r.post(f"{PREFIX}/drafts")
-    @documented(summary="Start a draft of a guideline", roles="content_editor", errors=[409],
+    @documented(summary="Start a draft of a guideline", roles="content_editor",
+                errors=[404, 409],
                 body={"type": "object", "properties": {"guideline_id": _STR,
                                                        "content": {"type": "object"}}},
                 ok=(201, _STORED))

@@ -12,7 +12,7 @@ cannot be stored: bytes that are not UTF-8, nesting deeper than
 :data:`MAX_DEPTH` (Python's parser would recurse until it fails), ``NaN`` and
 ``Infinity`` and numbers too large for a float (``1e400``), integers outside
 64 bits (no column holds them), and lone UTF-16 surrogates (``"\\ud800"``: no
-encoder can write them).
+encoder can write them) and NUL characters (PostgreSQL's text cannot hold them).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ INT64 = (-(2**63), 2**63 - 1)
 
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _ASCII_INT = re.compile(r"[+-]?[0-9]{1,19}")
 
 
@@ -82,13 +82,14 @@ def nesting_depth(text: str) -> int:
     return deepest
 
 
-def _first_surrogate(value: Any) -> str | None:
-    """The first string (key or value) holding a lone surrogate, found without recursion."""
+def _first_unstorable(value: Any) -> str | None:
+    """The first string (key or value) holding a lone surrogate or a NUL (which PostgreSQL's
+    text cannot hold), found without recursion."""
     stack = [value]
     while stack:
         item = stack.pop()
         if isinstance(item, str):
-            if _SURROGATE.search(item):
+            if _UNSTORABLE.search(item):
                 return item
         elif isinstance(item, dict):
             stack.extend(item.keys())
@@ -114,8 +115,8 @@ def parse_json(raw: bytes) -> Any:
     except json.JSONDecodeError as exc:
         raise _invalid("request body is not valid JSON",
                        line=exc.lineno, column=exc.colno, problem=exc.msg) from None
-    if _first_surrogate(value) is not None:
-        raise _invalid("a string holds a lone UTF-16 surrogate (\\ud800-\\udfff)")
+    if _first_unstorable(value) is not None:
+        raise _invalid("a string holds a lone UTF-16 surrogate (\\ud800-\\udfff) or a NUL")
     return value
 
 

@@ -14,7 +14,8 @@ Schema; ``required_query`` lists the required ones), ``path`` (name → JSON
 Schema; default a string), ``headers`` (name → schema), ``body`` (JSON Schema
 of the JSON body; ``body_required`` default True), ``ok`` (the success schema, or
 ``(status, schema)``), ``ok_media`` (its media types, default JSON), ``errors`` (further statuses that can
-occur, e.g. 404, 409, 429). The builder adds what every route shares: 400, 405;
+occur, e.g. 404, 409, 429), ``html_errors`` (a form's errors may also come back as an HTML
+page). The builder adds what every route shares: 400, 405;
 401 and 403 (role, region or a cross-site request) for protected routes; 413
 and 415 for routes with a body; 503 (storage unavailable) for state changes.
 """
@@ -85,9 +86,11 @@ def _documented_path(path: str) -> bool:
     return path.startswith("/api/v1/") or path in ("/login", "/logout")
 
 
-def _error_response(status: int) -> dict[str, Any]:
+def _error_response(status: int, html: bool = False) -> dict[str, Any]:
     response: dict[str, Any] = {"description": _REASONS.get(status, "Error"),
                                 "content": {"application/json": {"schema": ERROR}}}
+    if html:  # a form's errors come back as the page, with the message on it
+        response["content"]["text/html"] = {"schema": {"type": "string"}}
     if status == 405:
         response["headers"] = {"Allow": {"schema": {"type": "string"}}}
     if status == 429:
@@ -141,7 +144,7 @@ def operation(method: str, path: str, spec: dict[str, Any]) -> dict[str, Any]:
     if method != "get":
         statuses.add(503)
     for code in sorted(statuses):
-        result["responses"][str(code)] = _error_response(code)
+        result["responses"][str(code)] = _error_response(code, bool(spec.get("html_errors")))
     return result
 
 
