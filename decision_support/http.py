@@ -9,19 +9,18 @@ when the loaded content set is sample content.
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Awaitable, Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import wraps
 from typing import Any, Protocol
 
 from aiohttp import web
 
 from decision_support import errors as e
+from decision_support import request_fields as fields
 from decision_support.assessment import DeviationSummary
 from decision_support.document import to_plain
-from decision_support.model import Age, Assessment, Deviation, Sex
+from decision_support.model import Assessment
 from decision_support.ports import (
     APPROVE_ROLES,
     DECIDE_ROLES,
@@ -39,10 +38,6 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 ActorOf = Callable[[web.Request], Actor | None]
 
 
-_ASCII_INT = re.compile(r"[+-]?[0-9]{1,19}")
-_ASCII_DECIMAL = re.compile(r"[+-]?[0-9]{1,10}(\.[0-9]{1,15})?")
-EARLIEST, LATEST = datetime(1900, 1, 1, tzinfo=UTC), datetime(2999, 12, 31, tzinfo=UTC)
-MAX_AGE = {"days": 130 * 366, "months": 130 * 12, "years": 130}
 
 
 class ReadJson(Protocol):
@@ -106,87 +101,6 @@ def _answers_errors(handler: Handler) -> Handler:
     return wrapped
 
 
-def _text(body: dict[str, Any], name: str, *, required: bool = False) -> str | None:
-    """A string field (None when absent or null, unless ``required``)."""
-    value = body.get(name)
-    if value is None and not required:
-        return None
-    if not isinstance(value, str) or (required and not value):
-        raise e.InvalidRequest(f"{name} must be a string")
-    return value
-
-
-def _age(body: dict[str, Any]) -> Age:
-    raw = body.get("age")
-    spec = raw if isinstance(raw, dict) else {"years": raw} if raw is not None else {}
-    for key in ("days", "months", "years"):
-        flat = body.get(f"age_{key}")
-        if flat is not None:
-            spec = {key: flat}
-    if len(spec) != 1:
-        raise e.InvalidRequest("age is required: {\"days\": N}, {\"months\": N} or {\"years\": N}")
-    (unit, value), = spec.items()
-    if unit not in MAX_AGE or isinstance(value, bool) or not isinstance(value, int | float) \
-            or not 0 <= value <= MAX_AGE[unit]:
-        raise e.InvalidRequest(f"age must be a number of days, months or years from 0 to "
-                               f"{MAX_AGE['years']} years")
-    return {"days": lambda: Age.of_days(int(value)), "months": lambda: Age.of_months(value),
-            "years": lambda: Age.of_years(value)}[unit]()
-
-
-def _sex(value: Any) -> Sex | None:
-    if value in (None, ""):
-        return None
-    try:
-        if isinstance(value, str):
-            return Sex(value)
-    except ValueError:
-        pass
-    raise e.InvalidRequest("sex must be female or male")
-
-
-def _time(value: Any, name: str) -> datetime | None:
-    if value in (None, ""):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
-        parsed = parsed if parsed is None or parsed.tzinfo else parsed.replace(tzinfo=UTC)
-        if parsed is not None and not EARLIEST <= parsed.astimezone(UTC) <= LATEST:
-            parsed = None
-    except (ValueError, OverflowError):
-        parsed = None
-    if parsed is None:
-        raise e.InvalidRequest(f"{name} must be an ISO 8601 time from {EARLIEST.year} to "
-                               f"{LATEST.year}")
-    return parsed
-
-
-def _criteria(body: dict[str, Any]) -> list[str]:
-    criteria = body.get("criteria")
-    if criteria is None:
-        return []
-    if not isinstance(criteria, list) or not all(isinstance(c, str) for c in criteria):
-        raise e.InvalidRequest("criteria must be a list of criterion ids")
-    return criteria
-
-
-def _deviation(body: dict[str, Any]) -> Deviation | None:
-    dev = body.get("deviation")
-    if dev is None:
-        return None
-    if not isinstance(dev, dict):
-        raise e.InvalidRequest("deviation must be an object {reason_code, text}")
-    return Deviation(_text(dev, "reason_code") or "", _text(dev, "text") or "")
-
-
-def _query_number(text: str, name: str, low: float, high: float) -> float:
-    """A query parameter as a decimal number in ASCII (float() also takes "١" and "nan")."""
-    if not _ASCII_DECIMAL.fullmatch(text) or not math.isfinite(number := float(text)) \
-            or not low <= number <= high:
-        raise e.InvalidRequest(f"{name} must be a number from {low:g} to {high:g}")
-    return number
-
-
 def _assessment(a: Assessment) -> dict[str, Any]:
     return {"guideline_id": a.guideline_id, "guideline_version": a.guideline_version,
             "urgency": {"code": a.urgency.code, "name": a.urgency.name, "rank": a.urgency.rank},
@@ -210,11 +124,11 @@ def _editorial(who: Actor) -> bool:
 _STR = {"type": "string"}
 _NULL_STR = {"type": ["string", "null"]}
 _AGE = {"description": "{\"days\": N}, {\"months\": N}, {\"years\": N} or a number of years",
-        "oneOf": [{"type": "number", "minimum": 0, "maximum": MAX_AGE["years"]},
+        "oneOf": [{"type": "number", "minimum": 0, "maximum": fields.MAX_AGE["years"]},
                   {"type": "object", "minProperties": 1, "maxProperties": 1,
                    "additionalProperties": False,
                    "properties": {unit: {"type": "number", "minimum": 0, "maximum": top}
-                                  for unit, top in MAX_AGE.items()}}]}
+                                  for unit, top in fields.MAX_AGE.items()}}]}
 _PATIENT = {"age": _AGE, "sex": {"type": ["string", "null"], "enum": ["female", "male", None]},
             "at": {"type": ["string", "null"], "format": "date-time"}, "version": _NULL_STR,
             "region": _NULL_STR,
@@ -225,8 +139,8 @@ _ASSESSMENT = {"type": "object", "required": ["guideline_id", "urgency"],
 _STORED = {"type": "object", "required": ["content"], "properties": {"content": {
     "type": "object"}}}
 _DRAFT_PATH = {"draft_id": {"type": "integer", "minimum": 1}}
-_EDITORS = "content_editor (and reviewers for reading)"
-_READERS = "nurse, supervisor, content_editor and other readers of guidelines"
+_EDITORS = ", ".join(sorted(EDIT_ROLES | APPROVE_ROLES))
+_READERS = ", ".join(sorted(READ_ROLES))
 
 
 def routes(service: GuidelineService, actor_of: ActorOf, *,
@@ -250,7 +164,7 @@ def routes(service: GuidelineService, actor_of: ActorOf, *,
 
     def draft_id(request: web.Request) -> int:
         text = request.match_info["draft_id"]
-        if not _ASCII_INT.fullmatch(text) or not 1 <= int(text) <= 2**63 - 1:
+        if not fields.ASCII_INT.fullmatch(text) or not 1 <= int(text) <= 2**63 - 1:
             raise e.DraftNotFound(text[:40])
         return int(text)
 
@@ -260,7 +174,8 @@ def routes(service: GuidelineService, actor_of: ActorOf, *,
     @r.get(f"{PREFIX}/search")
     @documented(summary="Search guidelines by symptom text", roles=_READERS,
                 query={"q": {"type": "string", "minLength": 1},
-                       "age": {"type": "number", "minimum": 0, "maximum": MAX_AGE["years"]},
+                       "age": {"type": "number", "minimum": 0,
+                               "maximum": fields.MAX_AGE["years"]},
                        "audience": {"type": "string", "enum": ["adult", "child", "both"]},
                        "limit": {"type": "integer", "minimum": 1, "maximum": 50}},
                 required_query=["q"],
@@ -272,12 +187,13 @@ def routes(service: GuidelineService, actor_of: ActorOf, *,
         q = request.query
         if not q.get("q", "").strip():
             raise e.InvalidRequest("q (the search text) is required")
-        age = _query_number(q["age"], "age", 0, MAX_AGE["years"]) if q.get("age") else None
+        age = (fields.query_number(q["age"], "age", 0, fields.MAX_AGE["years"])
+               if q.get("age") else None)
         audience = q.get("audience") or None
         if audience not in (None, "adult", "child", "both"):
             raise e.InvalidRequest("audience must be adult, child or both")
         limit_text = q.get("limit", "10")
-        if not _ASCII_INT.fullmatch(limit_text):
+        if not fields.ASCII_INT.fullmatch(limit_text):
             raise e.InvalidRequest("limit must be a whole number")
         limit = max(1, min(int(limit_text), 50))
         hits = service.search(q["q"], age=age, audience=audience, limit=limit)
@@ -295,16 +211,16 @@ def routes(service: GuidelineService, actor_of: ActorOf, *,
         since = request.query.get("since", "")
         when: date | datetime | None
         try:
-            when = _time(since, "since") if "T" in since else date.fromisoformat(since)
+            when = fields.time(since, "since") if "T" in since else date.fromisoformat(since)
         except ValueError:
             when = None
-        if when is None or not EARLIEST.year <= when.year <= LATEST.year:
+        if when is None or not fields.EARLIEST.year <= when.year <= fields.LATEST.year:
             raise e.InvalidRequest(f"since {since[:40]!r} must be a date (YYYY-MM-DD)")
         return answer({"since": since, "changes": await service.changed_since(when)})
 
     @r.get(f"{PREFIX}/deviations")
     @documented(summary="How often nurses deviated from each guideline, and why",
-                roles="guideline owners",
+                roles=", ".join(sorted(OWNER_ROLES)),
                 ok={"type": "object", "required": ["deviations"],
                     "properties": {"deviations": {"type": "array"}}})
     @_answers_errors
@@ -315,7 +231,7 @@ def routes(service: GuidelineService, actor_of: ActorOf, *,
 
     @r.post(f"{PREFIX}/decisions")
     @documented(summary="Record a nurse's decision (the recommendation is recomputed)",
-                roles="nurse", errors=[404],
+                roles=", ".join(sorted(DECIDE_ROLES)), errors=[404],
                 body={"type": "object", "required": ["guideline_id", "age", "urgency",
                                                      "care_type"],
                       "properties": {**_PATIENT, "guideline_id": _STR, "urgency": _STR,
@@ -328,13 +244,14 @@ def routes(service: GuidelineService, actor_of: ActorOf, *,
     async def record(request: web.Request) -> web.StreamResponse:
         who = actor(request, DECIDE_ROLES, "record a decision")
         body = await read_json(request)
-        deviation = _deviation(body)
+        deviation = fields.deviation(body)
         decision = await service.record_decision(
-            who, _text(body, "guideline_id") or "", _criteria(body),
-            age=_age(body), sex=_sex(body.get("sex")), urgency=_text(body, "urgency") or "",
-            care_type=_text(body, "care_type") or "", deviation=deviation,
-            at=_time(body.get("at"), "at"), version=_text(body, "version"),
-            region=_text(body, "region"), call_id=_text(body, "call_id"))
+            who, fields.text(body, "guideline_id") or "", fields.criteria(body),
+            age=fields.age(body), sex=fields.sex(body.get("sex")),
+            urgency=fields.text(body, "urgency") or "",
+            care_type=fields.text(body, "care_type") or "", deviation=deviation,
+            at=fields.time(body.get("at"), "at"), version=fields.text(body, "version"),
+            region=fields.text(body, "region"), call_id=fields.text(body, "call_id"))
         return answer({"assessment": _assessment(decision.assessment),
                        "urgency": decision.urgency, "care_type": decision.care_type,
                        "deviates": decision.deviates,
@@ -352,7 +269,7 @@ def routes(service: GuidelineService, actor_of: ActorOf, *,
         return answer({"drafts": [s.to_plain() for s in await service.drafts()]})
 
     @r.post(f"{PREFIX}/drafts")
-    @documented(summary="Start a draft of a guideline", roles="content_editor",
+    @documented(summary="Start a draft of a guideline", roles=", ".join(sorted(EDIT_ROLES)),
                 errors=[404, 409],
                 body={"type": "object", "properties": {"guideline_id": _STR,
                                                        "content": {"type": "object"}}},
@@ -364,7 +281,7 @@ def routes(service: GuidelineService, actor_of: ActorOf, *,
         content = body.get("content")
         if content is not None and not isinstance(content, dict):
             raise e.InvalidRequest("content must be an object (the guideline)")
-        gid = _text(body, "guideline_id") or (content or {}).get("id") or ""
+        gid = fields.text(body, "guideline_id") or (content or {}).get("id") or ""
         if not isinstance(gid, str) or not gid:
             raise e.InvalidRequest("guideline_id (or content.id) is required")
         s = await service.create_draft(who, gid, content if isinstance(content, dict) else {})
@@ -380,7 +297,8 @@ def routes(service: GuidelineService, actor_of: ActorOf, *,
         return stored(await service.draft(draft_id(request)))
 
     @r.put(f"{PREFIX}/drafts/{{draft_id}}")
-    @documented(summary="Change a draft's content", roles="content_editor", path=_DRAFT_PATH,
+    @documented(summary="Change a draft's content", roles=", ".join(sorted(EDIT_ROLES)),
+                path=_DRAFT_PATH,
                 errors=[409], ok=_STORED,
                 body={"type": "object", "properties": {"content": {"type": "object"}}})
     @_answers_errors
@@ -400,7 +318,7 @@ def routes(service: GuidelineService, actor_of: ActorOf, *,
         @_answers_errors
         async def move(request: web.Request) -> web.StreamResponse:
             who = actor(request, roles, f"{name} a draft")
-            comment = _text(await read_json(request, optional=True), "comment") or ""
+            comment = fields.text(await read_json(request, optional=True), "comment") or ""
             method = getattr(service, name)
             return stored(await method(who, draft_id(request), comment))
 
@@ -460,9 +378,10 @@ def routes(service: GuidelineService, actor_of: ActorOf, *,
         if not isinstance(body.get("criteria"), list):
             raise e.InvalidRequest("criteria must be a list of criterion ids")
         result = await service.assess(
-            request.match_info["guideline_id"], _criteria(body), age=_age(body),
-            sex=_sex(body.get("sex")), at=_time(body.get("at"), "at") or service.now(),
-            version=_text(body, "version"), region=_text(body, "region"))
+            request.match_info["guideline_id"], fields.criteria(body), age=fields.age(body),
+            sex=fields.sex(body.get("sex")),
+            at=fields.time(body.get("at"), "at") or service.now(),
+            version=fields.text(body, "version"), region=fields.text(body, "region"))
         return answer({"assessment": _assessment(result)})
 
     return r

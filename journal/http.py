@@ -167,7 +167,7 @@ def routes(service: JournalService, actor_of: Callable[[web.Request], Actor], *,
 
     @r.get(f"{PREFIX}/entries/{{entry_id}}")
     @documented(summary="Read an entry and its amendments (others' entries need a reason)",
-                roles="nurse, auditor", query={"reason": _STR, "emergency": {"type": "boolean"}},
+                roles="nurse", query={"reason": _STR, "emergency": {"type": "boolean"}},
                 ok=_ENTRY)
     @_answers_errors
     async def get(request: web.Request) -> web.StreamResponse:
@@ -230,7 +230,8 @@ def routes(service: JournalService, actor_of: Callable[[web.Request], Actor], *,
         query = LogQuery(since=_when(q.get("since"), "since"), until=_when(q.get("until"), "until"),
                          actor_id=q.get("actor_id"), entry_id=q.get("entry_id"),
                          action=q.get("action"), emergency_only=_flag(q.get("emergency")),
-                         region=q.get("region"), after_id=_int(q.get("after_id", "0"), "after_id", 0, 2**63 - 1),
+                         region=q.get("region"),
+                         after_id=_int(q.get("after_id", "0"), "after_id", 0, 2**63 - 1),
                          limit=_int(q.get("limit", "100"), "limit", 1, 1000))
         records = await service.query_access_log(actor_of(request), query)
         return web.json_response({"records": [to_plain(rec) for rec in records],
@@ -238,7 +239,7 @@ def routes(service: JournalService, actor_of: Callable[[web.Request], Actor], *,
 
     @r.get(f"{PREFIX}/export")
     @documented(summary="Export entries (JSON Lines, CSV or FHIR), optionally pseudonymised",
-                roles="region_admin, auditor, staffing_system",
+                roles="region_admin (of the region), or a system actor",
                 query={**_FILTERS, "format": {"type": "string", "enum": list(_CONTENT_TYPES)},
                        "contact_reason": _STR, "urgency": _STR,
                        "pseudonymise": {"type": "boolean"}},
@@ -264,7 +265,7 @@ def routes(service: JournalService, actor_of: Callable[[web.Request], Actor], *,
 
     @r.post(f"{PREFIX}/patient-export")
     @documented(summary="A patient's own entries (patient view), by identity number",
-                roles="region_admin, staffing_system",
+                roles="region_admin, or a system actor",
                 body={"type": "object", "required": ["kind", "number"],
                       "properties": {"kind": _STR, "number": _STR}},
                 ok={}, ok_media=["application/x-ndjson"])

@@ -395,7 +395,8 @@ def routes(service: CatalogService, actor_of: ActorOf, *,
 
     @table.get(f"{PREFIX}/export")
     @documented(summary="Export the catalog (CSV, JSON or FHIR)", roles=_READERS,
-                query={"format": {"type": "string", "enum": list(_CONTENT_TYPES)}, "region": _STR}, ok={},
+                query={"format": {"type": "string", "enum": list(_CONTENT_TYPES)}, "region": _STR},
+                ok={},
                 ok_media=list(_CONTENT_TYPES.values()))
     @reader
     async def export_units(request: web.Request, actor: Actor) -> web.Response:

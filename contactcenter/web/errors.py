@@ -49,6 +49,10 @@ async def error_middleware(
     request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
 ) -> web.StreamResponse:
     """Answer API errors with the error body; an unexpected exception stays a logged 500."""
+    if "\x00" in request.path or any("\x00" in f"{k}{v}" for k, v in request.query.items()):
+        # A NUL (%00) cannot be stored in or compared with PostgreSQL's text.
+        return error_response(400, "invalid_request", "the path or query holds a NUL character",
+                              {"field": "path or query"})
     try:
         return await handler(request)
     except ApiError as exc:

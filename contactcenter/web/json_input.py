@@ -107,7 +107,8 @@ def parse_json(raw: bytes) -> Any:
         raise ApiError("invalid_body", "request body is not UTF-8 text",
                        {"field": "body", "position": exc.start}) from None
     if not text.strip():
-        raise ApiError("invalid_body", "request body must be a JSON object", {"field": "body", "body": "empty"})
+        raise ApiError("invalid_body", "request body must be a JSON object",
+                       {"field": "body", "body": "empty"})
     if nesting_depth(text) > MAX_DEPTH:
         raise _invalid(f"JSON nests deeper than {MAX_DEPTH} levels", max_depth=MAX_DEPTH)
     try:

@@ -7,17 +7,17 @@ this package). :func:`build_openapi` collects them from the application's
 router, so a new route is described in the same change that adds it and
 ``tests/web/test_openapi.py`` fails for a route without a description.
 
-A route's description is a plain dict:
-
-``summary``, ``roles`` (text), ``public`` (no login), ``query`` (name → JSON
-Schema; ``required_query`` lists the required ones), ``path`` (name → JSON
-Schema; default a string), ``headers`` (name → schema), ``body`` (JSON Schema
-of the JSON body; ``body_required`` default True), ``ok`` (the success schema, or
-``(status, schema)``), ``ok_media`` (its media types, default JSON), ``errors`` (further statuses that can
-occur, e.g. 404, 409, 429), ``html_errors`` (a form's errors may also come back as an HTML
-page). The builder adds what every route shares: 400, 405;
-401 and 403 (role, region or a cross-site request) for protected routes; 413
-and 415 for routes with a body; 503 (storage unavailable) for state changes.
+A route's description is a plain dict: ``summary``, ``roles`` (text),
+``public`` (no login), ``query`` (name → JSON Schema; ``required_query`` lists
+the required ones), ``path`` (name → JSON Schema; default a string),
+``headers`` (name → schema), ``body`` (JSON Schema of the JSON body;
+``body_required`` default True; ``body_media`` for other media types), ``ok``
+(the success schema, or ``(status, schema)``), ``ok_media`` (its media types,
+default JSON), ``errors`` (further statuses that can occur, e.g. 404, 409,
+429), ``html_errors`` (a form's errors may also come back as an HTML page).
+The builder adds what every route shares: 400, 405; 401 and 403 (role, region
+or a cross-site request) for protected routes; 413 and 415 for routes with a
+body; 503 (storage unavailable) for state changes.
 """
 
 from __future__ import annotations

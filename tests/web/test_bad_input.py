@@ -169,3 +169,15 @@ async def test_a_login_body_that_cannot_be_read_is_a_400_with_the_error_body(
     async with http.post(f"{web_system.base_url}/login", data=data,
                          headers={"Content-Type": content_type}) as resp:
         _assert_error_body(resp.status, await resp.json())
+
+
+@pytest.mark.parametrize("user,path", [
+    ("granskare", "/api/v1/journal/access-log?actor_id=a%00b"),
+    ("handledare", "/api/v1/calls/a%00b/events"),
+])
+async def test_a_nul_in_the_path_or_query_is_a_400_not_a_database_error(
+    web_system: WebSystem, http: aiohttp.ClientSession, user: str, path: str,
+) -> None:
+    await web_system.login(http, user)
+    async with http.get(f"{web_system.base_url}{path}") as resp:
+        _assert_error_body(resp.status, await resp.json())
