@@ -1,7 +1,8 @@
 """HTTP routes of decision support under ``/api/v1/guidelines`` (thin: parse, call, answer).
 
-The composition root builds them with :func:`routes`, passing the service and
-``actor_of(request) -> Actor | None`` (``None``: not signed in → 401). Errors of
+The composition root builds them with :func:`routes`, passing the service,
+``actor_of(request) -> Actor | None`` (``None``: not signed in → 401) and the
+service's JSON body parser (which answers a bad body itself). Errors of
 the context are answered here as ``{"error_id", "message", "details"}``.
 Every response that carries guideline content also carries ``sample_notice``
 when the loaded content set is sample content.

@@ -1,9 +1,10 @@
 """HTTP routes of the journal under ``/api/v1/journal`` (thin: parse, call the service,
 answer JSON or stream).
 
-The composition root builds them with :func:`routes`, passing the service and a
+The composition root builds them with :func:`routes`, passing the service, a
 function that turns the request's principal into an :class:`~journal.ports.Actor`,
-and wraps them in its authentication. :class:`~journal.errors.JournalError` is
+and the service's JSON body parser (which answers a bad body itself), and wraps
+them in its authentication. Each route carries its OpenAPI description. :class:`~journal.errors.JournalError` is
 answered here as ``{"error_id", "message", "details"}`` with its status (returned,
 not raised, so no middleware rewrites it).
 """

@@ -1,6 +1,7 @@
 """The catalog's JSON API under ``/api/v1/catalog`` (thin routes over :class:`CatalogService`).
 
-``routes(service, actor_of)`` returns a :class:`aiohttp.web.RouteTableDef`;
+``routes(service, actor_of, read_json=...)`` returns a :class:`aiohttp.web.RouteTableDef`
+(``read_json``: the service's JSON body parser, which answers a bad body itself);
 ``actor_of(request)`` is supplied by the composition root and maps the
 logged-in principal to an :class:`~referral_catalog.ports.Actor` (``None``:
 not logged in → 401). Reading needs nurse, supervisor or region_admin; changes

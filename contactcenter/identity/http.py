@@ -161,10 +161,18 @@ async def login_form(request: web.Request) -> web.Response:
     return _form_page(request.query.get("next", "/"), None, status=200)
 
 
+_LOGIN_BODY = obj(["username", "password"], username={"type": "string"},
+                  password={"type": "string"})
+
+
 @documented(summary="Log in: a session cookie for a username and password (JSON or form)",
             public=True, roles="none (public)", errors=[401, 429], html_errors=True,
-            body=obj(["username", "password"], username={"type": "string"},
-                     password={"type": "string"}),
+            redirects="a form's login succeeded: on to the next page",
+            body=_LOGIN_BODY, body_media={
+                "application/json": {"schema": _LOGIN_BODY},
+                "application/x-www-form-urlencoded": {"schema": {
+                    **_LOGIN_BODY, "properties": {**_LOGIN_BODY["properties"],
+                                                  "next": {"type": "string"}}}}},
             ok=obj(["username", "roles"], username={"type": "string"}))
 async def login(request: web.Request) -> web.StreamResponse:
     """``POST /login`` with a form or JSON ``{username, password}``."""
@@ -235,6 +243,7 @@ async def _login_form(request: web.Request) -> dict[str, str]:
 
 
 @documented(summary="Log out: end the session", public=True, roles="anyone with a session",
+            redirects="a form logged out: on to the login page",
             ok=obj(["status"], status={"type": "string"}))
 async def logout(request: web.Request) -> web.StreamResponse:
     """``POST /logout``: end the session; forms are sent back to the login page."""

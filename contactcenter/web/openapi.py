@@ -14,7 +14,8 @@ the required ones), ``path`` (name → JSON Schema; default a string),
 ``body_required`` default True; ``body_media`` for other media types), ``ok``
 (the success schema, or ``(status, schema)``), ``ok_media`` (its media types,
 default JSON), ``errors`` (further statuses that can occur, e.g. 404, 409,
-429), ``html_errors`` (a form's errors may also come back as an HTML page).
+429), ``html_errors`` (a form's errors may also come back as an HTML page),
+``redirects`` (what a 303 answer means, for forms).
 The builder adds what every route shares: 400, 405; 401 and 403 (role, region
 or a cross-site request) for protected routes; 413 and 415 for routes with a
 body; 503 (storage unavailable) for state changes.
@@ -131,6 +132,9 @@ def operation(method: str, path: str, spec: dict[str, Any]) -> dict[str, Any]:
     statuses = {400, 405, *spec.get("errors", ())}
     if path_names:
         statuses.add(404)
+    if spec.get("redirects"):
+        result["responses"]["303"] = {"description": spec["redirects"],
+                                      "headers": {"Location": {"schema": {"type": "string"}}}}
     if not public:
         statuses |= {401, 403}
         result["security"] = [{"bearer": []}, {"session": []}]
