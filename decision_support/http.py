@@ -1,7 +1,8 @@
 """HTTP routes of decision support under ``/api/v1/guidelines`` (thin: parse, call, answer).
 
-The composition root builds them with :func:`routes`, passing the service and
-``actor_of(request) -> Actor | None`` (``None``: not signed in → 401). Errors of
+The composition root builds them with :func:`routes`, passing the service,
+``actor_of(request) -> Actor | None`` (``None``: not signed in → 401) and the
+service's JSON body parser (which answers a bad body itself). Errors of
 the context are answered here as ``{"error_id", "message", "details"}``.
 Every response that carries guideline content also carries ``sample_notice``
 when the loaded content set is sample content.
@@ -9,18 +10,18 @@ when the loaded content set is sample content.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import wraps
-from typing import Any
+from typing import Any, Protocol
 
 from aiohttp import web
 
 from decision_support import errors as e
+from decision_support import request_fields as fields
 from decision_support.assessment import DeviationSummary
 from decision_support.document import to_plain
-from decision_support.model import Age, Assessment, Deviation, Sex
+from decision_support.model import Assessment
 from decision_support.ports import (
     APPROVE_ROLES,
     DECIDE_ROLES,
@@ -36,6 +37,25 @@ __all__ = ["PREFIX", "routes"]
 PREFIX = "/api/v1/guidelines"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 ActorOf = Callable[[web.Request], Actor | None]
+
+
+
+
+class ReadJson(Protocol):
+    """Reads the request's JSON object and refuses a bad one itself (400/413 with the error
+    body): the composition root passes the service's one parser, so every route reads
+    JSON with the same limits. ``optional``: an empty body reads as ``{}``."""
+
+    def __call__(self, request: web.Request, *,
+                 optional: bool = False) -> Awaitable[dict[str, Any]]: ...
+
+
+def documented(**operation: Any) -> Callable[[Handler], Handler]:
+    """The route's OpenAPI description, collected by the service's document builder."""
+    def mark(handler: Handler) -> Handler:
+        handler.openapi = operation  # type: ignore[attr-defined]
+        return handler
+    return mark
 
 
 class _Unauthenticated(Exception):
@@ -82,53 +102,6 @@ def _answers_errors(handler: Handler) -> Handler:
     return wrapped
 
 
-async def _body(request: web.Request) -> dict[str, Any]:
-    try:
-        body = json.loads(await request.text() or "null")
-    except json.JSONDecodeError as exc:
-        raise e.InvalidRequest(f"request body is not valid JSON: {exc.msg}") from exc
-    if not isinstance(body, dict):
-        raise e.InvalidRequest("request body must be a JSON object")
-    return body
-
-
-def _age(body: dict[str, Any]) -> Age:
-    raw = body.get("age")
-    spec = raw if isinstance(raw, dict) else {"years": raw} if raw is not None else {}
-    for key in ("days", "months", "years"):
-        flat = body.get(f"age_{key}")
-        if flat is not None:
-            spec = {key: flat}
-    if len(spec) != 1:
-        raise e.InvalidRequest("age is required: {\"days\": N}, {\"months\": N} or {\"years\": N}")
-    (unit, value), = spec.items()
-    try:
-        number = float(value)
-        return {"days": lambda: Age.of_days(int(number)), "months": lambda: Age.of_months(number),
-                "years": lambda: Age.of_years(number)}[unit]()
-    except (KeyError, TypeError, ValueError) as exc:
-        raise e.InvalidRequest(f"age {spec!r} is not a valid age") from exc
-
-
-def _sex(value: Any) -> Sex | None:
-    if value in (None, ""):
-        return None
-    try:
-        return Sex(value)
-    except ValueError as exc:
-        raise e.InvalidRequest(f"sex {value!r} is not one of female, male") from exc
-
-
-def _time(value: Any, name: str) -> datetime | None:
-    if value in (None, ""):
-        return None
-    try:
-        parsed = datetime.fromisoformat(str(value))
-    except ValueError as exc:
-        raise e.InvalidRequest(f"{name} {value!r} is not an ISO 8601 time") from exc
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
 def _assessment(a: Assessment) -> dict[str, Any]:
     return {"guideline_id": a.guideline_id, "guideline_version": a.guideline_version,
             "urgency": {"code": a.urgency.code, "name": a.urgency.name, "rank": a.urgency.rank},
@@ -149,8 +122,32 @@ def _editorial(who: Actor) -> bool:
     return who.has_role(EDIT_ROLES | APPROVE_ROLES)
 
 
-def routes(service: GuidelineService, actor_of: ActorOf) -> web.RouteTableDef:
-    """The decision-support routes; ``actor_of`` tells who is making the request."""
+_STR = {"type": "string"}
+_NULL_STR = {"type": ["string", "null"]}
+_AGE = {"description": "{\"days\": N}, {\"months\": N}, {\"years\": N} or a number of years",
+        "oneOf": [{"type": "number", "minimum": 0, "maximum": fields.MAX_AGE["years"]},
+                  {"type": "object", "minProperties": 1, "maxProperties": 1,
+                   "additionalProperties": False,
+                   "properties": {unit: {"type": "number", "minimum": 0, "maximum": top}
+                                  for unit, top in fields.MAX_AGE.items()}}]}
+_PATIENT = {"age": _AGE, "sex": {"type": ["string", "null"], "enum": ["female", "male", None]},
+            "at": {"type": ["string", "null"], "format": "date-time"}, "version": _NULL_STR,
+            "region": _NULL_STR,
+            "criteria": {"type": "array", "items": _STR}}
+_ASSESSMENT = {"type": "object", "required": ["guideline_id", "urgency"],
+               "properties": {"guideline_id": _STR, "guideline_version": _STR,
+                              "urgency": {"type": "object"}}}
+_STORED = {"type": "object", "required": ["content"], "properties": {"content": {
+    "type": "object"}}}
+_DRAFT_PATH = {"draft_id": {"type": "integer", "minimum": 1}}
+_EDITORS = ", ".join(sorted(EDIT_ROLES | APPROVE_ROLES))
+_READERS = ", ".join(sorted(READ_ROLES))
+
+
+def routes(service: GuidelineService, actor_of: ActorOf, *,
+           read_json: ReadJson) -> web.RouteTableDef:
+    """The decision-support routes; ``actor_of`` tells who is making the request,
+    ``read_json`` reads a request's JSON object."""
     r = web.RouteTableDef()
 
     def actor(request: web.Request, roles: frozenset[str], action: str) -> Actor:
@@ -167,53 +164,66 @@ def routes(service: GuidelineService, actor_of: ActorOf) -> web.RouteTableDef:
         return web.json_response(payload, status=status)
 
     def draft_id(request: web.Request) -> int:
-        try:
-            return int(request.match_info["draft_id"])
-        except ValueError as exc:
-            raise e.DraftNotFound(request.match_info["draft_id"]) from exc
+        text = request.match_info["draft_id"]
+        if not fields.ASCII_INT.fullmatch(text) or not 1 <= int(text) <= 2**63 - 1:
+            raise e.DraftNotFound(text[:40])
+        return int(text)
 
     def stored(s: Any) -> web.Response:
         return answer({**s.to_plain(), "content": to_plain(s.guideline, state=s.status)})
 
     @r.get(f"{PREFIX}/search")
+    @documented(summary="Search guidelines by symptom text", roles=_READERS,
+                query={"q": {"type": "string", "minLength": 1},
+                       "age": {"type": "number", "minimum": 0,
+                               "maximum": fields.MAX_AGE["years"]},
+                       "audience": {"type": "string", "enum": ["adult", "child", "both"]},
+                       "limit": {"type": "integer", "minimum": 1, "maximum": 50}},
+                required_query=["q"],
+                ok={"type": "object", "required": ["hits"],
+                    "properties": {"hits": {"type": "array", "items": {"type": "object"}}}})
     @_answers_errors
     async def search(request: web.Request) -> web.StreamResponse:
         actor(request, READ_ROLES, "search guidelines")
         q = request.query
         if not q.get("q", "").strip():
             raise e.InvalidRequest("q (the search text) is required")
-        age: float | None = None
-        if q.get("age"):
-            try:
-                age = float(q["age"])
-            except ValueError as exc:
-                raise e.InvalidRequest(f"age {q['age']!r} must be a number of years") from exc
-            if age < 0:
-                raise e.InvalidRequest("age cannot be negative")
+        age = (fields.query_number(q["age"], "age", 0, fields.MAX_AGE["years"])
+               if q.get("age") else None)
         audience = q.get("audience") or None
         if audience not in (None, "adult", "child", "both"):
             raise e.InvalidRequest("audience must be adult, child or both")
-        try:
-            limit = max(1, min(int(q.get("limit", "10")), 50))
-        except ValueError as exc:
-            raise e.InvalidRequest("limit must be a whole number") from exc
+        limit_text = q.get("limit", "10")
+        if not fields.ASCII_INT.fullmatch(limit_text):
+            raise e.InvalidRequest("limit must be a whole number")
+        limit = max(1, min(int(limit_text), 50))
         hits = service.search(q["q"], age=age, audience=audience, limit=limit)
         return answer({"hits": [{"id": h.guideline_id, "title": h.title, "version": h.version,
                                  "score": h.score, "why": h.why} for h in hits]})
 
     @r.get(f"{PREFIX}/changes")
+    @documented(summary="Guidelines changed since a date", roles=_READERS,
+                query={"since": {"type": "string", "format": "date"}}, required_query=["since"],
+                ok={"type": "object", "required": ["since", "changes"],
+                    "properties": {"changes": {"type": "array"}}})
     @_answers_errors
     async def changes(request: web.Request) -> web.StreamResponse:
         actor(request, READ_ROLES, "read guideline changes")
         since = request.query.get("since", "")
+        when: date | datetime | None
         try:
-            when: date | datetime = (datetime.fromisoformat(since) if "T" in since
-                                     else date.fromisoformat(since))
-        except ValueError as exc:
-            raise e.InvalidRequest(f"since {since!r} must be a date (YYYY-MM-DD)") from exc
+            when = fields.time(since, "since") if "T" in since else date.fromisoformat(since)
+        except ValueError:
+            when = None
+        if when is None or not fields.EARLIEST.year <= when.year <= fields.LATEST.year:
+            raise e.InvalidRequest(f"since {since[:40]!r} must be a date (YYYY-MM-DD)")
         return answer({"since": since, "changes": await service.changed_since(when)})
 
     @r.get(f"{PREFIX}/deviations")
+    @documented(summary="How often nurses deviated from each guideline, and why",
+                roles=", ".join(sorted(OWNER_ROLES)),
+                ok={"type": "object", "required": ["deviations"],
+                    "properties": {"deviations": {"type": "array"}}})
     @_answers_errors
     async def deviations(request: web.Request) -> web.StreamResponse:
         who = actor(request, OWNER_ROLES, "see deviation counts")
@@ -221,19 +231,28 @@ def routes(service: GuidelineService, actor_of: ActorOf) -> web.RouteTableDef:
             {"deviations": [_summary(s) for s in await service.deviation_counts(who)]})
 
     @r.post(f"{PREFIX}/decisions")
+    @documented(summary="Record a nurse's decision (the recommendation is recomputed)",
+                roles=", ".join(sorted(DECIDE_ROLES)), errors=[404],
+                body={"type": "object", "required": ["guideline_id", "age", "urgency",
+                                                     "care_type"],
+                      "properties": {**_PATIENT, "guideline_id": _STR, "urgency": _STR,
+                                     "care_type": _STR, "call_id": _NULL_STR,
+                                     "deviation": {"type": ["object", "null"], "properties": {
+                                         "reason_code": _STR, "text": _STR}}}},
+                ok=(201, {"type": "object", "required": ["assessment", "decided_at"],
+                          "properties": {"assessment": _ASSESSMENT}}))
     @_answers_errors
     async def record(request: web.Request) -> web.StreamResponse:
         who = actor(request, DECIDE_ROLES, "record a decision")
-        body = await _body(request)
-        dev = body.get("deviation")
-        deviation = Deviation(str(dev.get("reason_code", "")), str(dev.get("text", ""))) \
-            if isinstance(dev, dict) else None
+        body = await read_json(request)
+        deviation = fields.deviation(body)
         decision = await service.record_decision(
-            who, str(body.get("guideline_id", "")), list(body.get("criteria") or []),
-            age=_age(body), sex=_sex(body.get("sex")), urgency=str(body.get("urgency", "")),
-            care_type=str(body.get("care_type", "")), deviation=deviation,
-            at=_time(body.get("at"), "at"), version=body.get("version"),
-            region=body.get("region"), call_id=body.get("call_id"))
+            who, fields.text(body, "guideline_id") or "", fields.criteria(body),
+            age=fields.age(body), sex=fields.sex(body.get("sex")),
+            urgency=fields.text(body, "urgency") or "",
+            care_type=fields.text(body, "care_type") or "", deviation=deviation,
+            at=fields.time(body.get("at"), "at"), version=fields.text(body, "version"),
+            region=fields.text(body, "region"), call_id=fields.text(body, "call_id"))
         return answer({"assessment": _assessment(decision.assessment),
                        "urgency": decision.urgency, "care_type": decision.care_type,
                        "deviates": decision.deviates,
@@ -242,19 +261,29 @@ def routes(service: GuidelineService, actor_of: ActorOf) -> web.RouteTableDef:
                        "decided_at": decision.decided_at.isoformat()}, status=201)
 
     @r.get(f"{PREFIX}/drafts")
+    @documented(summary="Drafts in the editorial workflow", roles=_EDITORS,
+                ok={"type": "object", "required": ["drafts"],
+                    "properties": {"drafts": {"type": "array"}}})
     @_answers_errors
     async def drafts(request: web.Request) -> web.StreamResponse:
         actor(request, EDIT_ROLES | APPROVE_ROLES, "list drafts")
         return answer({"drafts": [s.to_plain() for s in await service.drafts()]})
 
     @r.post(f"{PREFIX}/drafts")
+    @documented(summary="Start a draft of a guideline", roles=", ".join(sorted(EDIT_ROLES)),
+                errors=[404, 409],
+                body={"type": "object", "properties": {"guideline_id": _STR,
+                                                       "content": {"type": "object"}}},
+                ok=(201, _STORED))
     @_answers_errors
     async def create(request: web.Request) -> web.StreamResponse:
         who = actor(request, EDIT_ROLES, "create a draft")
-        body = await _body(request)
+        body = await read_json(request)
         content = body.get("content")
-        gid = str(body.get("guideline_id") or (content or {}).get("id") or "")
-        if not gid:
+        if content is not None and not isinstance(content, dict):
+            raise e.InvalidRequest("content must be an object (the guideline)")
+        gid = fields.text(body, "guideline_id") or (content or {}).get("id") or ""
+        if not isinstance(gid, str) or not gid:
             raise e.InvalidRequest("guideline_id (or content.id) is required")
         s = await service.create_draft(who, gid, content if isinstance(content, dict) else {})
         response = stored(s)
@@ -262,26 +291,35 @@ def routes(service: GuidelineService, actor_of: ActorOf) -> web.RouteTableDef:
         return response
 
     @r.get(f"{PREFIX}/drafts/{{draft_id}}")
+    @documented(summary="One draft", roles=_EDITORS, path=_DRAFT_PATH, ok=_STORED)
     @_answers_errors
     async def get_draft(request: web.Request) -> web.StreamResponse:
         actor(request, EDIT_ROLES | APPROVE_ROLES, "read drafts")
         return stored(await service.draft(draft_id(request)))
 
     @r.put(f"{PREFIX}/drafts/{{draft_id}}")
+    @documented(summary="Change a draft's content", roles=", ".join(sorted(EDIT_ROLES)),
+                path=_DRAFT_PATH,
+                errors=[409], ok=_STORED,
+                body={"type": "object", "properties": {"content": {"type": "object"}}})
     @_answers_errors
     async def put_draft(request: web.Request) -> web.StreamResponse:
         who = actor(request, EDIT_ROLES, "edit a draft")
-        body = await _body(request)
+        body = await read_json(request)
         content = body.get("content", body)
+        if not isinstance(content, dict):
+            raise e.InvalidRequest("content must be an object (the guideline)")
         return stored(await service.update_draft(who, draft_id(request), content))
 
     def step(name: str, roles: frozenset[str]) -> None:
         @r.post(f"{PREFIX}/drafts/{{draft_id}}/{name}")
+        @documented(summary=f"{name.capitalize()} a draft", roles=", ".join(sorted(roles)),
+                    path=_DRAFT_PATH, errors=[409], ok=_STORED, body_required=False,
+                    body={"type": "object", "properties": {"comment": _STR}})
         @_answers_errors
         async def move(request: web.Request) -> web.StreamResponse:
             who = actor(request, roles, f"{name} a draft")
-            text = await request.text()
-            comment = str((await _body(request)).get("comment") or "") if text.strip() else ""
+            comment = fields.text(await read_json(request, optional=True), "comment") or ""
             method = getattr(service, name)
             return stored(await method(who, draft_id(request), comment))
 
@@ -291,6 +329,10 @@ def routes(service: GuidelineService, actor_of: ActorOf) -> web.RouteTableDef:
     step("publish", APPROVE_ROLES)
 
     @r.get(f"{PREFIX}/{{guideline_id}}")
+    @documented(summary="A guideline (current version, or the one asked for)",
+                roles=_READERS, query={"version": _STR, "region": _STR},
+                ok={"type": "object", "required": ["guideline"],
+                    "properties": {"guideline": {"type": "object"}}})
     @_answers_errors
     async def get(request: web.Request) -> web.StreamResponse:
         who = actor(request, READ_ROLES, "read guidelines")
@@ -300,6 +342,9 @@ def routes(service: GuidelineService, actor_of: ActorOf) -> web.RouteTableDef:
         return answer({"guideline": to_plain(g)})
 
     @r.get(f"{PREFIX}/{{guideline_id}}/versions")
+    @documented(summary="A guideline's versions", roles=_READERS,
+                ok={"type": "object", "required": ["versions"],
+                    "properties": {"versions": {"type": "array"}}})
     @_answers_errors
     async def versions(request: web.Request) -> web.StreamResponse:
         who = actor(request, READ_ROLES, "read guideline versions")
@@ -308,6 +353,10 @@ def routes(service: GuidelineService, actor_of: ActorOf) -> web.RouteTableDef:
         return answer({"versions": found})
 
     @r.get(f"{PREFIX}/{{guideline_id}}/diff")
+    @documented(summary="What changed between two versions of a guideline", roles=_READERS,
+                query={"from": _STR, "to": _STR}, required_query=["from", "to"],
+                ok={"type": "object", "required": ["diff"],
+                    "properties": {"diff": {"type": "object"}}})
     @_answers_errors
     async def diff(request: web.Request) -> web.StreamResponse:
         who = actor(request, READ_ROLES, "compare guideline versions")
@@ -319,17 +368,21 @@ def routes(service: GuidelineService, actor_of: ActorOf) -> web.RouteTableDef:
         return answer({"diff": result.to_plain()})
 
     @r.post(f"{PREFIX}/{{guideline_id}}/assessment")
+    @documented(summary="Assess a patient against a guideline (nothing is stored)",
+                roles=_READERS, ok={"type": "object", "required": ["assessment"],
+                                    "properties": {"assessment": _ASSESSMENT}},
+                body={"type": "object", "required": ["criteria", "age"], "properties": _PATIENT})
     @_answers_errors
     async def assessment(request: web.Request) -> web.StreamResponse:
         actor(request, READ_ROLES, "assess against a guideline")
-        body = await _body(request)
-        criteria = body.get("criteria")
-        if not isinstance(criteria, list):
+        body = await read_json(request)
+        if not isinstance(body.get("criteria"), list):
             raise e.InvalidRequest("criteria must be a list of criterion ids")
         result = await service.assess(
-            request.match_info["guideline_id"], [str(c) for c in criteria], age=_age(body),
-            sex=_sex(body.get("sex")), at=_time(body.get("at"), "at") or service.now(),
-            version=body.get("version"), region=body.get("region"))
+            request.match_info["guideline_id"], fields.criteria(body), age=fields.age(body),
+            sex=fields.sex(body.get("sex")),
+            at=fields.time(body.get("at"), "at") or service.now(),
+            version=fields.text(body, "version"), region=fields.text(body, "region"))
         return answer({"assessment": _assessment(result)})
 
     return r

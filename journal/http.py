@@ -1,27 +1,28 @@
 """HTTP routes of the journal under ``/api/v1/journal`` (thin: parse, call the service,
 answer JSON or stream).
 
-The composition root builds them with :func:`routes`, passing the service and a
+The composition root builds them with :func:`routes`, passing the service, a
 function that turns the request's principal into an :class:`~journal.ports.Actor`,
-and wraps them in its authentication. :class:`~journal.errors.JournalError` is
+and the service's JSON body parser (which answers a bad body itself), and wraps
+them in its authentication. Each route carries its OpenAPI description. :class:`~journal.errors.JournalError` is
 answered here as ``{"error_id", "message", "details"}`` with its status (returned,
 not raised, so no middleware rewrites it).
 """
 
 from __future__ import annotations
 
-import json
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import wraps
-from typing import Any
+from typing import Any, Protocol
 
 from aiohttp import web
 
 from journal.access_log import LogQuery
 from journal.errors import InvalidEntry, JournalError
 from journal.export import ExportFilter
-from journal.model import content_from_plain, to_plain
+from journal.model import EntryContent, content_from_plain, to_plain
 from journal.ports import Actor
 from journal.service import JournalService
 
@@ -31,6 +32,25 @@ _CONTENT_TYPES = {"jsonl": "application/x-ndjson", "csv": "text/csv",
                   "fhir": "application/fhir+ndjson"}
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+_ASCII_INT = re.compile(r"[+-]?[0-9]{1,19}")
+EARLIEST, LATEST = datetime(1900, 1, 1, tzinfo=UTC), datetime(2999, 12, 31, tzinfo=UTC)
+MAX_REVISION = 2**31 - 1
+
+
+class ReadJson(Protocol):
+    """Reads the request's JSON object; refuses a bad body itself (400/413 with the error
+    body). The composition root passes the service's one parser, so every route of the
+    service reads JSON with the same limits."""
+
+    def __call__(self, request: web.Request) -> Awaitable[dict[str, Any]]: ...
+
+
+def documented(**operation: Any) -> Callable[[Handler], Handler]:
+    """The route's OpenAPI description, collected by the service's document builder."""
+    def mark(handler: Handler) -> Handler:
+        handler.openapi = operation  # type: ignore[attr-defined]
+        return handler
+    return mark
 
 
 def error_response(exc: JournalError) -> web.Response:
@@ -49,35 +69,52 @@ def _answers_errors(handler: Handler) -> Handler:
     return wrapped
 
 
-async def _body(request: web.Request) -> dict[str, Any]:
-    try:
-        body = json.loads(await request.text() or "null")
-    except json.JSONDecodeError as exc:
-        raise InvalidEntry("request body is not valid JSON", {"problem": exc.msg}) from exc
-    if not isinstance(body, dict):
-        raise InvalidEntry("request body must be a JSON object")
-    return body
-
-
 def _when(value: str | None, name: str) -> datetime | None:
     if not value:
         return None
     try:
         parsed = datetime.fromisoformat(value)
-    except ValueError as exc:
+        parsed = parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    except (ValueError, OverflowError) as exc:
         raise InvalidEntry(f"{name} is not an ISO 8601 date or time", {name: value}) from exc
-    if parsed.tzinfo is None:
-        from datetime import UTC
-
-        parsed = parsed.replace(tzinfo=UTC)
+    if not EARLIEST <= parsed <= LATEST:
+        raise InvalidEntry(f"{name} must be between {EARLIEST.year} and {LATEST.year}",
+                           {name: value})
     return parsed
 
 
-def _int(value: Any, name: str) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError) as exc:
-        raise InvalidEntry(f"{name} must be an integer", {name: value}) from exc
+def _int(text: str, name: str, low: int, high: int) -> int:
+    """A query parameter as a whole number in ASCII digits (``int()`` also takes ``"١"``)."""
+    if not _ASCII_INT.fullmatch(text) or not low <= int(text) <= high:
+        raise InvalidEntry(f"{name} must be a whole number from {low} to {high}",
+                           {name: text[:40]})
+    return int(text)
+
+
+def _revision(body: dict[str, Any]) -> int:
+    value = body.get("revision")
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_REVISION:
+        raise InvalidEntry("revision must be a whole number (the draft's current revision)",
+                           {"field": "revision"})
+    return value
+
+
+def _content(body: dict[str, Any]) -> EntryContent | None:
+    """``content`` as entry content; None when absent, null or empty."""
+    raw = body.get("content")
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise InvalidEntry("content must be an object", {"field": "content",
+                                                         "type": type(raw).__name__})
+    return content_from_plain(raw) if raw else None
+
+
+def _required_string(body: dict[str, Any], name: str) -> str:
+    value = body.get(name)
+    if not isinstance(value, str):
+        raise InvalidEntry(f"{name} is a required string", {"field": name})
+    return value
 
 
 def _string(body: dict[str, Any], name: str, longest: int,
@@ -97,11 +134,38 @@ def _flag(value: str | None) -> bool:
     return (value or "").lower() in ("1", "true", "yes")
 
 
-def routes(service: JournalService, actor_of: Callable[[web.Request], Actor]) -> web.RouteTableDef:
-    """The journal's routes; ``actor_of`` tells who is making the request."""
+_STR = {"type": "string"}
+_TIME = {"type": "string", "format": "date-time"}
+_CONTENT = {"type": "object", "description": "entry content (person, caller, contact_reason, "
+            "notes, guidelines, recommended_care_type, urgency, referral, self_care, "
+            "deviation, attachments, amendment_reason)"}
+_ENTRY = {"type": "object", "required": ["entry_id", "call_id", "status", "revision"],
+          "properties": {"entry_id": _STR, "call_id": _STR, "status": _STR,
+                         "revision": {"type": "integer"}}}
+_REVISION = {"type": "integer", "minimum": 0, "maximum": MAX_REVISION}
+_WRITER = "nurse (own drafts)"
+_FILTERS = {"since": _TIME, "until": _TIME, "region": _STR}
+
+
+def routes(service: JournalService, actor_of: Callable[[web.Request], Actor], *,
+           read_json: ReadJson) -> web.RouteTableDef:
+    """The journal's routes; ``actor_of`` tells who is making the request, ``read_json``
+    reads a request's JSON object."""
     r = web.RouteTableDef()
 
     @r.post(f"{PREFIX}/entries")
+    @documented(summary="Start a draft entry for a call you took part in (or with "
+                "emergency access and a reason)", roles=_WRITER, errors=[409],
+                body={"type": "object", "required": ["call_id"],
+                      "properties": {"call_id": {"type": "string", "minLength": 1,
+                                                 "maxLength": 64},
+                                     "region": {"type": "string", "minLength": 1,
+                                                "maxLength": 4},
+                                     "content": _CONTENT,
+                                     "emergency": {"type": "boolean"},
+                                     "reason": {"type": "string", "minLength": 1,
+                                                "maxLength": 2000}}},
+                ok=(201, _ENTRY))
     @_answers_errors
     async def create(request: web.Request) -> web.StreamResponse:
         """Open a draft entry for a call you took part in (emergency access otherwise).
@@ -116,30 +180,34 @@ def routes(service: JournalService, actor_of: Callable[[web.Request], Actor]) ->
         (``access_denied``, or ``reason_required`` when emergency access lacks a reason)
         and are logged too.
         """
-        body = await _body(request)
+        body = await read_json(request)
         call_id = _string(body, "call_id", 64, required=True)
         region = _string(body, "region", 4)
         reason = _string(body, "reason", 2000)
         emergency = body.get("emergency", False)
         if not isinstance(emergency, bool):
             raise InvalidEntry("emergency must be true or false", {"field": "emergency"})
-        raw_content = body.get("content")
-        if raw_content is not None and not isinstance(raw_content, dict):
-            raise InvalidEntry("content must be an object", {"field": "content"})
-        content = content_from_plain(raw_content) if raw_content else None
+        content = _content(body)
         assert call_id is not None
         entry = await service.create_draft(actor_of(request), call_id, region, content,
                                            emergency=emergency, reason=reason)
         return web.json_response(to_plain(entry), status=201)
 
     @r.get(f"{PREFIX}/entries/mine")
+    @documented(summary="The caller's own recent entries", roles="nurse",
+                query={"limit": {"type": "integer", "minimum": 1, "maximum": 200}},
+                ok={"type": "object", "required": ["entries"],
+                    "properties": {"entries": {"type": "array", "items": _ENTRY}}})
     @_answers_errors
     async def mine(request: web.Request) -> web.StreamResponse:
-        limit = _int(request.query.get("limit", "20"), "limit")
+        limit = _int(request.query.get("limit", "20"), "limit", 1, 200)
         entries = await service.list_own_recent(actor_of(request), limit)
         return web.json_response({"entries": [to_plain(e) for e in entries]})
 
     @r.get(f"{PREFIX}/entries/{{entry_id}}")
+    @documented(summary="Read an entry and its amendments (others' entries need a reason)",
+                roles="nurse", query={"reason": _STR, "emergency": {"type": "boolean"}},
+                ok=_ENTRY)
     @_answers_errors
     async def get(request: web.Request) -> web.StreamResponse:
         read = await service.get_entry(actor_of(request), request.match_info["entry_id"],
@@ -150,44 +218,72 @@ def routes(service: JournalService, actor_of: Callable[[web.Request], Actor]) ->
                                   "access": {"basis": read.basis, "emergency": read.emergency}})
 
     @r.put(f"{PREFIX}/entries/{{entry_id}}")
+    @documented(summary="Change a draft (optimistic concurrency on its revision)", roles=_WRITER,
+                errors=[409], ok=_ENTRY,
+                body={"type": "object", "required": ["revision"],
+                      "properties": {"content": _CONTENT, "revision": _REVISION}})
     @_answers_errors
     async def update(request: web.Request) -> web.StreamResponse:
-        body = await _body(request)
+        body = await read_json(request)
         entry = await service.update_draft(
             actor_of(request), request.match_info["entry_id"],
-            content_from_plain(body.get("content") or {}), _int(body.get("revision"), "revision"))
+            _content(body) or content_from_plain({}), _revision(body))
         return web.json_response(to_plain(entry))
 
     @r.post(f"{PREFIX}/entries/{{entry_id}}/sign")
+    @documented(summary="Sign a draft (it cannot change afterwards)", roles=_WRITER,
+                errors=[409], ok=_ENTRY,
+                body={"type": "object", "required": ["revision"],
+                      "properties": {"revision": _REVISION}})
     @_answers_errors
     async def sign(request: web.Request) -> web.StreamResponse:
-        body = await _body(request)
+        body = await read_json(request)
         entry = await service.sign(actor_of(request), request.match_info["entry_id"],
-                                   _int(body.get("revision"), "revision"))
+                                   _revision(body))
         return web.json_response(to_plain(entry))
 
     @r.post(f"{PREFIX}/entries/{{entry_id}}/amendments")
+    @documented(summary="Amend a signed entry (a new signed entry linked to it)",
+                roles=_WRITER, errors=[409], ok=(201, _ENTRY),
+                body={"type": "object", "properties": {"content": _CONTENT}})
     @_answers_errors
     async def amend(request: web.Request) -> web.StreamResponse:
-        body = await _body(request)
+        body = await read_json(request)
         entry = await service.amend(actor_of(request), request.match_info["entry_id"],
-                                    content_from_plain(body.get("content") or {}))
+                                    _content(body) or content_from_plain({}))
         return web.json_response(to_plain(entry), status=201)
 
     @r.get(f"{PREFIX}/access-log")
+    @documented(summary="Who read or changed what (the access log), for auditors",
+                roles="auditor", query={**_FILTERS, "actor_id": _STR, "entry_id": _STR,
+                                        "action": _STR, "emergency": {"type": "boolean"},
+                                        "after_id": {"type": "integer", "minimum": 0},
+                                        "limit": {"type": "integer", "minimum": 1,
+                                                  "maximum": 1000}},
+                ok={"type": "object", "required": ["records", "next_after_id"],
+                    "properties": {"records": {"type": "array"},
+                                   "next_after_id": {"type": ["integer", "null"]}}})
     @_answers_errors
     async def access_log(request: web.Request) -> web.StreamResponse:
         q = request.query
         query = LogQuery(since=_when(q.get("since"), "since"), until=_when(q.get("until"), "until"),
                          actor_id=q.get("actor_id"), entry_id=q.get("entry_id"),
                          action=q.get("action"), emergency_only=_flag(q.get("emergency")),
-                         region=q.get("region"), after_id=_int(q.get("after_id", "0"), "after_id"),
-                         limit=_int(q.get("limit", "100"), "limit"))
+                         region=q.get("region"),
+                         after_id=_int(q.get("after_id", "0"), "after_id", 0, 2**63 - 1),
+                         limit=_int(q.get("limit", "100"), "limit", 1, 1000))
         records = await service.query_access_log(actor_of(request), query)
         return web.json_response({"records": [to_plain(rec) for rec in records],
                                   "next_after_id": records[-1].id if records else None})
 
     @r.get(f"{PREFIX}/export")
+    @documented(summary="Export entries (JSON Lines, CSV or FHIR), optionally pseudonymised",
+                roles="region_admin (of the region), or a system actor",
+                query={**_FILTERS, "format": {"type": "string", "enum": list(_CONTENT_TYPES)},
+                       "contact_reason": _STR, "urgency": _STR,
+                       "pseudonymise": {"type": "boolean"}},
+                headers={PSEUDONYM_KEY_HEADER: {"type": "string", "minLength": 16}},
+                ok={}, ok_media=list(_CONTENT_TYPES.values()))
     @_answers_errors
     async def export(request: web.Request) -> web.StreamResponse:
         q = request.query
@@ -207,11 +303,16 @@ def routes(service: JournalService, actor_of: Callable[[web.Request], Actor]) ->
         return await _stream(request, chunks, _CONTENT_TYPES[fmt], f"journal.{fmt}")
 
     @r.post(f"{PREFIX}/patient-export")
+    @documented(summary="A patient's own entries (patient view), by identity number",
+                roles="region_admin, or a system actor",
+                body={"type": "object", "required": ["kind", "number"],
+                      "properties": {"kind": _STR, "number": _STR}},
+                ok={}, ok_media=["application/x-ndjson"])
     @_answers_errors
     async def patient_export(request: web.Request) -> web.StreamResponse:
-        body = await _body(request)
-        chunks = await service.patient_export(actor_of(request), str(body.get("kind", "")),
-                                              str(body.get("number", "")))
+        body = await read_json(request)
+        chunks = await service.patient_export(actor_of(request), _required_string(body, "kind"),
+                                              _required_string(body, "number"))
         return await _stream(request, chunks, "application/x-ndjson", "patient.jsonl")
 
     return r

@@ -117,7 +117,12 @@ def parse_identity(kind: IdentityKind | str, value: str | None, today: date,
                    reservnummer_formats: Mapping[str, ReservnummerRule] | None = None,
                    ) -> ParsedNumber:
     """Validate ``value`` as ``kind``; the kind found must match the kind claimed."""
-    kind = IdentityKind(kind)
+    try:
+        kind = IdentityKind(kind)
+    except ValueError:
+        raise InvalidIdentityNumber("unknown kind of identity number",
+                                    {"kind": str(kind)[:40],
+                                     "allowed": [k.value for k in IdentityKind]}) from None
     if kind is IdentityKind.UNIDENTIFIED:
         if value:
             raise InvalidIdentityNumber("an unidentified person has no number", {"value": value})

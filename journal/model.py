@@ -298,30 +298,65 @@ def patient_view(entry: JournalEntry) -> dict[str, Any]:
     return dict(view)
 
 
+def _plain_object(cls: type, raw: Any, name: str) -> dict[str, Any]:
+    """``raw`` checked as the JSON form of dataclass ``cls``: an object whose text fields
+    hold strings (unknown keys are left to the constructor, which rejects them)."""
+    if not isinstance(raw, dict):
+        raise InvalidEntry(f"{name} must be an object", {"field": name})
+    for f in fields(cls):
+        if f.name not in raw or f.type not in ("str", "str | None", "bool"):
+            continue
+        value = raw[f.name]
+        ok = isinstance(value, bool) if f.type == "bool" else (
+            isinstance(value, str) or (value is None and f.type == "str | None"))
+        if not ok:
+            kind = "true or false" if f.type == "bool" else "a string"
+            raise InvalidEntry(f"{name}.{f.name} must be {kind}", {"field": f"{name}.{f.name}"})
+    return raw
+
+
+def _plain_list(raw: Any, name: str) -> list[Any]:
+    if not isinstance(raw, list):
+        raise InvalidEntry(f"{name} must be a list", {"field": name})
+    return raw
+
+
 def content_from_plain(data: dict[str, Any]) -> EntryContent:
-    """An :class:`EntryContent` from its JSON form; unknown keys inside objects are rejected."""
+    """An :class:`EntryContent` from its JSON form; fields of the wrong type and unknown
+    keys inside objects are rejected (:class:`InvalidEntry` naming the field)."""
+    data = _plain_object(EntryContent, data, "content")
+    person_raw = _plain_object(Person, data.get("person", {}), "person")
+    caller_raw = _plain_object(Caller, data.get("caller", {}), "caller")
+    reason = data.get("contact_reason")
+    referral = data.get("referral")
+    deviation = data.get("deviation")
+    attachments = _plain_list(data.get("attachments", []), "attachments")
+    if not all(isinstance(a, str) for a in attachments):
+        raise InvalidEntry("attachments must be strings", {"field": "attachments"})
     try:
-        person = Person(**{**data.get("person", {}),
-                           "kind": IdentityKind(data.get("person", {}).get("kind",
-                                                                          "unidentified"))})
-        caller_raw = data.get("caller", {})
+        person = Person(**{**person_raw,
+                           "kind": IdentityKind(person_raw.get("kind", "unidentified"))})
         caller = Caller(**{**caller_raw,
                            "relation": CallerRelation(caller_raw.get("relation", "patient"))})
-        reason = data.get("contact_reason")
-        referral = data.get("referral")
-        deviation = data.get("deviation")
         return EntryContent(
             person=person, caller=caller,
-            contact_reason=ContactReason(**reason) if reason else None,
-            notes=PhaseNotes(**data.get("notes", {})),
-            guidelines=tuple(GuidelineUse(**g) for g in data.get("guidelines", ())),
+            contact_reason=ContactReason(**_plain_object(ContactReason, reason,
+                                                         "contact_reason"))
+            if reason else None,
+            notes=PhaseNotes(**_plain_object(PhaseNotes, data.get("notes", {}), "notes")),
+            guidelines=tuple(GuidelineUse(**_plain_object(GuidelineUse, g, "guidelines[]"))
+                             for g in _plain_list(data.get("guidelines", []), "guidelines")),
             recommended_care_type=data.get("recommended_care_type"),
             urgency=data.get("urgency"),
-            referral=Referral(**referral) if referral else None,
-            self_care=bool(data.get("self_care", False)),
-            deviation=Deviation(**deviation) if deviation else None,
-            attachments=tuple(str(a) for a in data.get("attachments", ())),
-            amendment_reason=str(data.get("amendment_reason", "")),
+            referral=Referral(**_plain_object(Referral, referral, "referral"))
+            if referral else None,
+            self_care=data.get("self_care", False),
+            deviation=Deviation(**_plain_object(Deviation, deviation, "deviation"))
+            if deviation else None,
+            attachments=tuple(attachments),
+            amendment_reason=data.get("amendment_reason", ""),
         )
+    except InvalidEntry:
+        raise
     except (TypeError, ValueError) as exc:
         raise InvalidEntry("malformed entry content", {"problem": str(exc)}) from exc

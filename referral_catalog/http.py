@@ -1,6 +1,7 @@
 """The catalog's JSON API under ``/api/v1/catalog`` (thin routes over :class:`CatalogService`).
 
-``routes(service, actor_of)`` returns a :class:`aiohttp.web.RouteTableDef`;
+``routes(service, actor_of, read_json=...)`` returns a :class:`aiohttp.web.RouteTableDef`
+(``read_json``: the service's JSON body parser, which answers a bad body itself);
 ``actor_of(request)`` is supplied by the composition root and maps the
 logged-in principal to an :class:`~referral_catalog.ports.Actor` (``None``:
 not logged in → 401). Reading needs nurse, supervisor or region_admin; changes
@@ -11,10 +12,11 @@ need region_admin for the unit's region (403 otherwise). Errors are
 from __future__ import annotations
 
 import functools
-import json
+import math
+import re
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
 
 from aiohttp import web
 
@@ -41,6 +43,25 @@ Handler = Callable[[web.Request, Actor], Awaitable[web.StreamResponse]]
 PREFIX = "/api/v1/catalog"
 MAX_LIMIT = 200
 _CONTENT_TYPES = {"csv": "text/csv", "json": "application/json", "fhir": "application/fhir+json"}
+_ASCII_INT = re.compile(r"[+-]?[0-9]{1,19}")
+_ASCII_DECIMAL = re.compile(r"[+-]?[0-9]{1,10}(\.[0-9]{1,15})?")
+EARLIEST, LATEST = datetime(1900, 1, 1, tzinfo=UTC), datetime(2999, 12, 31, tzinfo=UTC)
+
+
+class ReadJson(Protocol):
+    """Reads the request's JSON body and refuses a bad one itself (400/413 with the error
+    body): the composition root passes the service's one parser, so every route reads
+    JSON with the same limits. ``any_value``: a list is accepted too."""
+
+    def __call__(self, request: web.Request, *, any_value: bool = False) -> Awaitable[Any]: ...
+
+
+def documented(**operation: Any) -> Callable[[Any], Any]:
+    """The route's OpenAPI description, collected by the service's document builder."""
+    def mark(handler: Any) -> Any:
+        handler.openapi = operation
+        return handler
+    return mark
 
 
 class BadRequest(Exception):
@@ -121,10 +142,10 @@ def _int(request: web.Request, name: str, lo: int = 0, hi: int | None = None) ->
     text = _param(request, name)
     if text is None:
         return None
-    try:
-        value = int(text)
-    except ValueError:
-        raise BadRequest(name, f"{text!r} is not a whole number") from None
+    # ASCII only: int() also takes "١٢" and "1_000" (and "²".isdigit() is True).
+    if not _ASCII_INT.fullmatch(text):
+        raise BadRequest(name, f"{text[:40]!r} is not a whole number")
+    value = int(text)
     if value < lo or (hi is not None and value > hi):
         raise BadRequest(name, f"must be between {lo} and {hi if hi is not None else 'any'}")
     return value
@@ -134,10 +155,9 @@ def _float(request: web.Request, name: str) -> float | None:
     text = _param(request, name)
     if text is None:
         return None
-    try:
-        return float(text)
-    except ValueError:
-        raise BadRequest(name, f"{text!r} is not a number") from None
+    if not _ASCII_DECIMAL.fullmatch(text) or not math.isfinite(value := float(text)):
+        raise BadRequest(name, f"{text[:40]!r} is not a decimal number")
+    return value
 
 
 def _bool(request: web.Request, name: str) -> bool | None:
@@ -157,10 +177,13 @@ def _time(request: web.Request, name: str) -> datetime | None:
         return None
     try:
         at = datetime.fromisoformat(text)
-    except ValueError:
-        raise BadRequest(name, f"{text!r} is not an ISO 8601 time") from None
-    if at.tzinfo is None:
+        in_utc = at.astimezone(UTC) if at.tzinfo is not None else None
+    except (ValueError, OverflowError):
+        raise BadRequest(name, f"{text[:40]!r} is not an ISO 8601 time") from None
+    if in_utc is None:
         raise BadRequest(name, "needs a UTC offset, e.g. 2026-12-02T10:00:00+01:00")
+    if not EARLIEST <= in_utc <= LATEST:
+        raise BadRequest(name, f"must be between {EARLIEST.year} and {LATEST.year}")
     return at
 
 
@@ -228,13 +251,9 @@ def stored_json(stored: StoredUnit) -> dict[str, Any]:
     }
 
 
-async def _unit_body(request: web.Request, hsa_id: str | None = None) -> CareUnit:
-    try:
-        body = await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise BadRequest("body", f"not JSON: {exc}") from None
-    if not isinstance(body, dict):
-        raise BadRequest("body", "must be a JSON object (one unit)")
+async def _unit_body(request: web.Request, read_json: ReadJson,
+                     hsa_id: str | None = None) -> CareUnit:
+    body = await read_json(request)
     if hsa_id is not None and body.setdefault("hsa_id", hsa_id) != hsa_id:
         raise BadRequest("hsa_id", f"does not match the unit in the path ({hsa_id})")
     result = import_records([body])
@@ -246,45 +265,85 @@ async def _unit_body(request: web.Request, hsa_id: str | None = None) -> CareUni
 
 # -- routes ---------------------------------------------------------------------------
 
+_STR = {"type": "string"}
+_READERS = "nurse, supervisor, region_admin"
+_EDITOR = "region_admin of the unit's region"
+_UNIT = {"type": "object", "required": ["hsa_id", "name", "region", "municipality_code",
+                                        "care_types"],
+         "description": "a care unit record, as exported (see the catalog export)",
+         "properties": {"hsa_id": _STR, "name": _STR, "region": _STR,
+                        "municipality_code": _STR,
+                        "care_types": {"type": "array", "items": _STR},
+                        "phones": {"type": "array", "items": {"type": "object"}},
+                        "coordinates": {"type": ["object", "null"]}}}
+_STORED = {"type": "object", "required": ["unit", "version", "updated_at"],
+           "properties": {"unit": {"type": "object"}, "version": {"type": "integer"},
+                          "updated_at": {"type": "string", "format": "date-time"},
+                          "updated_by": {"type": ["string", "null"]}}}
+_SEARCH = {"region": _STR, "care_type": {"type": "array", "items": _STR},
+           "at": {"type": "string", "format": "date-time"}, "open_now": {"type": "boolean"},
+           "within_minutes": {"type": "integer", "minimum": 0, "maximum": 60 * 24 * 14},
+           "age": {"type": "integer", "minimum": 0, "maximum": 130}, "municipality": _STR,
+           "lat": {"type": "number", "minimum": -90, "maximum": 90},
+           "lon": {"type": "number", "minimum": -180, "maximum": 180},
+           "drop_in": {"type": "boolean"}, "language": _STR, "text": _STR,
+           "limit": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}}
 
-def routes(service: CatalogService, actor_of: ActorOf) -> web.RouteTableDef:
-    """The catalog's routes, bound to ``service``; ``actor_of`` resolves the caller."""
+
+def routes(service: CatalogService, actor_of: ActorOf, *,
+           read_json: ReadJson) -> web.RouteTableDef:
+    """The catalog's routes, bound to ``service``; ``actor_of`` resolves the caller,
+    ``read_json`` reads a request's JSON body."""
     table = web.RouteTableDef()
     reader = _guard(actor_of, READ_ROLES)
     editor = _guard(actor_of, frozenset({EDIT_ROLE}))
 
     @table.get(f"{PREFIX}/units")
+    @documented(summary="Search care units (open now, within minutes, nearby, ...)",
+                roles=_READERS, query=_SEARCH,
+                ok={"type": "object", "required": ["hits"],
+                    "properties": {"hits": {"type": "array", "items": {"type": "object"}}}})
     @reader
     async def search_units(request: web.Request, actor: Actor) -> web.Response:
         query = query_from_request(request, service.now())
         return web.json_response({"hits": [hit_json(h) for h in service.search(query)]})
 
     @table.get(f"{PREFIX}/units/{{hsa_id}}")
+    @documented(summary="One care unit", roles=_READERS, ok=_STORED)
     @reader
     async def get_unit(request: web.Request, actor: Actor) -> web.Response:
         return web.json_response(stored_json(await service.get(request.match_info["hsa_id"])))
 
     @table.post(f"{PREFIX}/units")
+    @documented(summary="Add a care unit", roles=_EDITOR, body=_UNIT, ok=(201, _STORED),
+                errors=[409])
     @editor
     async def create_unit(request: web.Request, actor: Actor) -> web.Response:
-        stored = await service.create(actor, await _unit_body(request))
+        stored = await service.create(actor, await _unit_body(request, read_json))
         return web.json_response(stored_json(stored), status=201)
 
     @table.put(f"{PREFIX}/units/{{hsa_id}}")
+    @documented(summary="Replace a care unit's record", roles=_EDITOR, body=_UNIT,
+                ok=_STORED, errors=[409])
     @editor
     async def update_unit(request: web.Request, actor: Actor) -> web.Response:
         hsa_id = request.match_info["hsa_id"]
         await service.get(hsa_id)  # 404 before complaining about the body
-        stored = await service.update(actor, await _unit_body(request, hsa_id))
+        stored = await service.update(actor, await _unit_body(request, read_json, hsa_id))
         return web.json_response(stored_json(stored))
 
     @table.post(f"{PREFIX}/units/{{hsa_id}}/retire")
+    @documented(summary="Retire a care unit (kept in history)", roles=_EDITOR, ok=_STORED,
+                errors=[409])
     @editor
     async def retire_unit(request: web.Request, actor: Actor) -> web.Response:
         stored = await service.retire(actor, request.match_info["hsa_id"])
         return web.json_response(stored_json(stored))
 
     @table.get(f"{PREFIX}/units/{{hsa_id}}/history")
+    @documented(summary="Every change of a care unit", roles=_READERS,
+                ok={"type": "object", "required": ["history"],
+                    "properties": {"history": {"type": "array", "items": {"type": "object"}}}})
     @reader
     async def unit_history(request: web.Request, actor: Actor) -> web.Response:
         entries = await service.history(request.match_info["hsa_id"])
@@ -304,13 +363,25 @@ def routes(service: CatalogService, actor_of: ActorOf) -> web.RouteTableDef:
         )
 
     @table.post(f"{PREFIX}/import")
+    @documented(summary="Import units (CSV or JSON): all of them or none", roles=_EDITOR,
+                query={"format": {"type": "string", "enum": ["csv", "json"]}, "region": _STR},
+                errors=[409],
+                body={"type": ["array", "object"], "items": _UNIT},
+                body_media={"application/json": {"schema": {
+                                "type": ["array", "object"], "items": _UNIT}},
+                            "text/csv": {"schema": {"type": "string"}}},
+                ok={"type": "object", "required": ["created", "updated", "unchanged", "total"],
+                    "properties": {"total": {"type": "integer"}}})
     @editor
     async def import_units(request: web.Request, actor: Actor) -> web.Response:
         fmt = _param(request, "format") or "json"
         if fmt not in ("csv", "json"):
             raise BadRequest("format", f"{fmt!r} is not csv or json")
+        if fmt == "json":
+            await read_json(request, any_value=True)  # refuses what json.loads cannot take
         try:
-            text = await request.text()
+            # Bytes, then UTF-8: request.text() would trust a charset the client names.
+            text = (await request.read()).decode("utf-8")
         except UnicodeDecodeError:
             raise BadRequest("body", "must be UTF-8 text") from None
         report = await service.import_units(actor, text, fmt, _param(request, "region"))
@@ -324,6 +395,10 @@ def routes(service: CatalogService, actor_of: ActorOf) -> web.RouteTableDef:
         )
 
     @table.get(f"{PREFIX}/export")
+    @documented(summary="Export the catalog (CSV, JSON or FHIR)", roles=_READERS,
+                query={"format": {"type": "string", "enum": list(_CONTENT_TYPES)}, "region": _STR},
+                ok={},
+                ok_media=list(_CONTENT_TYPES.values()))
     @reader
     async def export_units(request: web.Request, actor: Actor) -> web.Response:
         fmt = _param(request, "format") or "json"

@@ -16,7 +16,7 @@ import html
 import json
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import quote, unquote, urlencode, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 from aiohttp import web
 
@@ -24,6 +24,9 @@ from contactcenter.identity import csrf
 from contactcenter.identity.limiter import MAX_USERNAME_LENGTH, LoginLimiter
 from contactcenter.identity.model import PASSWORD_MAX_LENGTH, Principal, Role
 from contactcenter.identity.service import IdentityService
+from contactcenter.web.errors import ApiError
+from contactcenter.web.json_input import parse_json, read_body_bytes
+from contactcenter.web.openapi import documented, obj
 
 SESSION_COOKIE = "rgv_session"
 # aiohttp ≥ 3.13 has typed request keys; older versions take the plain string.
@@ -122,29 +125,48 @@ async def _principal_middleware(request: web.Request, handler: Handler) -> web.S
     return await handler(request)
 
 
+@documented(summary="The authenticated user, their roles and regions",
+            ok=obj(["username", "roles"], username={"type": "string"},
+                   roles={"type": "array", "items": {"type": "string"}},
+                   regions={"type": "array", "items": {"type": "string"}}))
 async def whoami(request: web.Request) -> web.Response:
     """``GET /api/v1/auth/whoami``: the caller's identity, roles and regions."""
     return web.json_response(principal(request).as_dict())
 
 
+@documented(summary="The login page (HTML)", public=True, roles="none (public)",
+            query={"next": {"type": "string"}}, ok={"type": "string"}, ok_media=["text/html"])
 async def login_form(request: web.Request) -> web.Response:
     """``GET /login``: the login page."""
     return _form_page(request, request.query.get("next", "/"), None, status=200)
 
 
+_LOGIN_BODY = obj(["username", "password"], username={"type": "string"},
+                  password={"type": "string"})
+
+
+@documented(summary="Log in: a session cookie for a username and password (JSON or form)",
+            public=True, roles="none (public)", errors=[401, 429], html_errors=True,
+            redirects="a form's login succeeded: on to the next page",
+            body=_LOGIN_BODY, body_media={
+                "application/json": {"schema": _LOGIN_BODY},
+                "application/x-www-form-urlencoded": {"schema": {
+                    **_LOGIN_BODY, "properties": {**_LOGIN_BODY["properties"],
+                                                  "next": {"type": "string"}}}}},
+            ok=obj(["username", "roles"], username={"type": "string"}))
 async def login(request: web.Request) -> web.StreamResponse:
     """``POST /login`` with a form or JSON ``{username, password}``."""
     is_json = request.content_type == "application/json"
+    try:
+        body = parse_json(await read_body_bytes(request)) if is_json \
+            else await _login_form(request)
+    except ApiError as exc:  # a body that cannot be read: 400 or 413 with the error body
+        return _error(exc.status, exc.error_id, exc.message, exc.details)
     if is_json:
-        try:
-            body = await request.json()
-        except ValueError:
-            body = None
         if not isinstance(body, dict):
             return _error(400, "invalid_body", "expected a JSON object {username, password}")
         next_url = "/"
     else:
-        body = dict(await request.post())
         next_url = _safe_next(str(body.get("next", "/")))
         if not csrf.form_is_genuine(request, body):
             return _form_page(request, next_url, "Sidan hade gått ut; logga in igen. / The page "
@@ -188,6 +210,27 @@ async def login(request: web.Request) -> web.StreamResponse:
     return response
 
 
+async def _login_form(request: web.Request) -> dict[str, str]:
+    """The login form's fields; bytes that are not UTF-8 (or a NUL, which no column can
+    hold) are a 400 with the error body, not a server error."""
+    try:
+        if request.content_type == "multipart/form-data":
+            fields = {k: v for k, v in (await request.post()).items() if isinstance(v, str)}
+        else:
+            text = (await read_body_bytes(request)).decode("utf-8")
+            fields = dict(parse_qsl(text, keep_blank_values=True, errors="strict"))
+    except web.HTTPRequestEntityTooLarge:
+        raise ApiError("body_too_large", "the login form is too large", status=413) from None
+    except ValueError:  # UnicodeDecodeError, or a malformed multipart body
+        raise ApiError("invalid_body", "the login form is not UTF-8 text") from None
+    if any("\x00" in value for value in fields.values()):
+        raise ApiError("invalid_body", "the login form holds a NUL character")
+    return fields
+
+
+@documented(summary="Log out: end the session", public=True, roles="anyone with a session",
+            redirects="a form logged out: on to the login page",
+            ok=obj(["status"], status={"type": "string"}))
 async def logout(request: web.Request) -> web.StreamResponse:
     """``POST /logout``: end the session; forms are sent back to the login page."""
     if csrf.is_form(request) and not csrf.form_is_genuine(request, dict(await request.post())):

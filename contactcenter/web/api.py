@@ -23,8 +23,9 @@ from contactcenter.calls.model import replay
 from contactcenter.calls.visibility import national, sees_numbers, shown_call, without_numbers
 from contactcenter.identity.http import principal, require_roles, still_authenticated
 from contactcenter.identity.model import Principal, Role
-from contactcenter.web.errors import SERVICES, ApiError, NotFound, json_body
-from contactcenter.web.openapi import OPENAPI
+from contactcenter.web.errors import SERVICES, ApiError, NotFound
+from contactcenter.web.json_input import ascii_int, read_json_object
+from contactcenter.web.openapi import OPENAPI_KEY, documented, obj
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,17 @@ routes = web.RouteTableDef()
 
 READERS = (Role.NURSE, Role.SUPERVISOR, Role.STAFFING_SYSTEM, Role.REGION_ADMIN)
 LIVE_PUSH_INTERVAL = 0.25
+_READER_ROLES = "nurse, supervisor, staffing_system, region_admin"
+_NULLABLE_STR = {"type": ["string", "null"]}
+AGENT = obj(["nurse_id", "state"], nurse_id={"type": "string"},
+            display_name={"type": "string"}, region={"type": "string"},
+            state={"type": "string", "enum": ["logged_out", "ready", "offered", "on_call",
+                                              "wrap_up", "paused"]},
+            since=_NULLABLE_STR, call_id=_NULLABLE_STR)
+CALL = obj(["call_id", "state"], call_id={"type": "string"}, state={"type": "string"},
+           caller_number={**_NULLABLE_STR,
+                          "description": "omitted for roles that may not see callers' numbers"},
+           region=_NULLABLE_STR, queue=_NULLABLE_STR, nurse_id=_NULLABLE_STR)
 
 
 def _services(request: web.Request) -> Any:
@@ -39,6 +51,9 @@ def _services(request: web.Request) -> Any:
 
 
 @routes.get("/api/v1/health")
+@documented(summary="Service health", public=True, roles="none (public)", errors=[503],
+            ok=obj(["status"], status={"type": "string"}, ari_connected={"type": "boolean"},
+                   database={"type": "string"}, instance_id={"type": "string"}))
 async def health(request: web.Request) -> web.Response:
     services = _services(request)
     database_ok = await services.database_ok()
@@ -53,11 +68,18 @@ async def health(request: web.Request) -> web.Response:
 
 
 @routes.get("/api/v1/openapi.json")
+@documented(summary="This document", public=True, roles="none (public)",
+            ok=obj(["openapi", "paths"]))
 async def openapi(request: web.Request) -> web.Response:
-    return web.json_response(OPENAPI)
+    return web.json_response(request.app[OPENAPI_KEY])
 
 
 @routes.get("/api/v1/calls")
+@documented(summary="Live or recent calls", roles=_READER_ROLES,
+            query={"scope": {"type": "string", "enum": ["live", "recent"]},
+                   "limit": {"type": "integer", "minimum": 1, "maximum": 500}},
+            ok=obj(["scope", "calls"], scope={"type": "string"},
+                   calls={"type": "array", "items": CALL}))
 @require_roles(*READERS)
 async def list_calls(request: web.Request) -> web.Response:
     """Live or recent calls.
@@ -81,6 +103,10 @@ async def list_calls(request: web.Request) -> web.Response:
 
 
 @routes.get("/api/v1/calls/{call_id}/events")
+@documented(summary="Every recorded step of one call", roles="supervisor, staffing_system",
+            ok=obj(["events"], events={"type": "array", "items": obj(
+                ["seq", "type", "at"], seq={"type": "integer"}, type={"type": "string"},
+                at={"type": "string", "format": "date-time"}, data={"type": "object"})}))
 @require_roles(Role.SUPERVISOR, Role.STAFFING_SYSTEM)
 async def call_events(request: web.Request) -> web.Response:
     """Every recorded step of one call.
@@ -102,6 +128,10 @@ async def call_events(request: web.Request) -> web.Response:
 
 
 @routes.get("/api/v1/queues")
+@documented(summary="Queues with waiting calls and nurses", roles=_READER_ROLES,
+            ok=obj(["queues"], queues={"type": "array", "items": obj(
+                ["queue_id"], queue_id={"type": "string"}, name={"type": "string"},
+                waiting={"type": "integer"}, calls={"type": "array"})}))
 @require_roles(*READERS)
 async def list_queues(request: web.Request) -> web.Response:
     """The queues of the caller's regions, and the national queue (a pool every region serves)."""
@@ -119,6 +149,8 @@ def live_view(services: Any, who: Principal) -> dict[str, Any]:
 
 
 @routes.get("/api/v1/agents")
+@documented(summary="Nurses and their states", roles=_READER_ROLES,
+            ok=obj(["agents"], agents={"type": "array", "items": AGENT}))
 @require_roles(*READERS)
 async def list_agents(request: web.Request) -> web.Response:
     """The nurses of the caller's regions with their states."""
@@ -128,6 +160,12 @@ async def list_agents(request: web.Request) -> web.Response:
 
 
 @routes.post("/api/v1/agents/{nurse_id}/state")
+@documented(summary="Log a nurse in (ready), pause them with a reason, or log them out",
+            roles="the nurse themself, or a supervisor of the nurse's region",
+            body=obj(["state"], state={"type": "string",
+                                       "enum": ["ready", "paused", "logged_out"]},
+                     reason={"type": "string", "description": "pause reason (for paused)"}),
+            ok=obj(["agent"], agent=AGENT), errors=[409])
 @require_roles(Role.NURSE, Role.SUPERVISOR)
 async def set_agent_state(request: web.Request) -> web.Response:
     """Log a nurse in (ready), pause them with a reason, or log them out.
@@ -135,13 +173,15 @@ async def set_agent_state(request: web.Request) -> web.Response:
     A nurse changes their own state, a supervisor that of their regions' nurses; another
     region's nurse answers 404, a fellow nurse's state 403."""
     services = _services(request)
-    body = await json_body(request)
+    body = await read_json_object(request)
     state = body.get("state")
     allowed = ["ready", "paused", "logged_out"]
     if state not in allowed:
         raise ApiError("invalid_state", "state must be 'ready', 'paused' or 'logged_out'",
                        {"field": "state", "value": state, "allowed": allowed})
     reason = body.get("reason")
+    if reason is not None and not isinstance(reason, str):
+        raise ApiError("invalid_reason", "reason must be a string", {"field": "reason"})
     if state == "paused" and (not isinstance(reason, str) or not reason.strip()):
         raise ApiError("invalid_reason", "a pause needs a reason code",
                        {"field": "reason", "value": reason})
@@ -161,6 +201,8 @@ async def set_agent_state(request: web.Request) -> web.Response:
 
 
 @routes.get("/api/v1/live")
+@documented(summary="WebSocket feed of snapshots (calls, queues, agents) whenever they change",
+            roles=_READER_ROLES, ok=(101, {}))
 @require_roles(*READERS)
 async def live_feed(request: web.Request) -> web.WebSocketResponse:
     """WebSocket: a snapshot at once, then a new one whenever something changed.
@@ -200,13 +242,4 @@ async def live_feed(request: web.Request) -> web.WebSocketResponse:
 
 def _int_query(request: web.Request, name: str, default: int, low: int, high: int) -> int:
     raw = request.query.get(name)
-    if raw is None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ApiError("invalid_query", f"{name} must be a whole number",
-                       {name: raw}) from None
-    if not low <= value <= high:
-        raise ApiError("invalid_query", f"{name} must be between {low} and {high}", {name: value})
-    return value
+    return default if raw is None else ascii_int(raw, name, low, high)

@@ -12,6 +12,7 @@ from contactcenter.identity import csrf
 from contactcenter.identity.http import login_required_page, setup_identity
 from contactcenter.web.api import routes as api_routes
 from contactcenter.web.errors import SERVICES, error_middleware
+from contactcenter.web.json_input import read_json_object
 from contactcenter.web.openapi import describe_routes
 from contactcenter.web.security import setup_security
 
@@ -31,7 +32,8 @@ async def index(request: web.Request) -> web.Response:
 
 
 def add_context_routes(app: web.Application, services: Any) -> None:
-    """The bounded contexts' own routes, each given its service and who is acting."""
+    """The bounded contexts' own routes, each given its service, who is acting, and the
+    service's one JSON parser (the contexts may not import it themselves)."""
     from contactcenter.contexts import catalog_actor, guideline_actor, journal_actor
     from contactcenter.web.queues_api import routes as queues_routes
     from decision_support.http import routes as guideline_routes
@@ -39,9 +41,11 @@ def add_context_routes(app: web.Application, services: Any) -> None:
     from referral_catalog.http import routes as catalog_routes
 
     app.add_routes(queues_routes)
-    app.add_routes(journal_routes(services.journal, journal_actor(services.settings)))
-    app.add_routes(catalog_routes(services.catalog, catalog_actor))
-    app.add_routes(guideline_routes(services.guidelines, guideline_actor))
+    app.add_routes(journal_routes(services.journal, journal_actor(services.settings),
+                                  read_json=read_json_object))
+    app.add_routes(catalog_routes(services.catalog, catalog_actor, read_json=read_json_object))
+    app.add_routes(guideline_routes(services.guidelines, guideline_actor,
+                                    read_json=read_json_object))
 
 
 def create_app(services: Any) -> web.Application:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -41,10 +40,19 @@ def error_response(status: int, error_id: str, message: str,
     )
 
 
+_KEPT_HEADERS = ("Allow", "Retry-After")
+"""Headers of an aiohttp HTTP error that the error body must keep (405 says what is allowed)."""
+
+
 @web.middleware
 async def error_middleware(
     request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
 ) -> web.StreamResponse:
+    """Answer API errors with the error body; an unexpected exception stays a logged 500."""
+    if "\x00" in request.path or any("\x00" in f"{k}{v}" for k, v in request.query.items()):
+        # A NUL (%00) cannot be stored in or compared with PostgreSQL's text.
+        return error_response(400, "invalid_request", "the path or query holds a NUL character",
+                              {"field": "path or query"})
     try:
         return await handler(request)
     except ApiError as exc:
@@ -52,7 +60,10 @@ async def error_middleware(
     except web.HTTPException as exc:
         if not request.path.startswith("/api/") or exc.status < 400:
             raise
-        return error_response(exc.status, _id_for(exc.status), exc.reason or "error")
+        if exc.content_type == "application/json" and exc.text:
+            return _with_headers(web.json_response(text=exc.text, status=exc.status), exc)
+        return _with_headers(error_response(exc.status, _id_for(exc.status),
+                                            exc.reason or "error"), exc)
     except Exception:
         log.exception("unhandled error on %s %s", request.method, request.path)
         if not request.path.startswith("/api/"):
@@ -60,22 +71,14 @@ async def error_middleware(
         return error_response(500, "internal_error", "internal error; see the service log")
 
 
+def _with_headers(response: web.Response, exc: web.HTTPException) -> web.Response:
+    for name in _KEPT_HEADERS:
+        if name in exc.headers:
+            response.headers[name] = exc.headers[name]
+    return response
+
+
 def _id_for(status: int) -> str:
-    return {404: "not_found", 405: "method_not_allowed", 401: "unauthenticated",
-            403: "forbidden"}.get(status, "http_error")
-
-
-async def json_body(request: web.Request) -> dict[str, Any]:
-    """The request's JSON object, or a 400 naming what is wrong with it."""
-    raw = await request.text()
-    if not raw.strip():
-        raise ApiError("invalid_body", "request body must be a JSON object", {"body": "empty"})
-    try:
-        body = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise ApiError("invalid_json", "request body is not valid JSON",
-                       {"line": exc.lineno, "column": exc.colno, "problem": exc.msg}) from exc
-    if not isinstance(body, dict):
-        raise ApiError("invalid_body", "request body must be a JSON object",
-                       {"type": type(body).__name__})
-    return body
+    return {400: "bad_request", 404: "not_found", 405: "method_not_allowed",
+            401: "unauthenticated", 403: "forbidden", 413: "body_too_large",
+            415: "unsupported_media_type"}.get(status, "http_error")

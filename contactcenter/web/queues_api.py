@@ -24,7 +24,9 @@ from sqlalchemy import select
 from contactcenter.calls.visibility import call_visible, region_visible
 from contactcenter.identity.http import principal, require_roles
 from contactcenter.identity.model import Principal, Role
-from contactcenter.web.errors import SERVICES, ApiError, NotFound, json_body
+from contactcenter.web.errors import SERVICES, ApiError, NotFound
+from contactcenter.web.json_input import ascii_int, read_json_object
+from contactcenter.web.openapi import documented, obj
 from queues.errors import QueueError
 from queues.serialization import event_from_row
 from queues.sql import queue_events
@@ -32,6 +34,17 @@ from queues.statistics import compute
 
 routes = web.RouteTableDef()
 MAX_STATISTICS_DAYS = 31
+EARLIEST, LATEST = datetime(1900, 1, 1, tzinfo=UTC), datetime(2999, 12, 31, tzinfo=UTC)
+"""Times outside these cannot be meant, and near datetime's limits arithmetic overflows."""
+_WHY = {"type": "string", "minLength": 1, "description": "recorded with who changed what"}
+_TIME = {"type": "string", "format": "date-time"}
+_APPLIED = obj(["applied", "events"], applied={"type": "string"},
+               events={"type": "array", "items": {"type": "string"}})
+
+
+def _control(summary: str, body: dict[str, Any], **more: Any) -> Any:
+    return documented(summary=summary, roles="supervisor (of the region concerned)",
+                      body=body, ok=_APPLIED, errors=[409], **more)
 
 
 def _services(request: web.Request) -> Any:
@@ -68,11 +81,15 @@ def _known_region(request: web.Request, value: Any, field: str) -> str:
 def _time(value: Any, field: str) -> datetime:
     try:
         at = datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
+        at = at.astimezone(UTC) if at is not None and at.tzinfo is not None else None
+    except (ValueError, OverflowError):
         at = None
-    if at is None or at.tzinfo is None:
+    if at is None:
         raise ApiError("invalid_time", f"{field} must be an ISO 8601 time with a UTC offset",
-                       {"field": field, "value": value})
+                       {"field": field, "value": value if isinstance(value, str) else None})
+    if not EARLIEST <= at <= LATEST:
+        raise ApiError("invalid_time", f"{field} must be between {EARLIEST.year} and "
+                       f"{LATEST.year}", {"field": field, "value": value})
     return at
 
 
@@ -89,12 +106,14 @@ async def _run(request: web.Request, command: str, **kwargs: Any) -> web.Respons
 
 
 @routes.post("/api/v1/supervisor/modes/{mode}")
+@_control("Force a collaboration mode open or closed, or back to its schedule",
+          obj(["why"], open={"type": ["boolean", "null"]}, why=_WHY))
 @require_roles(Role.SUPERVISOR)
 async def set_mode(request: web.Request) -> web.Response:
     """Force a collaboration mode open or closed, or back to its schedule (``open: null``).
 
     Modes span regions, so this needs national scope (403 otherwise)."""
-    body = await json_body(request)
+    body = await read_json_object(request)
     mode = request.match_info["mode"]
     router = _services(request).router
     if mode not in router.engine.rules.schedules:
@@ -109,13 +128,17 @@ async def set_mode(request: web.Request) -> web.Response:
 
 
 @routes.post("/api/v1/supervisor/redirects")
+@_control("Let another region's nurses take a region's calls for a time window",
+          obj(["id", "from_region", "to_region", "start", "end", "why"],
+              id={"type": "string", "minLength": 1}, from_region={"type": "string"},
+              to_region={"type": "string"}, start=_TIME, end=_TIME, why=_WHY))
 @require_roles(Role.SUPERVISOR)
 async def redirect(request: web.Request) -> web.Response:
     """Let another region's nurses take a region's calls for a time window.
 
     ``from_region`` must be the supervisor's (403 otherwise); an id already used by
     another region's redirect answers 409 (replacing it would change their redirect)."""
-    body = await json_body(request)
+    body = await read_json_object(request)
     from_region = _known_region(request, body.get("from_region"), "from_region")
     to_region = _known_region(request, body.get("to_region"), "to_region")
     start, end = _time(body.get("start"), "start"), _time(body.get("end"), "end")
@@ -136,12 +159,13 @@ async def redirect(request: web.Request) -> web.Response:
 
 
 @routes.delete("/api/v1/supervisor/redirects/{redirect_id}")
+@_control("End a redirect before its window is over", obj(["why"], why=_WHY))
 @require_roles(Role.SUPERVISOR)
 async def cancel_redirect(request: web.Request) -> web.Response:
     """End a redirect before its window is over.
 
     A redirect of another region (``from_region`` not the supervisor's) answers 404."""
-    body = await json_body(request)
+    body = await read_json_object(request)
     redirect_id = request.match_info["redirect_id"]
     existing = _services(request).router.engine.rules.redirects.get(redirect_id)
     if existing is None or not region_visible(principal(request), existing.from_region):
@@ -151,12 +175,15 @@ async def cancel_redirect(request: web.Request) -> web.Response:
 
 
 @routes.post("/api/v1/supervisor/crisis")
+@_control("Crisis mode for a region (or the whole country) on or off",
+          obj(["on", "why"], region={"type": ["string", "null"]}, on={"type": "boolean"},
+              why=_WHY))
 @require_roles(Role.SUPERVISOR)
 async def crisis(request: web.Request) -> web.Response:
     """Crisis mode for a region (or the whole country with ``region: null``) on or off.
 
     The region must be the supervisor's, the whole country needs national scope (403)."""
-    body = await json_body(request)
+    body = await read_json_object(request)
     region = body.get("region")
     if region is not None:
         region = _known_region(request, region, "region")
@@ -168,13 +195,16 @@ async def crisis(request: web.Request) -> web.Response:
 
 
 @routes.post("/api/v1/supervisor/calls/{call_id}/priority")
+@_control("Change a waiting call's priority (lower is sooner)",
+          obj(["priority", "why"], priority={"type": "integer", "minimum": -9, "maximum": 9},
+              why=_WHY))
 @require_roles(Role.SUPERVISOR)
 async def set_priority(request: web.Request) -> web.Response:
     """Change a waiting call's priority (lower is sooner); its arrival time is kept.
 
     A call the supervisor cannot see answers 404; one without a region, which they see in
     the national queue, needs national scope (403)."""
-    body = await json_body(request)
+    body = await read_json_object(request)
     priority = body.get("priority")
     if not isinstance(priority, int) or isinstance(priority, bool) or not -9 <= priority <= 9:
         raise ApiError("invalid_body", "priority must be a whole number from -9 to 9",
@@ -192,12 +222,16 @@ async def set_priority(request: web.Request) -> web.Response:
 
 
 @routes.post("/api/v1/supervisor/agents/{nurse_id}/{action:force-logout|force-pause}")
+@_control("Log a nurse out or pause them (now, or after the current call and wrap-up)",
+          obj(["why"], reason={"type": "string", "description": "pause reason (force-pause)"},
+              why=_WHY), path={"action": {"type": "string",
+                                          "enum": ["force-logout", "force-pause"]}})
 @require_roles(Role.SUPERVISOR)
 async def force(request: web.Request) -> web.Response:
     """Log a nurse out or pause them (now, or after the current call and wrap-up).
 
     Another region's nurse answers 404."""
-    body = await json_body(request)
+    body = await read_json_object(request)
     nurse_id = request.match_info["nurse_id"]
     info = _services(request).router.nurse_info(nurse_id)
     if info is None or not principal(request).can_access_region(info["region"]):
@@ -212,6 +246,14 @@ async def force(request: web.Request) -> web.Response:
 
 
 @routes.get("/api/v1/statistics/intervals")
+@documented(summary="Per 15-minute interval and queue: offered, answered, abandoned, "
+            "service level, waits, occupancy; and the ledger of calls answered between regions",
+            roles="staffing_system, supervisor",
+            query={"since": _TIME, "until": _TIME,
+                   "service_level_seconds": {"type": "integer", "minimum": 0,
+                                             "maximum": 86400}},
+            ok=obj(["since", "until", "intervals", "ledger"], since=_TIME, until=_TIME,
+                   intervals={"type": "array"}, ledger={"type": "array"}))
 @require_roles(Role.STAFFING_SYSTEM, Role.SUPERVISOR)
 async def intervals(request: web.Request) -> web.Response:
     """Per 15-minute interval and queue: offered, answered, abandoned, service level, waits,
@@ -225,10 +267,7 @@ async def intervals(request: web.Request) -> web.Response:
         raise ApiError("invalid_time", f"until must be after since, at most "
                        f"{MAX_STATISTICS_DAYS} days later", {"since": str(since),
                                                              "until": str(until)})
-    sl = q.get("service_level_seconds", "180")
-    if not sl.isdigit():
-        raise ApiError("invalid_query", "service_level_seconds must be a whole number",
-                       {"service_level_seconds": sl})
+    sl = ascii_int(q.get("service_level_seconds", "180"), "service_level_seconds", 0, 86400)
     who = principal(request)
     services = _services(request)
     async with services.engine.connect() as conn:
@@ -238,12 +277,12 @@ async def intervals(request: web.Request) -> web.Response:
                    queue_events.c.type.not_in(("CommandReceived", "GenerationStarted")))
             .order_by(queue_events.c.id))).all()
     stats = compute((event_from_row(r.type, r.data) for r in rows),
-                    service_level_seconds=int(sl), until=until)
+                    service_level_seconds=sl, until=until)
     visible = [(start, queue, s) for (start, queue), s in sorted(stats.queues.items())
                if services.queue_visible(who, queue)]
     return web.json_response({
         "since": since.isoformat(), "until": until.isoformat(), "interval_minutes": 15,
-        "service_level_seconds": int(sl),
+        "service_level_seconds": sl,
         "intervals": [{"start": start.isoformat(), "queue": queue, **s.as_dict(),
                        "occupancy": stats.occupancy(start, queue)}
                       for start, queue, s in visible],

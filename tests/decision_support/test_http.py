@@ -8,6 +8,8 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
+from contactcenter.web.errors import error_middleware
+from contactcenter.web.json_input import read_json_object
 from decision_support.http import routes
 from decision_support.service import GuidelineService
 from tests.decision_support.service_support import (
@@ -31,8 +33,9 @@ def actor_of(request: web.Request):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 async def client(service: GuidelineService) -> AsyncIterator[TestClient]:
-    app = web.Application()
-    app.add_routes(routes(service, actor_of))
+    # the composition root's parser and error middleware answer bad bodies
+    app = web.Application(middlewares=[error_middleware])
+    app.add_routes(routes(service, actor_of, read_json=read_json_object))
     async with TestClient(TestServer(app, host="127.0.0.1", port=0)) as c:
         yield c
 

@@ -9,6 +9,8 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
+from contactcenter.web.errors import error_middleware
+from contactcenter.web.json_input import read_json_object
 from journal.http import PSEUDONYM_KEY_HEADER, routes
 from journal.model import to_plain
 from journal.ports import Actor
@@ -25,8 +27,9 @@ def actor_of(request: web.Request) -> Actor:
 
 @pytest.fixture
 async def client(service: JournalService) -> AsyncIterator[TestClient]:
-    app = web.Application()
-    app.add_routes(routes(service, actor_of))
+    # the composition root's parser and error middleware answer bad bodies
+    app = web.Application(middlewares=[error_middleware])
+    app.add_routes(routes(service, actor_of, read_json=read_json_object))
     async with TestClient(TestServer(app, host="127.0.0.1", port=0)) as c:
         yield c
 
@@ -67,7 +70,7 @@ async def test_errors_come_back_as_json_with_stable_ids(client: TestClient):
     missing = await client.get("/api/v1/journal/entries/nope", headers=as_(ANNA))
     assert missing.status == 404
     bad = await client.post("/api/v1/journal/entries", headers=as_(ANNA), data="{")
-    assert bad.status == 400 and (await bad.json())["error_id"] == "invalid_entry"
+    assert bad.status == 400 and (await bad.json())["error_id"] == "invalid_json"
 
 
 async def test_other_nurses_read_with_a_reason_and_others_with_emergency_access(

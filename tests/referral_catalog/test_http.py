@@ -10,6 +10,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from contactcenter.db import create_engine, upgrade
+from contactcenter.web.errors import error_middleware
+from contactcenter.web.json_input import read_json_object
 from referral_catalog.exporting import export_csv, unit_to_record
 from referral_catalog.http import routes
 from referral_catalog.ports import Actor
@@ -37,8 +39,9 @@ async def api(sqlite_url: str) -> AsyncIterator[TestClient]:
     service = CatalogService(engine, FakeClock())
     await service.start()
     await service.create(ACTORS["admin01"], unit("H1"))
-    app = web.Application()
-    app.add_routes(routes(service, actor_of))
+    # the composition root's parser and error middleware answer bad bodies
+    app = web.Application(middlewares=[error_middleware])
+    app.add_routes(routes(service, actor_of, read_json=read_json_object))
     async with TestClient(TestServer(app)) as client:
         yield client
     await engine.dispose()
