@@ -218,7 +218,8 @@ class QueueRouter(CallbackIntents):
             entry = self.engine.call(call_id)
             if entry is not None:  # known from replay: keep its place
                 if entry.status == "offered" and entry.nurse_id:
-                    return self.engine.decline(entry.nurse_id, at, "service_restarted")
+                    return self.engine.decline(entry.nurse_id, at, "service_restarted",
+                                               counted=False)  # not her miss
                 return []
             return self.engine.call_arrived(call_id, region, at,
                                             national=queue_id == self._national,

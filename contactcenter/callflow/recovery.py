@@ -142,6 +142,8 @@ async def _adopt(flow: CallFlow, record: CallRecord, bridge: object | None,
         call.holding_bridge_id = getattr(bridge, "id", None)
         call.queue_id = queue_id
         flow._holding.setdefault(queue_id, call.holding_bridge_id or "")
+        if _keep_ringing(flow, call, record, channels):
+            return
         if record.state is CallState.OFFERED:
             flow._log.record(call.call_id, CallEventType.OFFER_FAILED,
                              nurse_id=record.nurse_id, reason="service restarted")
@@ -149,3 +151,37 @@ async def _adopt(flow: CallFlow, record: CallRecord, bridge: object | None,
         return
     # Still in the IVR, or between steps: put the caller in their queue, keeping their arrival.
     flow._spawn(flow._enter_queue(call, queue_id, arrived_at=record.arrived_at))
+
+
+def _keep_ringing(flow: CallFlow, call: LiveCall, record: CallRecord,
+                  channels: Mapping[str, object]) -> bool:
+    """The restart came while a nurse's phone rang for the call (Asterisk still has the leg
+    and the engine the offer): keep that leg as the offer's, so she can still pick up and
+    nothing counts as her miss. Any other leg of the call is hung up.
+
+    Either way the next leg gets a number above every live one: re-originating with an id
+    Asterisk still has is refused (409) and would leave the old leg ringing."""
+    prefix = f"nurse-{call.call_id}-"
+    legs = sorted((int(cid[len(prefix):]), cid) for cid in channels
+                  if cid.startswith(prefix) and cid[len(prefix):].isdigit())
+    call.offer_attempt = max([n for n, _ in legs], default=call.offer_attempt)
+    entry = flow._router.engine.call(call.call_id)
+    offered = entry is not None and entry.status == "offered" and entry.nurse_id
+    keep = legs[-1][1] if legs and offered else None
+    for _, leg in legs:
+        if leg != keep:
+            flow._spawn(flow._hangup(leg))
+    if keep is None or entry is None or not entry.nurse_id:
+        return False
+    call.nurse_id = entry.nurse_id
+    call.nurse_channel_id = keep
+    flow._by_channel[keep] = call
+    if record.state is not CallState.OFFERED or record.nurse_id != entry.nurse_id:
+        endpoint = (flow._router.nurse_info(entry.nurse_id) or {}).get("endpoint", "")
+        flow._log.record(call.call_id, CallEventType.OFFERED, nurse_id=entry.nurse_id,
+                         endpoint=endpoint)
+    log.info("call %s: nurse %s's phone still rings after the restart; kept", call.call_id,
+             entry.nurse_id)
+    if getattr(channels[keep], "state", "") == "Up":  # she answered while the service was away
+        flow._spawn(flow._nurse_answered(keep, call.call_id))
+    return True
