@@ -27,16 +27,9 @@ def _services(request: web.Request) -> Any:
 
 @routes.get("/api/v1/health")
 async def health(request: web.Request) -> web.Response:
-    services = _services(request)
-    database_ok = await services.database_ok()
-    body = {
-        "status": "ok" if database_ok else "degraded",
-        "instance_id": services.instance_id,
-        "ari_connected": services.ari_connected(),
-        "database": "ok" if database_ok else "unreachable",
-        "version": services.version,
-    }
-    return web.json_response(body, status=200 if database_ok else 503)
+    """Public (no token): each part's state; 503 naming what fails, and since when."""
+    body = await _services(request).health_report()
+    return web.json_response(body, status=200 if body["status"] == "ok" else 503)
 
 
 @routes.get("/api/v1/openapi.json")
