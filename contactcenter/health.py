@@ -123,7 +123,8 @@ async def require_writable(engine: AsyncEngine, url: str) -> None:
     if cause is not None:
         from sqlalchemy.engine import make_url
 
-        shown = make_url(url).render_as_string(hide_password=True)
+        parsed = make_url(url)
+        shown = url if parsed.password is None else parsed.render_as_string(hide_password=True)
         raise DatabaseNotWritable(f"the database {shown} cannot be written ({cause}); "
                                   "make it writable (free disk space, file permissions, "
                                   "read-only mode) and start again")
