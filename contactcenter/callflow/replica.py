@@ -277,7 +277,8 @@ class EngineReplica(LogReplay, SingleInstanceLog):
                     if not batch:
                         return
                     await asyncio.sleep(RETRY_SECONDS)
-            self.health.recovered(QUEUE_LOG)
+            if rows:  # only a write that went in shows the log takes writes again
+                self.health.recovered(QUEUE_LOG)
             self.cursor = max(self.cursor, last)
             self._maybe_snapshot(last)
         self._emit(theirs)

@@ -77,7 +77,6 @@ class SingleInstanceLog:
                         await self._rebuild()
                     return work, [], StorageUnavailable("the change", exc)
                 self._maybe_snapshot(max(ids))
-            self.health.recovered(QUEUE_LOG)
             return work, events, error
 
     async def _insert(self, rows: list[dict[str, Any]]) -> list[int]:
@@ -85,6 +84,7 @@ class SingleInstanceLog:
         async with self._db.begin() as conn:
             ids = list((await conn.execute(
                 queue_events.insert().returning(queue_events.c.id), rows)).scalars().all())
+        self.health.recovered(QUEUE_LOG)  # a write went in: the log takes writes again
         self._snapshot_wanted |= snapshot_due(min(ids) - 1, max(ids), self._snapshot_every)
         return ids
 
@@ -102,7 +102,6 @@ class SingleInstanceLog:
                     self._unwritten[:0] = rows
                     ids = []
                 else:
-                    self.health.recovered(QUEUE_LOG)
                     if not self._unwritten:  # the engine is now exactly the log up to max(ids)
                         self._maybe_snapshot(max(ids))
             if not ids:

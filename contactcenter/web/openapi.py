@@ -32,6 +32,25 @@ def _op(summary: str, ok: dict[str, Any], *, roles: str, params: list[dict[str, 
     return op
 
 
+def _health_op() -> dict[str, Any]:
+    """200 when every part works; 503 (same body) naming the failing parts, since when."""
+    part = {"type": "object", "properties": {
+        "status": {"type": "string", "enum": ["ok", "failing"]},
+        "since": {"type": "string", "format": "date-time"}, "cause": {"type": "string"},
+        "failures": {"type": "integer"}, "unwritten": {"type": "integer"}}}
+    schema = {"type": "object", "properties": {
+        "status": {"type": "string", "enum": ["ok", "failing"]},
+        "failing": {"type": "array", "items": {"type": "string"}},
+        "parts": {"type": "object", "properties": {name: part for name in (
+            "database", "call_log", "queue_log", "queue_replica", "ari")}},
+        "ari_connected": {"type": "boolean"}, "database": {"type": "string"},
+        "instance_id": {"type": "string"}, "version": {"type": "string"}}}
+    op = _op("Service health: each part's state", schema, roles="none (public)", public=True)
+    op["responses"]["503"] = {"description": "A part is failing (see failing and parts)",
+                              "content": {"application/json": {"schema": schema}}}
+    return op
+
+
 _CALL = {
     "type": "object",
     "properties": {
@@ -72,11 +91,7 @@ OPENAPI: dict[str, Any] = {
     "servers": [{"url": "/"}],
     "security": [{"bearer": []}, {"session": []}],
     "paths": {
-        "/api/v1/health": {"get": _op(
-            "Service health", {"type": "object", "properties": {
-                "status": {"type": "string"}, "ari_connected": {"type": "boolean"},
-                "database": {"type": "string"}, "instance_id": {"type": "string"}}},
-            roles="none (public)", public=True)},
+        "/api/v1/health": {"get": _health_op()},
         "/api/v1/calls": {"get": _op(
             "Live or recent calls",
             {"type": "object", "properties": {"scope": {"type": "string"},
