@@ -58,11 +58,9 @@ class SingleInstanceLog:
                                  ) -> tuple[_Work, list[ev.Event], BaseException | None]:
         async with self._write_lock:
             if self._unwritten:  # first what came before it, so the log keeps its order
-                rows, self._unwritten = self._unwritten, []
                 try:
-                    await self._insert(rows)
-                except (SQLAlchemyError, OSError) as exc:
-                    self._unwritten[:0] = rows  # the call flow's facts: written later
+                    await self._insert_unwritten()
+                except (SQLAlchemyError, OSError) as exc:  # the call flow's: written later
                     self.health.failed(QUEUE_LOG, exc)
                     return work, [], StorageUnavailable("the change", exc)  # not made at all
             [(_, events, error)] = self._execute([work])
@@ -88,18 +86,23 @@ class SingleInstanceLog:
         self._snapshot_wanted |= snapshot_due(min(ids) - 1, max(ids), self._snapshot_every)
         return ids
 
+    async def _insert_unwritten(self) -> list[int]:
+        """Write what is applied but not written; it stays unwritten until it is in."""
+        rows = list(self._unwritten)
+        ids = await self._insert(rows)
+        del self._unwritten[:len(rows)]  # only appended to meanwhile
+        return ids
+
     async def _write_unwritten(self) -> None:
         await asyncio.sleep(0)  # gather what this loop iteration produces into one write
         while self._unwritten:
             async with self._write_lock:
-                rows, self._unwritten = self._unwritten, []
-                if not rows:  # a durable change wrote them meanwhile
+                if not self._unwritten:  # a durable change wrote them meanwhile
                     return
                 try:
-                    ids = await self._insert(rows)
+                    ids = await self._insert_unwritten()
                 except (SQLAlchemyError, OSError) as exc:
                     self.health.failed(QUEUE_LOG, exc)  # logged once per episode
-                    self._unwritten[:0] = rows
                     ids = []
                 else:
                     if not self._unwritten:  # the engine is now exactly the log up to max(ids)

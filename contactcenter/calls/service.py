@@ -71,6 +71,7 @@ class CallLog:
         self.write_errors = 0
         self.health = health or Health(clock)
         self._retry_seconds = retry_seconds
+        self._in_flight = 0  # events of the batch being written now
 
     # -- recording -----------------------------------------------------------------
     def record(self, call_id: str, type: CallEventType, **data: Any) -> CallRecord:
@@ -108,7 +109,7 @@ class CallLog:
     @property
     def unwritten(self) -> int:
         """Events recorded but not yet on disk (waiting for the writer, or for the disk)."""
-        return len(self._pending)
+        return len(self._pending) + self._in_flight
 
     # -- persistence ---------------------------------------------------------------
     def _ensure_writer(self) -> None:
@@ -120,6 +121,7 @@ class CallLog:
             await self._wakeup.wait()
             self._wakeup.clear()
             batch, self._pending = self._pending, []
+            self._in_flight = len(batch)
             if batch:
                 try:
                     await self._write(batch)
@@ -131,9 +133,12 @@ class CallLog:
                     self.write_errors += 1
                     self.health.failed(PART, exc)  # logged once per episode, with the cause
                     self._pending[:0] = batch
+                    self._in_flight = 0
                     await asyncio.sleep(self._retry_seconds)
                     self._wakeup.set()
                     continue
+                finally:
+                    self._in_flight = 0
                 self.health.recovered(PART)
             if not self._pending:
                 self._idle.set()
