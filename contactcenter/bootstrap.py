@@ -10,7 +10,6 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any, Protocol
 
 from aiohttp import web
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contactcenter.ari import AriClient
@@ -24,6 +23,7 @@ from contactcenter.calls import visibility
 from contactcenter.calls.service import CallLog
 from contactcenter.clock import Clock, utc_now
 from contactcenter.db import create_engine, session_factory
+from contactcenter.health import Health
 from contactcenter.identity.service import IdentityService
 from contactcenter.settings import Settings
 from decision_support.service import GuidelineService
@@ -63,6 +63,7 @@ class Services:
     bus: Bus
     clock: Clock
     instance_id: str
+    health: Health = field(default_factory=Health)
     version: str = field(default_factory=_version)
     _ari_task: asyncio.Task[None] | None = None
     _notify_pending: bool = False
@@ -89,14 +90,29 @@ class Services:
     def ari_connected(self) -> bool:
         return bool(self.ari.is_connected)
 
-    async def database_ok(self) -> bool:
-        try:
-            async with self.engine.connect() as conn:
-                await conn.execute(text("SELECT 1"))
-            return True
-        except Exception:
-            log.warning("database health check failed", exc_info=True)
-            return False
+    async def health_report(self) -> dict[str, Any]:
+        """Each part's state and the overall one: the database takes writes (a probe), the
+        call log's and the queue log's last writes went in, the queue replica follows the
+        log, ARI is connected. A failing part says why and since when (no patient data)."""
+        await self.health.probe(self.engine)
+        self.health.observe("ari", None if self.ari_connected() else "not connected to ARI")
+        failing = self.health.failing()
+        parts: dict[str, dict[str, Any]] = {}
+        for part in ("database", "call_log", "queue_log", "queue_replica", "ari"):
+            failure = failing.get(part)
+            parts[part] = {"status": "ok"} if failure is None \
+                else {"status": "failing", **failure.as_dict()}
+        parts["call_log"]["unwritten"] = self.call_log.unwritten
+        parts["queue_log"]["unwritten"] = self.router.replica.unwritten
+        return {
+            "status": "failing" if failing else "ok",
+            "failing": sorted(failing),
+            "parts": parts,
+            "instance_id": self.instance_id,
+            "ari_connected": self.ari_connected(),
+            "database": "failing" if "database" in failing else "ok",
+            "version": self.version,
+        }
 
     def live_calls(self) -> list[dict[str, Any]]:
         return [self._call_view(r.as_dict()) for r in self.call_log.live()]
@@ -174,7 +190,8 @@ def build_services(settings: Settings, *, clock: Clock = utc_now) -> Services:
         if services is not None:
             services.notify()
 
-    call_log = CallLog(engine, clock, instance_id, on_change=changed)
+    health = Health(clock)
+    call_log = CallLog(engine, clock, instance_id, on_change=changed, health=health)
     resolver = RegionResolver.from_config_dir(settings.config_dir)
     cf = settings.callflow
     from contactcenter.queue_setup import engine_config
@@ -187,6 +204,7 @@ def build_services(settings: Settings, *, clock: Clock = utc_now) -> Services:
         national_queue_name=settings.queues.national_queue.name,
         instance_id=instance_id,
         on_change=changed,
+        health=health,
     )
     ari = AriClient(
         base_url=settings.ari.url,
@@ -226,7 +244,7 @@ def build_services(settings: Settings, *, clock: Clock = utc_now) -> Services:
         settings=settings, engine=engine, identity=IdentityService(sessions, clock),
         journal=journal, catalog=catalog, guidelines=guidelines,
         call_log=call_log, router=router, ari=ari, flow=flow, bus=bus, clock=clock,
-        instance_id=instance_id,
+        instance_id=instance_id, health=health,
     )
     holder["s"] = services
     return services

@@ -170,7 +170,7 @@ async def run_demo(settings: Settings, *, port: int, callers: bool = True,
                    state: dict[str, Any] | None = None) -> None:
     """Start everything and run until cancelled. ``state`` receives the running parts."""
     demo = settings.demo
-    await upgrade(settings.database.url)
+    await _upgrade_writable(settings.database.url)
     sim = AriSimulator(username=settings.ari.username, password=settings.ari.password,
                        speed=demo.speed)
     await sim.start()
@@ -210,6 +210,26 @@ async def run_demo(settings: Settings, *, port: int, callers: bool = True,
             await runner.cleanup()
         await services.stop()
         await sim.stop()
+
+
+async def _upgrade_writable(url: str) -> None:
+    """Migrate the demo's database, refusing (DatabaseNotWritable) one that cannot be
+    written: the demo would say it runs and lose everything done in it."""
+    from sqlalchemy.exc import DBAPIError
+
+    from contactcenter.db import create_engine
+    from contactcenter.health import DatabaseNotWritable, describe, require_writable
+
+    try:
+        await upgrade(url)
+    except DBAPIError as exc:
+        raise DatabaseNotWritable(f"the database could not be migrated ({describe(exc)})"
+                                  ) from exc
+    engine = create_engine(url)
+    try:
+        await require_writable(engine, url)
+    finally:
+        await engine.dispose()
 
 
 def _print_banner(url: str, users: Any, ari_url: str) -> None:

@@ -198,15 +198,19 @@ class Engine(Matcher, Timers, Callbacks, SupervisorCommands):
         return events
 
     @command
-    def decline(self, nurse_id: str, at: datetime, reason: str = "no_answer") -> list[Event]:
+    def decline(self, nurse_id: str, at: datetime, reason: str = "no_answer",
+                counted: bool = True) -> list[Event]:
         """The nurse did not take the offer: the call goes back to its place.
 
         Other eligible ready nurses are tried first; the nurse goes to the back
         of the idle line, or to paus after ``auto_pause_after_misses`` misses.
+        ``counted=False``: the offer was given up for a reason that is not the
+        nurse's (the service restarted while her phone rang), so it is no miss.
         """
         agent = self._agent(nurse_id)
         entry = self._current(agent, S.OFFERED, "decline")
-        agent.misses += 1
+        if counted:
+            agent.misses += 1
         events: list[Event] = [OfferDeclined(at, entry.call_id, nurse_id, reason)]
         limit = self.config.auto_pause_after_misses
         if limit is not None and agent.misses >= limit:

@@ -80,7 +80,8 @@ class CallbackIntents:
                 return []
             if entry.status == "offered" and entry.nurse_id:
                 given_up.append("offer")
-                return self.engine.decline(entry.nurse_id, at, "service_restarted")
+                return self.engine.decline(entry.nurse_id, at, "service_restarted",
+                                           counted=False)  # not her miss
             if entry.status == "connected" and not entry.answered_ts:
                 given_up.append("dial")
                 return self.engine.callback_result(call_id, at, "no_answer")

@@ -36,6 +36,7 @@ from contactcenter.callflow.queue_callbacks import CallbackIntents
 from contactcenter.callflow.queue_views import nurse_view, queue_snapshot
 from contactcenter.callflow.region import RegionDecision
 from contactcenter.callflow.replica import EngineReplica
+from contactcenter.health import Health
 from queues import events as ev
 from queues.agent import AgentState
 from queues.config import EngineConfig
@@ -67,6 +68,7 @@ class QueueRouter(CallbackIntents):
         national_queue_name: str,
         instance_id: str = "",
         on_change: Callable[[], None] | None = None,
+        health: Health | None = None,
     ) -> None:
         self._db = engine
         self._clock = clock
@@ -77,7 +79,8 @@ class QueueRouter(CallbackIntents):
         self._instance = instance_id
         self._on_change = on_change or (lambda: None)
         self.replica = EngineReplica(db=engine, clock=clock, config=config,
-                                     instance_id=instance_id, on_events=self._act)
+                                     instance_id=instance_id, on_events=self._act,
+                                     health=health)
         self._info: dict[str, dict[str, Any]] = {}
         self._offer: OfferCallback = lambda call_id, nurse_id, endpoint: None
         self._announce: AnnounceCallback = lambda announcement: None
@@ -171,7 +174,10 @@ class QueueRouter(CallbackIntents):
 
     async def set_nurse_state(self, nurse_id: str, state: str, reason: str | None = None
                               ) -> dict[str, Any]:
-        """Log a nurse in (ready), pause them with a reason, or log them out."""
+        """Log a nurse in (ready), pause them with a reason, or log them out.
+
+        Answered only once stored: a change that cannot be stored is not made and raises
+        :class:`~contactcenter.health.StorageUnavailable`."""
         def intent(at: datetime) -> list[ev.Event]:
             engine, agent = self.engine, self.engine.nurse(nurse_id)
             if state == "ready":
@@ -187,7 +193,7 @@ class QueueRouter(CallbackIntents):
                 return engine.log_out(nurse_id, at, reason)
             return []
         try:
-            await self.replica.submit(intent)
+            await self.replica.submit(intent, durable=True)
         except UnknownNurse:
             raise
         except QueueError as exc:
@@ -218,7 +224,8 @@ class QueueRouter(CallbackIntents):
             entry = self.engine.call(call_id)
             if entry is not None:  # known from replay: keep its place
                 if entry.status == "offered" and entry.nurse_id:
-                    return self.engine.decline(entry.nurse_id, at, "service_restarted")
+                    return self.engine.decline(entry.nurse_id, at, "service_restarted",
+                                               counted=False)  # not her miss
                 return []
             return self.engine.call_arrived(call_id, region, at,
                                             national=queue_id == self._national,
@@ -310,9 +317,10 @@ class QueueRouter(CallbackIntents):
     # -- supervisor controls -----------------------------------------------------------------------
     async def supervise(self, command: str, **kwargs: Any) -> list[ev.Event]:
         """Run a supervisor command of the engine (``set_mode``, ``redirect``, ``set_crisis``,
-        ``force_logout``, ``force_pause``, ``set_priority``…) now; returns its events."""
+        ``force_logout``, ``force_pause``, ``set_priority``…) now; returns its events once
+        stored (or raises :class:`~contactcenter.health.StorageUnavailable`: not made)."""
         return await self.replica.submit(
-            lambda at: getattr(self.engine, command)(at=at, **kwargs))
+            lambda at: getattr(self.engine, command)(at=at, **kwargs), durable=True)
 
     # -- events out ---------------------------------------------------------------------------------
     def _act(self, events: list[ev.Event]) -> None:

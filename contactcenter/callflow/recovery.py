@@ -45,6 +45,7 @@ async def recover(flow: CallFlow, snapshot: AriSnapshot) -> None:
                 flow._offer_failed(call, call.nurse_channel_id, "nurse leg gone while disconnected")
     # Calls left live in the database by a previous run of the service.
     recovered = 0
+    legs = _nurse_legs(channels)
     await flow._log.flush()
     for record in await flow._log.load_live_calls():
         if record.call_id in flow.calls or record.call_id in handled_here:
@@ -58,7 +59,7 @@ async def recover(flow: CallFlow, snapshot: AriSnapshot) -> None:
         if record.channel_id not in channels:
             _close_lost(flow, record)
             continue
-        await _adopt(flow, record, bridge_of.get(record.channel_id), channels)
+        await _adopt(flow, record, bridge_of.get(record.channel_id), channels, legs)
         recovered += 1
     if recovered:
         log.info("recovered %d live calls after restart", recovered)
@@ -116,7 +117,8 @@ def _close_lost(flow: CallFlow, record: CallRecord) -> None:
 
 
 async def _adopt(flow: CallFlow, record: CallRecord, bridge: object | None,
-                 channels: dict[str, object]) -> None:
+                 channels: dict[str, object], legs: Mapping[str, list[tuple[int, str]]]
+                 ) -> None:
     call = LiveCall(call_id=record.call_id, channel_id=record.channel_id,
                     caller_number=record.caller_number, arrived_at=record.arrived_at)
     call.region = record.region
@@ -142,6 +144,8 @@ async def _adopt(flow: CallFlow, record: CallRecord, bridge: object | None,
         call.holding_bridge_id = getattr(bridge, "id", None)
         call.queue_id = queue_id
         flow._holding.setdefault(queue_id, call.holding_bridge_id or "")
+        if _keep_ringing(flow, call, record, channels, sorted(legs.get(call.call_id, []))):
+            return
         if record.state is CallState.OFFERED:
             flow._log.record(call.call_id, CallEventType.OFFER_FAILED,
                              nurse_id=record.nurse_id, reason="service restarted")
@@ -149,3 +153,48 @@ async def _adopt(flow: CallFlow, record: CallRecord, bridge: object | None,
         return
     # Still in the IVR, or between steps: put the caller in their queue, keeping their arrival.
     flow._spawn(flow._enter_queue(call, queue_id, arrived_at=record.arrived_at))
+
+
+def _nurse_legs(channels: Mapping[str, object]) -> dict[str, list[tuple[int, str]]]:
+    """The nurse legs Asterisk has (``nurse-<call id>-<n>``) by call id, with their number."""
+    legs: dict[str, list[tuple[int, str]]] = {}
+    for channel_id in channels:
+        if channel_id.startswith("nurse-"):
+            call_id, _, number = channel_id[len("nurse-"):].rpartition("-")
+            if call_id and number.isdigit():
+                legs.setdefault(call_id, []).append((int(number), channel_id))
+    return legs
+
+
+def _keep_ringing(flow: CallFlow, call: LiveCall, record: CallRecord,
+                  channels: Mapping[str, object], legs: list[tuple[int, str]]) -> bool:
+    """The restart came while a nurse's phone rang for the call (Asterisk still has the leg
+    and the engine the offer): keep that leg as the offer's, so she can still pick up and
+    nothing counts as her miss. Any other leg of the call is hung up.
+
+    Either way the next leg gets a number above every live one: re-originating with an id
+    Asterisk still has is refused (409) and would leave the old leg ringing."""
+    call.offer_attempt = max([n for n, _ in legs], default=call.offer_attempt)
+    entry = flow._router.engine.call(call.call_id)
+    keep, endpoint = None, ""
+    if legs and entry is not None and entry.status == "offered" and entry.nurse_id:
+        endpoint = (flow._router.nurse_info(entry.nurse_id) or {}).get("endpoint") or ""
+        name = getattr(channels[legs[-1][1]], "name", "")
+        if endpoint and name.startswith(f"{endpoint}-"):  # rings the nurse offered the call
+            keep = legs[-1][1]
+    for _, leg in legs:
+        if leg != keep:
+            flow._spawn(flow._hangup(leg))
+    if keep is None or entry is None or not entry.nurse_id:
+        return False
+    call.nurse_id = entry.nurse_id
+    call.nurse_channel_id = keep
+    flow._by_channel[keep] = call
+    if record.state is not CallState.OFFERED or record.nurse_id != entry.nurse_id:
+        flow._log.record(call.call_id, CallEventType.OFFERED, nurse_id=entry.nurse_id,
+                         endpoint=endpoint)
+    log.info("call %s: nurse %s's phone still rings after the restart; kept", call.call_id,
+             entry.nurse_id)
+    if getattr(channels[keep], "state", "") == "Up":  # she answered while the service was away
+        flow._spawn(flow._nurse_answered(keep, call.call_id))
+    return True

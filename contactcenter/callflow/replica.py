@@ -37,6 +37,18 @@ On SQLite (one instance, nobody to stay in step with) a batch is applied at
 once and its rows are written by a background writer right after, which keeps
 the call flow's latency off SQLite's single writer lock; a write that fails is
 retried until it succeeds.
+
+A *durable* change (a nurse's state set by a person, a supervisor's command:
+someone is told "done") is never answered before its rows are in the log. If
+they cannot be written (disk full, read-only database) the change is refused
+with :class:`~contactcenter.health.StorageUnavailable` and the engine is the
+log's again, so no one is told a change was made that a restart would forget.
+On SQLite that means writing what is pending and then the change itself
+before anyone acts on it: one write more per such change, which people make
+at human pace, never the call flow. The call flow's own facts are retried
+instead (a caller who hung up did so, whatever the disk says). Failures are
+reported to :class:`~contactcenter.health.Health` as ``queue_log`` (writing)
+and ``queue_replica`` (following other instances).
 """
 
 from __future__ import annotations
@@ -54,6 +66,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from contactcenter.callflow.engine_snapshots import SnapshotStore, snapshot_due
+from contactcenter.callflow.replica_alone import QUEUE_LOG, RETRY_SECONDS, SingleInstanceLog
 from contactcenter.callflow.replica_log import (
     COMMAND,
     GENERATION_STARTED,
@@ -62,6 +75,7 @@ from contactcenter.callflow.replica_log import (
     is_idle,
     start_of,
 )
+from contactcenter.health import Health, StorageUnavailable
 from queues import events as ev
 from queues.config import EngineConfig
 from queues.engine import Engine
@@ -73,6 +87,7 @@ log = logging.getLogger(__name__)
 
 _INSTANCE_LOCK_CLASS = 0x5271  # session locks that keep instance ids unique
 BATCH_LIMIT = 200
+FOLLOWING = "queue_replica"
 
 Intent = Callable[[datetime], list[ev.Event]]
 """A change to make, run on the current engine at the instant given; returns its events."""
@@ -88,14 +103,15 @@ class InstanceIdInUse(RuntimeError):
 class _Work:
     intent: Intent
     future: asyncio.Future[list[ev.Event]]
+    durable: bool = False
 
 
-class EngineReplica(LogReplay):
+class EngineReplica(LogReplay, SingleInstanceLog):
     """The engine state of this instance, changed only through the shared log."""
 
     def __init__(self, *, db: AsyncEngine, clock: Callable[[], datetime],
                  config: EngineConfig, instance_id: str, on_events: EventsCallback,
-                 snapshot_every: int = 20_000) -> None:
+                 snapshot_every: int = 20_000, health: Health | None = None) -> None:
         self._db = db
         self._clock = clock
         self._config = config
@@ -120,6 +136,8 @@ class EngineReplica(LogReplay):
         self._snapshot_wanted = False
         self._snapshot_task: asyncio.Task[None] | None = None
         self.replayed_commands = 0  # at the last replay (after the snapshot it started from)
+        self.health = health or Health(clock)
+        self._write_lock = asyncio.Lock()  # one write of log rows at a time, in order
 
     # -- start and stop -----------------------------------------------------------------------
     async def start(self, seed: Seed) -> None:
@@ -195,10 +213,13 @@ class EngineReplica(LogReplay):
             self._nudge.set()
 
     # -- submitting changes ---------------------------------------------------------------------
-    def submit(self, intent: Intent) -> asyncio.Future[list[ev.Event]]:
-        """Queue ``intent``; the future has its events once they are in the log (or its error)."""
+    def submit(self, intent: Intent, *, durable: bool = False) -> asyncio.Future[list[ev.Event]]:
+        """Queue ``intent``; the future has its events once they are applied (or its error).
+
+        ``durable``: only once they are in the log; a change that cannot be stored is not
+        made and the future fails with :class:`StorageUnavailable`."""
         future: asyncio.Future[list[ev.Event]] = asyncio.get_running_loop().create_future()
-        self._queue.append(_Work(intent, future))
+        self._queue.append(_Work(intent, future, durable))
         self._has_work.set()
         return future
 
@@ -243,41 +264,25 @@ class EngineReplica(LogReplay):
                             self._snapshot_wanted |= snapshot_due(min(ids) - 1, last,
                                                                   self._snapshot_every)
                     break
-                except (SQLAlchemyError, OSError):
-                    log.exception("queue engine: writing %d changes failed; rebuilding from "
-                                  "the log and trying again", len(batch))
-                    await self._rebuild()
+                except (SQLAlchemyError, OSError) as exc:
+                    # Rebuilt from the log as it was before the batch; the call flow's facts
+                    # are tried again, a durable change is refused (it is not in the log).
+                    self.health.failed(QUEUE_LOG, exc)
+                    refused = [w for w in batch if w.durable]
+                    batch = [w for w in batch if not w.durable]
+                    rebuilt = await self._replay_now()
+                    _refuse(refused, exc)
+                    if not rebuilt:
+                        await self._rebuild()
+                    if not batch:
+                        return
+                    await asyncio.sleep(RETRY_SECONDS)
+            if rows:  # only a write that went in shows the log takes writes again
+                self.health.recovered(QUEUE_LOG)
             self.cursor = max(self.cursor, last)
             self._maybe_snapshot(last)
         self._emit(theirs)
         self._settle(ours)
-
-    async def _run_alone(self, batch: Sequence[_Work]) -> None:
-        """The one instance on SQLite: apply now, write right after (in order, retried)."""
-        async with self._lock:
-            ours = self._execute(batch)
-            self._unwritten += [row for _, events, _ in ours for row in self._rows(events)]
-        if self._unwritten and (self._writer is None or self._writer.done()):
-            self._writer = asyncio.get_running_loop().create_task(self._write_unwritten())
-        self._settle(ours)
-
-    async def _write_unwritten(self) -> None:
-        await asyncio.sleep(0)  # gather what this loop iteration produces into one write
-        while self._unwritten:
-            rows, self._unwritten = self._unwritten, []
-            try:
-                async with self._db.begin() as conn:
-                    ids = (await conn.execute(
-                        queue_events.insert().returning(queue_events.c.id), rows)
-                    ).scalars().all()
-            except (SQLAlchemyError, OSError):
-                log.exception("writing %d queue events failed; retrying", len(rows))
-                self._unwritten[:0] = rows
-                await asyncio.sleep(0.5)
-                continue
-            self._snapshot_wanted |= snapshot_due(min(ids) - 1, max(ids), self._snapshot_every)
-            if not self._unwritten:  # the engine is now exactly the log up to max(ids)
-                self._maybe_snapshot(max(ids))
 
     def _maybe_snapshot(self, upto_id: int) -> None:
         """Save the engine as it is after row ``upto_id`` if a snapshot is due (in the
@@ -366,9 +371,11 @@ class EngineReplica(LogReplay):
             self._nudge.clear()
             try:
                 await self.catch_up()
-            except Exception:
-                log.exception("queue engine: reading the log failed")
+            except Exception as exc:  # noqa: BLE001 - reported (and logged) by health
+                self.health.failed(FOLLOWING, exc)  # not in step with the other instances
                 await asyncio.sleep(1.0)
+            else:
+                self.health.recovered(FOLLOWING)
 
     async def catch_up(self) -> None:
         """Apply what other instances appended since this replica last read."""
@@ -407,3 +414,9 @@ class EngineReplica(LogReplay):
             log.exception("queue engine: command %s of %s could not be applied here",
                           command.command, row.instance_id)
             return []
+
+
+def _refuse(works: Sequence[_Work], cause: BaseException) -> None:
+    for work in works:
+        if not work.future.done():
+            work.future.set_exception(StorageUnavailable("the change", cause))

@@ -12,7 +12,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -70,16 +70,26 @@ class LogReplay:
                  self.generation, "" if snapshot is None
                  else f" after its snapshot at row {snapshot.upto_id}")
 
+    async def _replay_now(self) -> bool:
+        """The engine as the log has it up to this replica's cursor (on SQLite, where all
+        that is written is this replica's, up to the end); False if it cannot be read."""
+        try:
+            async with self._db.connect() as conn:
+                upto = self.cursor if self._postgres else int((await conn.execute(
+                    select(func.max(queue_events.c.id)))).scalar() or 0)
+                await self._replay(conn, upto)
+            return True
+        except (SQLAlchemyError, OSError) as exc:
+            self.health.failed("queue_replica", exc)
+            return False
+
     async def _rebuild(self) -> None:
         """After a failed batch: the engine as the log had it before the batch (retries)."""
         while not self._closing:
             await asyncio.sleep(0.5)
-            try:
-                async with self._db.connect() as conn:
-                    await self._replay(conn, self.cursor)
+            if await self._replay_now():
+                self.health.recovered("queue_replica")
                 return
-            except (SQLAlchemyError, OSError):
-                log.warning("queue engine: the database is still unavailable", exc_info=True)
 
     async def _new_generation(self, conn: AsyncConnection, seed: Any) -> None:
         start = max(self._clock(), self.engine.now)

@@ -4,6 +4,11 @@ Events are applied to the in-memory record at once (so the call flow never
 waits for the disk) and written in batches by one writer task: the events
 table and the ``calls`` projection in one transaction. ``flush()`` waits until
 everything recorded so far is on disk; ``close()`` flushes and stops.
+
+A batch that cannot be written (disk full, read-only database…) is kept and
+written again until it goes in, so nothing recorded is lost once the database
+takes writes again; meanwhile the failure is reported to :class:`Health`
+(logged once at ERROR, shown by the health route) until a write succeeds.
 """
 
 from __future__ import annotations
@@ -28,10 +33,13 @@ from contactcenter.calls.model import (
     replay,
 )
 from contactcenter.calls.sql import call_events, calls
+from contactcenter.health import Health
 
 log = logging.getLogger(__name__)
 
 LIVE_STATES = [s.value for s in CallState if s.is_live]
+PART = "call_log"
+"""The name this writer reports its failures under (see :mod:`contactcenter.health`)."""
 
 
 class CallLog:
@@ -45,6 +53,8 @@ class CallLog:
         *,
         on_change: Callable[[CallRecord], None] | None = None,
         recent_size: int = 200,
+        health: Health | None = None,
+        retry_seconds: float = 0.5,
     ) -> None:
         self._engine = engine
         self._clock = clock
@@ -59,6 +69,9 @@ class CallLog:
         self._writer: asyncio.Task[None] | None = None
         self._closing = False
         self.write_errors = 0
+        self.health = health or Health(clock)
+        self._retry_seconds = retry_seconds
+        self._in_flight = 0  # events of the batch being written now
 
     # -- recording -----------------------------------------------------------------
     def record(self, call_id: str, type: CallEventType, **data: Any) -> CallRecord:
@@ -93,6 +106,11 @@ class CallLog:
     def recent(self, limit: int = 50) -> list[CallRecord]:
         return list(self._recent)[:limit]
 
+    @property
+    def unwritten(self) -> int:
+        """Events recorded but not yet on disk (waiting for the writer, or for the disk)."""
+        return len(self._pending) + self._in_flight
+
     # -- persistence ---------------------------------------------------------------
     def _ensure_writer(self) -> None:
         if self._writer is None or self._writer.done():
@@ -103,6 +121,7 @@ class CallLog:
             await self._wakeup.wait()
             self._wakeup.clear()
             batch, self._pending = self._pending, []
+            self._in_flight = len(batch)
             if batch:
                 try:
                     await self._write(batch)
@@ -110,13 +129,17 @@ class CallLog:
                     # Not transient: retrying the batch would fail forever. Write what can be
                     # written one event at a time and report the rest.
                     await self._write_each(batch)
-                except Exception:
+                except Exception as exc:  # noqa: BLE001 - reported (and logged) by health
                     self.write_errors += 1
-                    log.exception("writing %d call events failed; retrying", len(batch))
+                    self.health.failed(PART, exc)  # logged once per episode, with the cause
                     self._pending[:0] = batch
-                    await asyncio.sleep(0.5)
+                    self._in_flight = 0
+                    await asyncio.sleep(self._retry_seconds)
                     self._wakeup.set()
                     continue
+                finally:
+                    self._in_flight = 0
+                self.health.recovered(PART)
             if not self._pending:
                 self._idle.set()
                 if self._closing:

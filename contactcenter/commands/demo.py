@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import sys
 
 from contactcenter.settings import Settings
 
@@ -30,6 +31,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.rate is not None:
         demo = replace(demo, caller_rate_per_minute=args.rate)
     settings = replace(settings, demo=demo)
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run_demo(settings, port=args.port, callers=not args.no_callers))
+    from contactcenter.commands.serve import NOT_WRITABLE
+    from contactcenter.health import DatabaseNotWritable
+
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(run_demo(settings, port=args.port, callers=not args.no_callers))
+    except DatabaseNotWritable as exc:
+        print(f"radgivning demo: not starting: {exc}", file=sys.stderr)
+        return NOT_WRITABLE
     return 0

@@ -12,6 +12,10 @@ from contactcenter.settings import Settings
 
 log = logging.getLogger(__name__)
 
+NOT_WRITABLE = 6
+"""Exit code: the database cannot be written (read-only, disk full…), so the service does not
+start: everything it did would live only in memory."""
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser("serve", help="run the service (production)")
@@ -34,10 +38,16 @@ async def serve(settings: Settings, *, host: str | None = None, port: int | None
         log.error("the database has no schema yet: run `radgivning db upgrade` first")
         return 4
     from contactcenter.callflow.replica import InstanceIdInUse
+    from contactcenter.health import DatabaseNotWritable, require_writable
 
     services = build_services(settings)
     try:
+        await require_writable(services.engine, settings.database.url)
         await services.start()
+    except DatabaseNotWritable as exc:
+        log.error("not starting: %s", exc)
+        await services.stop()
+        return NOT_WRITABLE
     except InstanceIdInUse as exc:
         log.error("%s", exc)
         await services.stop()

@@ -46,25 +46,29 @@ CALL = obj(["call_id", "state"], call_id={"type": "string"}, state={"type": "str
            region=_NULLABLE_STR, queue=_NULLABLE_STR, nurse_id=_NULLABLE_STR)
 
 
+_PART = obj(["status"], status={"type": "string", "enum": ["ok", "failing"]},
+            since={"type": "string", "format": "date-time"}, cause={"type": "string"},
+            failures={"type": "integer"}, unwritten={"type": "integer"})
+HEALTH = obj(["status"], status={"type": "string", "enum": ["ok", "failing"]},
+             failing={"type": "array", "items": {"type": "string"}},
+             parts=obj([], **{name: _PART for name in (
+                 "database", "call_log", "queue_log", "queue_replica", "ari")}),
+             ari_connected={"type": "boolean"}, database={"type": "string"},
+             instance_id={"type": "string"}, version={"type": "string"})
+"""200 when every part works; 503 with the same body naming the failing parts, since when."""
+
+
 def _services(request: web.Request) -> Any:
     return request.app[SERVICES]
 
 
 @routes.get("/api/v1/health")
-@documented(summary="Service health", public=True, roles="none (public)", errors=[503],
-            ok=obj(["status"], status={"type": "string"}, ari_connected={"type": "boolean"},
-                   database={"type": "string"}, instance_id={"type": "string"}))
+@documented(summary="Service health: each part's state", public=True, roles="none (public)",
+            errors=[503], ok=HEALTH, error_schemas={503: HEALTH})
 async def health(request: web.Request) -> web.Response:
-    services = _services(request)
-    database_ok = await services.database_ok()
-    body = {
-        "status": "ok" if database_ok else "degraded",
-        "instance_id": services.instance_id,
-        "ari_connected": services.ari_connected(),
-        "database": "ok" if database_ok else "unreachable",
-        "version": services.version,
-    }
-    return web.json_response(body, status=200 if database_ok else 503)
+    """Public (no token): each part's state; 503 naming what fails, and since when."""
+    body = await _services(request).health_report()
+    return web.json_response(body, status=200 if body["status"] == "ok" else 503)
 
 
 @routes.get("/api/v1/openapi.json")

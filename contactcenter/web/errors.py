@@ -7,6 +7,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from contactcenter.health import StorageUnavailable, describe
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +60,12 @@ async def error_middleware(
         return await handler(request)
     except ApiError as exc:
         return error_response(exc.status, exc.error_id, exc.message, exc.details)
+    except StorageUnavailable as exc:  # not made: the client may try again later
+        if not request.path.startswith("/api/"):
+            raise
+        return error_response(503, "storage_unavailable",
+                              f"{exc.what} could not be stored, so it was not made",
+                              {"cause": exc.cause})
     except web.HTTPException as exc:
         if not request.path.startswith("/api/") or exc.status < 400:
             raise
@@ -64,7 +73,15 @@ async def error_middleware(
             return _with_headers(web.json_response(text=exc.text, status=exc.status), exc)
         return _with_headers(error_response(exc.status, _id_for(exc.status),
                                             exc.reason or "error"), exc)
-    except Exception:
+    except Exception as exc:
+        if isinstance(exc, DBAPIError) and not isinstance(exc, IntegrityError) \
+                and request.path.startswith("/api/"):
+            # The database refused or is away (disk full, read-only…): a 503, never a 500.
+            # A conflict in stored data (IntegrityError) is a bug and answered as one.
+            log.error("database error on %s %s: %s", request.method, request.path,
+                      describe(exc))
+            return error_response(503, "storage_unavailable", "the database is not available",
+                                  {"cause": describe(exc)})
         log.exception("unhandled error on %s %s", request.method, request.path)
         if not request.path.startswith("/api/"):
             raise

@@ -15,7 +15,8 @@ the required ones), ``path`` (name → JSON Schema; default a string),
 (the success schema, or ``(status, schema)``), ``ok_media`` (its media types,
 default JSON), ``errors`` (further statuses that can occur, e.g. 404, 409,
 429), ``html_errors`` (a form's errors may also come back as an HTML page),
-``redirects`` (what a 303 answer means, for forms).
+``redirects`` (what a 303 answer means, for forms), ``error_schemas`` (status →
+schema, for an error status whose body is not the error body: health's 503).
 The builder adds what every route shares: 400, 405; 401 and 403 (role, region
 or a cross-site request) for protected routes; 413 and 415 for routes with a
 body; 503 (storage unavailable) for state changes.
@@ -149,6 +150,8 @@ def operation(method: str, path: str, spec: dict[str, Any]) -> dict[str, Any]:
         statuses.add(503)
     for code in sorted(statuses):
         result["responses"][str(code)] = _error_response(code, bool(spec.get("html_errors")))
+    for code, schema in spec.get("error_schemas", {}).items():
+        result["responses"][str(code)]["content"] = {"application/json": {"schema": schema}}
     return result
 
 

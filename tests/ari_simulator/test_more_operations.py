@@ -116,3 +116,24 @@ async def test_channel_record_and_event_filter(ari: Ari, events: Events) -> None
     finished = await events.wait_for("RecordingFinished")
     assert finished["recording"]["name"] == "msg-1"
     assert not [e for e in events.events if e["type"] == "ChannelHold"]
+
+
+async def test_originate_with_the_id_of_a_ringing_channel_is_refused_like_asterisk(
+    ari: Ari, events: Events,
+) -> None:
+    # Scenario 04: Asterisk answers a live channel's id again with 409; once the channel is
+    # gone its id may be used again.
+    await ari.sim.add_phone(endpoint="PJSIP/ssk-01-1", behaviour="no_answer")
+    first = await ari.call("POST", "/channels", endpoint="PJSIP/ssk-01-1", app="contactcenter",
+                           channelId="nurse-c1-1", timeout=600)
+    assert first[0] == 200
+    for path, params in (("/channels", {"channelId": "nurse-c1-1"}),
+                         ("/channels/nurse-c1-1", {})):
+        again = await ari.call("POST", path, endpoint="PJSIP/ssk-01-1", app="contactcenter",
+                               timeout=600, **params)
+        assert again == (409, {"message": "Channel with given unique ID already exists"}), path
+    assert (await ari.call("DELETE", "/channels/nurse-c1-1"))[0] == 204
+    await events.wait_for("ChannelDestroyed", on("nurse-c1-1"))
+    reused = await ari.call("POST", "/channels", endpoint="PJSIP/ssk-01-1", app="contactcenter",
+                            channelId="nurse-c1-1", timeout=600)
+    assert reused[0] == 200
