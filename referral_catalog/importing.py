@@ -25,8 +25,8 @@ characters) is an error of its row; the rows after it are still checked.
 
 Every field is also checked by :func:`~referral_catalog.validation.unit_problems`:
 URLs must be ``http``/``https`` and no field may hold control characters.
-Files arrive as bytes through :func:`decode_import`, which names the line of
-any invalid UTF-8.
+:func:`decode_import` turns a file's bytes into text, naming the line of any
+invalid UTF-8 (the CLI reads files through it).
 """
 
 from __future__ import annotations
