@@ -18,6 +18,7 @@ from contactcenter.callflow.reference_data import ReferenceDataError
 from contactcenter.settings import SettingsError
 from decision_support.errors import ContentError
 from journal.config import JournalConfigError
+from referral_catalog.geo import CentresFileError
 
 COMMAND_MODULES = (
     "contactcenter.commands.serve",
@@ -33,7 +34,8 @@ COMMAND_MODULES = (
 )
 CONFIGURATION_EXIT = 3
 #: A configuration file is wrong: each names the file, the key or line, and the problem.
-CONFIGURATION_ERRORS = (SettingsError, ReferenceDataError, JournalConfigError, ContentError)
+CONFIGURATION_ERRORS = (SettingsError, ReferenceDataError, JournalConfigError, ContentError,
+                        CentresFileError)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -80,7 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args, settings) or 0)
     except CONFIGURATION_ERRORS as exc:
         # The contexts read their own files (journal.toml, decision_support.toml, the
-        # guideline content) when a command builds their services: same message, same code.
+        # guideline content, the municipality centres) when a command builds their
+        # services: same message, same exit code as the settings.
         return _configuration_error(exc)
 
 

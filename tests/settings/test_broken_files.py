@@ -121,6 +121,23 @@ def test_a_malformed_municipality_line_stops_every_command_naming_file_and_line(
     assert "municipalities.csv: line 5: expected 3 columns" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize(("new", "problem"), [
+    ("0117,Österåker,59.48", "expected 5 columns, got 3"),
+    ("0117,Österåker,north,18.30,Åkersberga", "could not convert string to float: 'north'"),
+    ("0117,Österåker,95.0,18.30,Åkersberga", "(95.0, 18.3) is not a WGS84 point"),
+])
+def test_a_malformed_municipality_centre_line_stops_serve_naming_file_and_line(
+        migrated: Path, capsys, new: str, problem: str):
+    path = migrated / "catalog" / "municipality_centres.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert lines[3].startswith("0117,")
+    lines[3] = new
+    path.write_text("\n".join(lines), encoding="utf-8")
+    code, err = run_cli(migrated, capsys, "serve", "--port", "0")
+    assert code == CONFIGURATION_EXIT
+    assert f"municipality_centres.csv: line 4: {problem}" in err and "Traceback" not in err
+
+
 # -- guidelines and decision_support.toml -----------------------------------------------------
 
 
