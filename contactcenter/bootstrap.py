@@ -236,10 +236,14 @@ def build_services(settings: Settings, *, clock: Clock = utc_now) -> Services:
     catalog = CatalogService(engine, clock, centres_for(settings.config_dir))
     from contactcenter.contexts import guideline_paths
     from decision_support.content import load_config as load_guideline_config
+    from decision_support.content import load_library
 
     guideline_config, guideline_dir = guideline_paths(settings)
-    guidelines = GuidelineService(engine, clock, load_guideline_config(guideline_config),
-                                  guideline_dir)
+    decision_support = load_guideline_config(guideline_config)
+    # Broken content stops the instance here, before it connects to anything (the
+    # service loads the files again when it starts; a few milliseconds).
+    load_library(guideline_dir, decision_support)
+    guidelines = GuidelineService(engine, clock, decision_support, guideline_dir)
     services = Services(
         settings=settings, engine=engine, identity=IdentityService(sessions, clock),
         journal=journal, catalog=catalog, guidelines=guidelines,

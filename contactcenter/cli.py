@@ -14,6 +14,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from contactcenter.callflow.reference_data import ReferenceDataError
+from contactcenter.settings import SettingsError
+from decision_support.errors import ContentError
+from journal.config import JournalConfigError
+from referral_catalog.geo import CentresFileError
+
 COMMAND_MODULES = (
     "contactcenter.commands.serve",
     "contactcenter.commands.demo",
@@ -26,6 +32,10 @@ COMMAND_MODULES = (
     "contactcenter.commands.catalog",
     "contactcenter.commands.guidelines",
 )
+CONFIGURATION_EXIT = 3
+#: A configuration file is wrong: each names the file, the key or line, and the problem.
+CONFIGURATION_ERRORS = (SettingsError, ReferenceDataError, JournalConfigError, ContentError,
+                        CentresFileError)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
-    from contactcenter.settings import SettingsError, load_settings
+    from contactcenter.settings import load_settings
 
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -61,15 +71,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings(config_dir=None if args.config_dir is None else Path(args.config_dir))
     except SettingsError as exc:
-        print(f"radgivning: configuration error\n{exc}", file=sys.stderr)
-        return 3
+        return _configuration_error(exc)
     logging.basicConfig(
         level=getattr(logging, settings.service.log_level.upper(), logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     if settings.service.log_level.lower() != "debug":
         logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per plugin otherwise
-    return int(args.func(args, settings) or 0)
+    try:
+        return int(args.func(args, settings) or 0)
+    except CONFIGURATION_ERRORS as exc:
+        # The contexts read their own files (journal.toml, decision_support.toml, the
+        # guideline content, the municipality centres) when a command builds their
+        # services: same message, same exit code as the settings.
+        return _configuration_error(exc)
+
+
+def _configuration_error(exc: Exception) -> int:
+    print(f"radgivning: configuration error\n{exc}", file=sys.stderr)
+    return CONFIGURATION_EXIT
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -105,10 +105,20 @@ def apply_overlay(guideline: Guideline, overlay: RegionalOverlay) -> Guideline:
 
 def _read_toml(path: Path, problems: Problems) -> dict[str, Any] | None:
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        data = path.read_bytes()
     except OSError as exc:
         problems.add(path, "", f"cannot read the file: {exc.strerror or exc}")
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # An editor saving as Latin-1 is the usual cause; name the line so it can be found.
+        line = data.count(b"\n", 0, exc.start) + 1
+        problems.add(path, "", f"line {line}: is not valid UTF-8 (byte 0x{data[exc.start]:02x}); "
+                     "save the file as UTF-8")
+        return None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         problems.add(path, "", f"is not valid TOML: {exc}")
     return None

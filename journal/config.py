@@ -3,6 +3,7 @@ regional reservnummer formats, FHIR identifier systems and export batching."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,25 @@ DEFAULT_PATH = Path(__file__).resolve().parents[1] / "config" / "journal.toml"
 
 
 class JournalConfigError(ValueError):
-    """The configuration file is wrong; the message names the file and the key."""
+    """The configuration file is wrong; ``problems`` lists every ``file: key: problem``."""
+
+    def __init__(self, problems: list[str] | str) -> None:
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+#: What each table may hold: key -> expected type (``str`` values for the code lists).
+_TABLES: dict[str, dict[str, type] | None] = {
+    "retention": {"years": int, "archive_dir": str},
+    "export": {"batch_size": int, "fhir_workers": int, "csv_delimiter": str},
+    # The keys journal.fhir reads (DEFAULT_SYSTEMS there, plus ``validation``).
+    "fhir": {k: str for k in ("personnummer", "samordningsnummer", "reservnummer", "hsa_id",
+                              "code_system_base", "pseudonym", "validation")},
+    "contact_reasons": None, "urgencies": None, "deviation_reasons": None,  # code = label
+    "reservnummer": None,  # region code (or "default") = {pattern, check}
+}
+_FHIR_VALIDATION = ("shape", "full")  # journal.fhir.VALIDATION_MODES
+_TYPE_NAMES = {int: "an integer", str: "a string"}
 
 
 ReservnummerFormat = ReservnummerRule
@@ -45,48 +64,113 @@ class JournalConfig:
 
 
 def load_config(path: Path | None = None) -> JournalConfig:
-    """Read and validate ``journal.toml`` (default: the repository's ``config/``)."""
+    """Read and validate ``journal.toml`` (default: the repository's ``config/``).
+
+    Raises :class:`JournalConfigError` listing every problem: the file cannot be
+    read, is not UTF-8 (with the line), is not TOML, or has an unknown key or a
+    value of the wrong type or range.
+    """
     path = path or DEFAULT_PATH
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise JournalConfigError(f"{path}: {exc}") from exc
+        data = path.read_bytes()
+    except OSError as exc:
+        raise JournalConfigError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise JournalConfigError(f"{path}: line {line}: not valid UTF-8 "
+                                 f"(byte 0x{data[exc.start]:02x}); TOML files must be UTF-8"
+                                 ) from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise JournalConfigError(f"{path}: not valid TOML: {exc}") from None
     return config_from_dict(raw, str(path))
 
 
 def config_from_dict(raw: dict[str, Any], source: str = "journal.toml") -> JournalConfig:
-    """A :class:`JournalConfig` from parsed TOML; errors name ``source`` and the key."""
-    def need(table: str) -> dict[str, Any]:
-        value = raw.get(table)
-        if not isinstance(value, dict) or not value:
-            raise JournalConfigError(f"{source}: [{table}] must be a non-empty table")
-        return value
+    """A :class:`JournalConfig` from parsed TOML; every problem names ``source`` and the key."""
+    problems: list[str] = []
 
-    formats = {}
-    for region, spec in raw.get("reservnummer", {}).items():
-        check = spec.get("check", "none")
-        if check not in ("luhn", "none") or not isinstance(spec.get("pattern"), str):
-            raise JournalConfigError(f"{source}: reservnummer.{region}: needs a string pattern "
-                                     "and check = \"luhn\" or \"none\"")
-        formats[region] = ReservnummerFormat(spec["pattern"], check)
-    retention = raw.get("retention", {})
+    def bad(key: str, problem: str) -> None:
+        problems.append(f"{source}: {key}: {problem}")
+
+    tables: dict[str, dict[str, Any]] = {}
+    for name, value in raw.items():
+        if name not in _TABLES:
+            bad(name, f"unknown table (allowed: {', '.join(_TABLES)})")
+        elif not isinstance(value, dict):
+            bad(name, "expected a table")
+        else:
+            tables[name] = value
+    for name, keys in _TABLES.items():
+        for key, value in tables.get(name, {}).items() if keys is not None else ():
+            if key not in keys:
+                bad(f"{name}.{key}", f"unknown key (allowed: {', '.join(keys)})")
+            elif not isinstance(value, keys[key]) or isinstance(value, bool):
+                bad(f"{name}.{key}", f"expected {_TYPE_NAMES[keys[key]]}, got {value!r}")
+    codes = {name: _code_list(tables, name, bad)
+             for name in ("contact_reasons", "urgencies", "deviation_reasons")}
+    formats = _reservnummer(tables.get("reservnummer", {}), bad)
+    retention, export, fhir = (tables.get(n, {}) for n in ("retention", "export", "fhir"))
     years = retention.get("years", 10)
-    if not isinstance(years, int) or years < 1:
-        raise JournalConfigError(f"{source}: retention.years must be a positive integer")
-    export = raw.get("export", {})
+    if isinstance(years, int) and years < 1:
+        bad("retention.years", "must be a positive integer")
     batch = export.get("batch_size", 2000)
-    if not isinstance(batch, int) or not 1 <= batch <= 100_000:
-        raise JournalConfigError(f"{source}: export.batch_size must be 1..100000")
+    if isinstance(batch, int) and not 1 <= batch <= 100_000:
+        bad("export.batch_size", "must be 1..100000")
     workers = export.get("fhir_workers", 1)
-    if not isinstance(workers, int) or not 1 <= workers <= 32:
-        raise JournalConfigError(f"{source}: export.fhir_workers must be 1..32")
+    if isinstance(workers, int) and not 1 <= workers <= 32:
+        bad("export.fhir_workers", "must be 1..32")
+    delimiter = export.get("csv_delimiter", ",")
+    if isinstance(delimiter, str) and (len(delimiter) != 1 or delimiter in "\"'\r\n"):
+        bad("export.csv_delimiter", f"must be one character (not a quote or line break), "
+            f"got {delimiter!r}")
+    mode = fhir.get("validation", "shape")
+    if isinstance(mode, str) and mode not in _FHIR_VALIDATION:
+        bad("fhir.validation", f"must be one of {', '.join(_FHIR_VALIDATION)}, got {mode!r}")
+    if problems:
+        raise JournalConfigError(problems)
     return JournalConfig(
-        contact_reasons={str(k): str(v) for k, v in need("contact_reasons").items()},
-        urgencies={str(k): str(v) for k, v in need("urgencies").items()},
-        deviation_reasons={str(k): str(v) for k, v in need("deviation_reasons").items()},
-        reservnummer=formats, retention_years=years,
-        archive_dir=str(retention.get("archive_dir", "var/journal-archive")),
-        batch_size=batch, csv_delimiter=str(export.get("csv_delimiter", ",")),
-        fhir_workers=workers,
-        fhir_systems={str(k): str(v) for k, v in raw.get("fhir", {}).items()},
+        contact_reasons=codes["contact_reasons"], urgencies=codes["urgencies"],
+        deviation_reasons=codes["deviation_reasons"], reservnummer=formats,
+        retention_years=years,
+        archive_dir=retention.get("archive_dir", "var/journal-archive"),
+        batch_size=batch, csv_delimiter=delimiter, fhir_workers=workers,
+        fhir_systems=dict(fhir),
     )
+
+
+def _code_list(tables: dict[str, dict[str, Any]], name: str, bad: Any) -> dict[str, str]:
+    value = tables.get(name)
+    if not value:
+        bad(f"[{name}]", "must be a non-empty table")
+        return {}
+    for code, label in value.items():
+        if not isinstance(label, str) or not label.strip():
+            bad(f"{name}.{code}", f"expected the Swedish label as a string, got {label!r}")
+    return {str(k): str(v) for k, v in value.items()}
+
+
+def _reservnummer(table: dict[str, Any], bad: Any) -> dict[str, ReservnummerFormat]:
+    formats = {}
+    for region, spec in table.items():
+        key = f"reservnummer.{region}"
+        if not isinstance(spec, dict):
+            bad(key, "expected a table with pattern and check")
+            continue
+        for name in spec:
+            if name not in ("pattern", "check"):
+                bad(f"{key}.{name}", "unknown key (allowed: pattern, check)")
+        check, pattern = spec.get("check", "none"), spec.get("pattern")
+        if check not in ("luhn", "none") or not isinstance(pattern, str):
+            bad(key, 'needs a string pattern and check = "luhn" or "none"')
+            continue
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            bad(f"{key}.pattern", f"not a regular expression: {exc}")
+            continue
+        formats[region] = ReservnummerFormat(pattern, check)
+    return formats

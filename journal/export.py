@@ -161,15 +161,38 @@ def csv_row(rec: dict[str, Any]) -> list[Any]:
     ]
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@")
+_CONTROL_STARTS = ("\t", "\r")
+
+
+def neutralise_cell(value: Any) -> Any:
+    """``value`` made safe to open in a spreadsheet (OWASP's CSV-injection rule).
+
+    A text cell whose first character, or first after leading white space, starts
+    a formula (``=``, ``+``, ``-``, ``@``), or that starts with a tab or carriage
+    return (which spreadsheets skip before reading a formula), gets a leading
+    ``'``, so Excel, LibreOffice and Google Sheets show it as text instead of
+    running it (``=HYPERLINK(...)`` would otherwise send the reader's click, and
+    the row, anywhere). No journal CSV column holds a number, so nothing
+    numeric is changed; the JSON Lines and FHIR exports carry the values as
+    they are.
+    """
+    if isinstance(value, str) and (value.startswith(_CONTROL_STARTS)
+                                   or value.lstrip().startswith(_FORMULA_STARTS)):
+        return "'" + value
+    return value
+
+
 def csv_chunk(rows: Iterable[Any], pseudonymiser: Pseudonymiser | None, delimiter: str = ",",
               header: bool = False) -> str:
-    """CSV text (RFC 4180 quoting, CRLF line ends) for a page of rows."""
+    """CSV text (RFC 4180 quoting, CRLF line ends) for a page of rows; every cell passes
+    :func:`neutralise_cell`."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter)
     if header:
         writer.writerow(CSV_HEADER)
     for r in rows:
-        writer.writerow(csv_row(row_record(r, pseudonymiser)))
+        writer.writerow([neutralise_cell(c) for c in csv_row(row_record(r, pseudonymiser))])
     return buffer.getvalue()
 
 

@@ -7,17 +7,51 @@ nearest": the error against the WGS84 ellipsoid is below 0.5 %.
 from __future__ import annotations
 
 import csv
+import io
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from referral_catalog.errors import UnknownMunicipality
+from referral_catalog.errors import InvalidCareUnit, UnknownMunicipality
 from referral_catalog.model import Coordinates
 
 EARTH_RADIUS_KM = 6371.0088
 DEFAULT_CENTRES_PATH = (
     Path(__file__).resolve().parent.parent / "config" / "catalog" / "municipality_centres.csv"
 )
+
+
+class CentresFileError(ValueError):
+    """The municipality centres file is wrong; ``problems`` lists ``file: line N: problem``."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = list(problems)
+
+
+def _centre_rows(path: Path, problems: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        problems.append(f"{path.name}: cannot be read: {exc.strerror or exc}")
+        return
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        problems.append(f"{path.name}: line {line}: not valid UTF-8")
+        return
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, [])
+    if not {"kommunkod", "lat", "lon"} <= set(header):
+        problems.append(f"{path.name}: line 1: the header must name kommunkod, lat and lon")
+        return
+    for cells in reader:
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(header):
+            problems.append(f"{path.name}: line {reader.line_num}: expected {len(header)} "
+                            f"columns, got {len(cells)}")
+            continue
+        yield reader.line_num, dict(zip(header, (c.strip() for c in cells), strict=True))
 
 
 def distance_km(a: Coordinates, b: Coordinates) -> float:
@@ -46,12 +80,27 @@ class MunicipalityCentres:
 
     @classmethod
     def load(cls, path: Path | str = DEFAULT_CENTRES_PATH) -> MunicipalityCentres:
-        """Read a CSV with the columns ``kommunkod``, ``lat`` and ``lon``."""
-        with open(path, encoding="utf-8", newline="") as fh:
-            rows = csv.DictReader(fh)
-            return cls(
-                {r["kommunkod"]: Coordinates(float(r["lat"]), float(r["lon"])) for r in rows}
-            )
+        """Read a CSV with the columns ``kommunkod``, ``lat`` and ``lon``.
+
+        Raises :class:`CentresFileError` naming the file and line of every problem
+        (it is read when the service starts: a bad line must not be a traceback).
+        """
+        path = Path(path)
+        problems: list[str] = []
+        centres: dict[str, Coordinates] = {}
+        for line, row in _centre_rows(path, problems):
+            code, lat, lon = (row.get(k) or "" for k in ("kommunkod", "lat", "lon"))
+            try:
+                if not (len(code) == 4 and code.isascii() and code.isdigit()):
+                    raise ValueError(f"kommunkod {code!r} is not four digits")
+                centres[code] = Coordinates(float(lat), float(lon))
+            except InvalidCareUnit as exc:
+                problems.append(f"{path.name}: line {line}: {exc.problem}")
+            except ValueError as exc:
+                problems.append(f"{path.name}: line {line}: {exc}")
+        if problems:
+            raise CentresFileError(problems)
+        return cls(centres)
 
     def __contains__(self, code: object) -> bool:
         return code in self._centres

@@ -18,7 +18,15 @@ ISO 8601 with offset, ``text``, ``opening_hours``). Hours are given either as
 
 CSV: one unit per line with the columns in :data:`CSV_COLUMNS`; lists
 (``care_types``, ``languages``) are separated by ``|``; one phone per unit;
-``weekday_hours`` and ``notices`` hold JSON text.
+``weekday_hours`` and ``notices`` hold JSON text. A cell the export quoted
+against spreadsheet formulas (a leading ``'``, see :mod:`.exporting`) is read
+back without it. A field longer than the ``csv`` module's limit (131,072
+characters) is an error of its row; the rows after it are still checked.
+
+Every field is also checked by :func:`~referral_catalog.validation.unit_problems`:
+URLs must be ``http``/``https`` and no field may hold control characters.
+:func:`decode_import` turns a file's bytes into text, naming the line of any
+invalid UTF-8 (the CLI reads files through it).
 """
 
 from __future__ import annotations
@@ -26,12 +34,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from referral_catalog.errors import InvalidCareUnit
+from referral_catalog.exporting import restore_cell
 from referral_catalog.model import (
     Address,
     AgeGroup,
@@ -244,10 +253,17 @@ def _parse_record(row: _Row) -> CareUnit | None:
 
 def import_records(records: Iterable[Mapping[str, Any]]) -> ImportResult:
     """Validate unit records (JSON-shaped dicts); all of them or none."""
+    return _import_numbered(enumerate(records, 1))
+
+
+def _import_numbered(
+    records: Iterable[tuple[int, Mapping[str, Any]]], errors: Iterable[RowError] = ()
+) -> ImportResult:
+    """Validate ``(row, record)`` pairs; ``errors`` found earlier are merged by row."""
     units: list[CareUnit] = []
-    errors: list[RowError] = []
+    errors = list(errors)
     first_row: dict[str, int] = {}
-    for number, record in enumerate(records, 1):
+    for number, record in records:
         row = _Row(number, record if isinstance(record, Mapping) else {})
         if not isinstance(record, Mapping):
             row.fail("record", "must be an object")
@@ -266,8 +282,26 @@ def import_records(records: Iterable[Mapping[str, Any]]) -> ImportResult:
                 units.append(unit)
         errors.extend(row.errors)
     if errors:
-        return ImportResult(errors=tuple(errors))
+        return ImportResult(errors=tuple(sorted(errors, key=lambda e: e.row)))
     return ImportResult(units=tuple(units))
+
+
+def decode_import(data: bytes) -> tuple[str | None, tuple[RowError, ...]]:
+    """An imported file's text (UTF-8, with or without a byte order mark), or the error.
+
+    Invalid UTF-8 is one ``file`` error naming the line and the byte, e.g. a file
+    saved as Latin-1 by a spreadsheet.
+    """
+    try:
+        return data.decode("utf-8-sig"), ()
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        problem = (
+            f"line {line}, column {column}: not valid UTF-8 (byte 0x{data[exc.start]:02x}); "
+            "save the file as UTF-8"
+        )
+        return None, (RowError(0, "file", problem),)
 
 
 def import_json(text: str) -> ImportResult:
@@ -285,7 +319,7 @@ def import_json(text: str) -> ImportResult:
 
 def _csv_record(raw: Mapping[str, str | None], errors: list[RowError], row: int) -> dict[str, Any]:
     def get(key: str) -> str:
-        return (raw.get(key) or "").strip()
+        return restore_cell((raw.get(key) or "").strip())
 
     rec: dict[str, Any] = {
         k: get(k) or None
@@ -335,17 +369,50 @@ def _csv_record(raw: Mapping[str, str | None], errors: list[RowError], row: int)
 def import_csv(text: str) -> ImportResult:
     """Parse a CSV catalog with the columns in :data:`CSV_COLUMNS` (a header line first)."""
     reader = csv.DictReader(io.StringIO(text))
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as exc:
+        return ImportResult(errors=(RowError(0, "header", _csv_problem(exc)),))
     missing = [
         c
         for c in ("hsa_id", "name", "region", "municipality_code", "care_types")
-        if c not in (reader.fieldnames or [])
+        if c not in header
     ]
     if missing:
         return ImportResult(errors=(RowError(0, "header", f"missing columns: {missing}"),))
     pre_errors: list[RowError] = []
-    records = [_csv_record(raw, pre_errors, n) for n, raw in enumerate(reader, 1)]
-    result = import_records(records)
-    if pre_errors:
-        merged = sorted(pre_errors + list(result.errors), key=lambda e: e.row)
-        return ImportResult(errors=tuple(merged))
-    return result
+    records = [(n, _csv_record(raw, pre_errors, n)) for n, raw in _csv_rows(reader, pre_errors)]
+    return _import_numbered(records, pre_errors)
+
+
+def _csv_rows(
+    reader: csv.DictReader[str], errors: list[RowError]
+) -> Iterator[tuple[int, dict[str, str | None]]]:
+    """Numbered rows; a row the ``csv`` module cannot read becomes an error of that row.
+
+    The reader drops the rest of the physical line it failed on and goes on with
+    the next one, so the other rows are still checked.
+    """
+    number = 0
+    while True:
+        number += 1
+        try:
+            raw = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            # DictReader's own line_num only moves on success; its reader's counts this line.
+            errors.append(
+                RowError(number, "record", f"line {reader.reader.line_num}: {_csv_problem(exc)}")
+            )
+            continue
+        yield number, raw
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    if "field larger than field limit" in str(exc):
+        return (
+            f"a field is longer than {csv.field_size_limit()} characters, "
+            "the most a CSV field may hold"
+        )
+    return f"not readable as CSV ({exc})"

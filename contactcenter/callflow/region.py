@@ -27,7 +27,6 @@ at most four (area-code prefixes).
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -37,10 +36,21 @@ from typing import Literal
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberType
 
+from contactcenter.callflow.reference_data import (
+    AREA_CODES,
+    AreaCode,
+    Municipality,
+    ReferenceDataError,
+    load_reference_data,
+    read_area_codes,
+    read_municipalities,
+)
+
 __all__ = [
     "AreaCode",
     "Municipality",
     "QueueKind",
+    "ReferenceDataError",
     "RegionDecision",
     "RegionResolver",
     "RegionSource",
@@ -76,23 +86,6 @@ class RegionDecision:
     queue: QueueKind
     source: RegionSource
     detail: str
-
-
-@dataclass(frozen=True, slots=True)
-class Municipality:
-    code: str
-    name: str
-    county: str
-
-
-@dataclass(frozen=True, slots=True)
-class AreaCode:
-    """One Swedish fixed-line area code and the county it hints at (``None``: no hint)."""
-
-    prefix: str
-    place: str
-    municipality: str | None
-    county: str | None
 
 
 class RegionResolver:
@@ -133,9 +126,16 @@ class RegionResolver:
     # -- construction ---------------------------------------------------------------------
     @classmethod
     def from_config_dir(cls, path: str | Path) -> RegionResolver:
-        """Read ``municipalities.csv`` and ``area_codes.tsv`` from a configuration folder."""
-        base = Path(path)
-        return cls.from_files(base / "municipalities.csv", base / "area_codes.tsv")
+        """Read ``municipalities.csv`` and ``area_codes.tsv`` from a configuration folder.
+
+        Raises :class:`ReferenceDataError` naming the file and line (or area code)
+        of every problem.
+        """
+        municipalities, area_codes = load_reference_data(path)
+        try:
+            return cls(municipalities, area_codes)
+        except ValueError as exc:  # the files disagree; each message names the area code
+            raise ReferenceDataError([f"{AREA_CODES}: {exc}"]) from None
 
     @classmethod
     def from_files(cls, municipalities_csv: str | Path,
@@ -290,31 +290,3 @@ def _parse(number: str) -> phonenumbers.PhoneNumber | None:
         if retry is not None and phonenumbers.is_valid_number(retry):
             return retry
     return parsed
-
-
-# -- data files ---------------------------------------------------------------------------------
-
-
-def read_municipalities(path: str | Path) -> list[Municipality]:
-    """``municipalities.csv``: kommunkod, kommun, lanskod."""
-    with Path(path).open(encoding="utf-8", newline="") as f:
-        return [Municipality(row["kommunkod"].strip(), row["kommun"].strip(),
-                             row["lanskod"].strip())
-                for row in csv.DictReader(f)]
-
-
-def read_area_codes(path: str | Path) -> list[AreaCode]:
-    """``area_codes.tsv``: riktnummer, place, kommunkod, lanskod, county name.
-
-    Rows without a county are kept (the area code is known but hints at no county).
-    """
-    out: list[AreaCode] = []
-    with Path(path).open(encoding="utf-8", newline="") as f:
-        reader = csv.reader(f, delimiter="\t")
-        next(reader, None)  # header
-        for row in reader:
-            if not row or not row[0].strip():
-                continue
-            cells = [c.strip() for c in row] + [""] * 5
-            out.append(AreaCode(cells[0], cells[1], cells[2] or None, cells[3] or None))
-    return out

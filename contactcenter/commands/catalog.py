@@ -21,6 +21,7 @@ from typing import Any
 
 from contactcenter.settings import Settings
 from referral_catalog.errors import CatalogError, ImportRejected, InvalidCareUnit
+from referral_catalog.importing import decode_import
 from referral_catalog.model import CareType
 from referral_catalog.ports import Actor
 from referral_catalog.search import CatalogQuery
@@ -116,9 +117,14 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
         return _fail(f"--region {args.region!r}: not a region in regions.toml")
     fmt = args.format or ("csv" if args.file.suffix.lower() == ".csv" else "json")
     try:
-        text = args.file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        return _fail(f"{args.file}: {exc}")
+        data = args.file.read_bytes()
+    except OSError as exc:
+        return _fail(f"{args.file}: {exc.strerror or exc}")
+    text, errors = decode_import(data)
+    if text is None:
+        for error in errors:
+            print(f"{args.file}: {error.problem}", file=sys.stderr)
+        return _fail("import rejected, nothing stored (the file is not UTF-8 text)", 1)
 
     async def act(service: CatalogService) -> int:
         try:

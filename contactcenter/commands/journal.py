@@ -65,10 +65,9 @@ def _cli_actor():  # type: ignore[no-untyped-def]
 
 
 def _config(settings: Settings):  # type: ignore[no-untyped-def]
-    from journal.config import DEFAULT_PATH, load_config
+    from contactcenter.contexts import journal_config
 
-    path = Path(settings.config_dir) / "journal.toml"
-    return load_config(path if path.exists() else DEFAULT_PATH)
+    return journal_config(settings)
 
 
 async def _has_schema(engine) -> bool:  # type: ignore[no-untyped-def]

@@ -1,5 +1,8 @@
 """Reading ``service.toml``, ``regions.toml`` and ``queues.toml`` plus the environment.
 
+The region reference data (``municipalities.csv``, ``area_codes.tsv``) is
+checked here too, so a broken line stops every command before it starts.
+
 Precedence, lowest first: dataclass defaults, the TOML files, environment
 variables ``RADGIVNING_<SECTION>__<KEY>``, then ``overrides`` (dotted keys with
 already-typed values, used by tests and commands). Every problem found is
@@ -20,6 +23,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from contactcenter.callflow.region import ReferenceDataError, RegionResolver
 from contactcenter.settings.queues import QueueSettings, parse_queues
 from contactcenter.settings.sections import (
     SECTIONS,
@@ -91,6 +95,10 @@ def load_settings(config_dir: Path | None = None, env: Mapping[str, str] | None 
     _validate(sections, regions, sources, problems)
     queues_raw = _read_toml(config_dir / "queues.toml", problems, required=False)
     queues = parse_queues(queues_raw, "queues.toml", regions, problems)
+    try:
+        RegionResolver.from_config_dir(config_dir)
+    except ReferenceDataError as exc:
+        problems.extend(exc.problems)
     if problems:
         raise SettingsError(problems)
     return Settings(**sections, regions=regions, queues=queues, config_dir=config_dir)
@@ -98,12 +106,25 @@ def load_settings(config_dir: Path | None = None, env: Mapping[str, str] | None 
 
 def _read_toml(path: Path, problems: list[str], *, required: bool) -> dict[str, Any]:
     try:
-        with path.open("rb") as f:
-            return tomllib.load(f)
+        data = path.read_bytes()
     except FileNotFoundError:
         if required:
             problems.append(f"{path.name}: file not found in {path.parent}")
         return {}
+    except OSError as exc:
+        problems.append(f"{path.name}: cannot be read: {exc.strerror or exc}")
+        return {}
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # TOML is UTF-8 by definition; name the place, as a file saved as Latin-1 is common.
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        problems.append(f"{path.name}: line {line}, column {column}: not valid UTF-8 "
+                        f"(byte 0x{data[exc.start]:02x}); TOML files must be UTF-8")
+        return {}
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         problems.append(f"{path.name}: not valid TOML: {exc}")
         return {}

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from contactcenter.callflow.region import RegionResolver
+from contactcenter.callflow.region import ReferenceDataError, RegionResolver
+from contactcenter.settings import SettingsError, load_settings
 
 CONFIG = Path(__file__).resolve().parents[2] / "config"
 COUNTIES = {"01", "03", "04", "05", "06", "07", "08", "09", "10", "12", "13", "14",
@@ -87,3 +88,69 @@ def test_every_area_code_resolves_to_its_county() -> None:
         by_number = resolver.from_channel(None, number, None)
         assert by_number is not None, number
         assert (by_number.region, by_number.source) == (lanskod, "area_code"), number
+
+
+# -- malformed files are refused at start-up, naming file and line -----------------------------
+
+
+def broken_copy(tmp_path: Path, name: str, line: int, replace: object) -> Path:
+    """The shipped reference data with line ``line`` (1-based) of ``name`` replaced."""
+    for file in ("municipalities.csv", "area_codes.tsv"):
+        (tmp_path / file).write_bytes((CONFIG / file).read_bytes())
+    path = tmp_path / name
+    lines = path.read_bytes().split(b"\n")
+    lines[line - 1] = replace(lines[line - 1]) if callable(replace) else replace
+    path.write_bytes(b"\n".join(lines))
+    return tmp_path
+
+
+def problems_of(config_dir: Path) -> list[str]:
+    with pytest.raises(ReferenceDataError) as caught:
+        RegionResolver.from_config_dir(config_dir)
+    return caught.value.problems
+
+
+@pytest.mark.parametrize(("name", "line", "replace", "problem"), [
+    ("municipalities.csv", 5, b"0117,Osteraker", "municipalities.csv: line 5: expected 3 columns"),
+    ("municipalities.csv", 5, b"0117,\xd6ster\xe5ker,01",
+     "municipalities.csv: line 5: not valid UTF-8 (byte 0xd6)"),
+    ("municipalities.csv", 5, b"117,Osteraker,01",
+     "municipalities.csv: line 5: kommunkod '117' is not four digits"),
+    ("municipalities.csv", 5, b"0117,Osteraker,03",
+     "municipalities.csv: line 5: lanskod '03' must be the first two digits"),
+    ("municipalities.csv", 5, b"0114,Upplands Vasby,01",
+     "municipalities.csv: line 5: kommunkod 0114 already on line 2"),
+    ("municipalities.csv", 1, b"kod,namn,lan", "municipalities.csv: line 1: the header must be"),
+    ("area_codes.tsv", 3, lambda b: b.replace(b"\t", b",", 1),
+     "area_codes.tsv: line 3: expected 5 columns"),
+    ("area_codes.tsv", 3, lambda b: b"8" + b[1:], "area_codes.tsv: line 3: riktnummer '8"),
+    ("area_codes.tsv", 3, lambda b: b.replace(b"\xc3\x85", b"\xc5"),
+     "area_codes.tsv: line 3: not valid UTF-8 (byte 0xc5)"),
+    ("area_codes.tsv", 3, lambda b: b.replace(b"\t0561\t", b"\t9999\t"),
+     "area_codes.tsv: area code 0120 (Åtvidaberg): unknown municipality 9999"),
+])
+def test_a_malformed_reference_data_line_is_refused_naming_file_and_line(
+        tmp_path: Path, name: str, line: int, replace: object, problem: str) -> None:
+    problems = problems_of(broken_copy(tmp_path, name, line, replace))
+    assert any(p.startswith(problem) for p in problems), problems
+
+
+def test_every_malformed_line_of_both_files_is_reported_together(tmp_path: Path) -> None:
+    config = broken_copy(tmp_path, "municipalities.csv", 5, b"0117,Osteraker")
+    path = config / "municipalities.csv"
+    lines = path.read_bytes().split(b"\n")
+    lines[9] = b"x,y,z"
+    path.write_bytes(b"\n".join(lines))
+    problems = problems_of(config)
+    assert [p.split(":")[1] for p in problems] == [" line 5", " line 10"]
+
+
+def test_the_settings_report_a_malformed_reference_data_line(config_copy: Path) -> None:
+    path = config_copy / "area_codes.tsv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[2] = lines[2].replace("\t", " ", 1)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(SettingsError) as caught:
+        load_settings(config_dir=config_copy, env={})
+    (problem,) = caught.value.problems
+    assert problem.startswith("area_codes.tsv: line 3: expected 5 columns (") and "got 4" in problem

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from decision_support.content import (
+    DEFAULT_CONFIG_PATH,
     DEFAULT_CONTENT_DIR,
     GuidelineLibrary,
     check_content,
@@ -271,3 +272,29 @@ def test_configuration_problems_name_the_file_and_key(tmp_path: Path) -> None:
     assert {Path(p.file).name for p in problems} == {"decision_support.toml"}
     with pytest.raises(ContentError):
         load_config(bad)
+
+
+def test_a_guideline_file_that_is_not_utf8_is_a_problem_naming_the_line(tmp_path: Path):
+    import shutil
+
+    content = tmp_path / "guidelines"
+    shutil.copytree(DEFAULT_CONTENT_DIR, content)
+    path = content / "feber-barn.toml"
+    text = path.read_text(encoding="utf-8")
+    line = text[: text.index("månader")].count("\n") + 1
+    path.write_bytes(text.encode().replace("månader".encode(), "månader".encode("latin-1"), 1))
+    problems = check_content(content)
+    (ours,) = [p for p in problems if p.file == str(path)]  # an overlay of it is flagged too
+    assert ours.field == ""
+    assert ours.problem.startswith(f"line {line}: is not valid UTF-8 (byte 0xe5)")
+    with pytest.raises(ContentError) as caught:
+        load_library(content)
+    assert ours in caught.value.problems
+
+
+def test_a_decision_support_toml_that_is_not_utf8_is_a_content_error(tmp_path: Path):
+    path = tmp_path / "decision_support.toml"
+    path.write_bytes(DEFAULT_CONFIG_PATH.read_bytes().replace("Egenvård".encode(),
+                                                              "Egenvård".encode("latin-1")))
+    with pytest.raises(ContentError, match="is not valid UTF-8"):
+        load_config(path)

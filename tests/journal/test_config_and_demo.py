@@ -31,6 +31,17 @@ def test_configuration_errors_name_the_file_and_key():
         config_from_dict({**raw, "retention": {}, "reservnummer": {"01": {"check": "mod97"}}})
 
 
+def test_every_unknown_key_and_wrong_type_is_reported_together():
+    raw = {"contact_reasons": {"A": "a"}, "urgencies": {"U": 2}, "deviation_reasons": {"D": "d"},
+           "retention": {"years": "ten", "keep": True}, "export": 5, "colours": {},
+           "reservnummer": {"01": "99\\d{10}", "14": {"pattern": "[", "check": "none"}}}
+    with pytest.raises(JournalConfigError) as caught:
+        config_from_dict(raw, "x.toml")
+    assert [p.split(":")[1].strip() for p in caught.value.problems] == [
+        "export", "colours", "retention.years", "retention.keep", "urgencies.U",
+        "reservnummer.01", "reservnummer.14.pattern"]
+
+
 def test_demo_entries_are_signable_fictional_and_have_valid_identity_numbers():
     config = load_config()
     for entry in demo_entries(400, seed=42):

@@ -181,3 +181,24 @@ async def test_export_memory_does_not_grow_with_the_number_of_entries(
     large = await _peak_export_memory(sqlite_engine, service, "jsonl")
     # 10x the entries; a load-everything export would need about 10x the memory
     assert large < small * 1.5, (small, large)
+
+
+FORMULAS = ["=HYPERLINK(\"http://x.invalid\",\"klicka\")", "@SUM(1+1)*cmd|' /C calc'!A0",
+            "+1+2", "-2+3", "\t=1+1", "\r=1+1", "  =1+1", "\n @x"]
+
+
+async def test_csv_export_neutralises_a_cell_that_starts_a_formula(service: JournalService):
+    from dataclasses import replace as change
+
+    from journal.model import PhaseNotes
+
+    for n, formula in enumerate(FORMULAS):
+        notes = PhaseNotes(listen_summary=formula, assessment="Pigg.", action="Hänvisad.",
+                           advice_given="Ring igen = vid försämring.")
+        draft = await service.create_draft(ANNA, f"call-formula-{n}", "01",
+                                           change(complete_content(), notes=notes))
+        await service.sign(ANNA, draft.entry_id, draft.revision)
+    text = await text_of(await service.export(SYSTEM, "csv", ExportFilter(region="01")))
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert sorted(r["listen_summary"] for r in rows) == sorted("'" + f for f in FORMULAS)
+    assert {r["advice_given"] for r in rows} == {"Ring igen = vid försämring."}  # not at the start

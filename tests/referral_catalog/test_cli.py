@@ -111,3 +111,27 @@ def _record(suffix: str) -> dict:
     from referral_catalog.exporting import unit_to_record
 
     return unit_to_record(unit(suffix))
+
+
+def test_an_import_with_a_field_over_the_csv_limit_names_the_row_and_stores_nothing(
+    migrated_cli, tmp_path, capsys
+):
+    source = tmp_path / "units.csv"
+    source.write_text(export_csv([unit("K1"), unit("K2", internal_notes="x" * 200_000)]))
+    assert migrated_cli("catalog", "import", str(source), "--region", "01") == 1
+    err = capsys.readouterr().err
+    assert "row 2, record: line 3: a field is longer than 131072 characters" in err
+    assert "Traceback" not in err
+    assert migrated_cli("catalog", "export", "--format", "json") == 0
+    assert json.loads(capsys.readouterr().out) == {"units": []}
+
+
+def test_an_import_of_a_file_that_is_not_utf8_names_the_line(migrated_cli, tmp_path, capsys):
+    source = tmp_path / "units.csv"
+    text = export_csv([unit("K1"), unit("K2")])
+    source.write_bytes(text.encode("cp1252"))  # a spreadsheet's Latin-1: "å" is 0xe5
+    column = text.splitlines()[1].index("å") + 1
+    assert migrated_cli("catalog", "import", str(source), "--region", "01") == 1
+    err = capsys.readouterr().err
+    assert f"{source}: line 2, column {column}: not valid UTF-8 (byte 0xe5)" in err
+    assert "nothing stored" in err.splitlines()[-1]

@@ -155,3 +155,21 @@ async def test_an_import_then_export_round_trips(api):
     r = await api.get("/api/v1/catalog/export?format=fhir", headers=as_("nurse"))
     assert r.content_type == "application/fhir+json"
     assert len((await r.json())["entry"]) == 9
+
+
+async def test_an_import_with_a_field_over_the_csv_limit_is_a_400_naming_the_row(api):
+    text = export_csv([unit("C1", internal_notes="x" * 200_000), unit("C2")])
+    r = await api.post("/api/v1/catalog/import?format=csv", data=text, headers=as_("admin01"))
+    body = await r.json()
+    assert r.status == 400 and body["error_id"] == "import_rejected"
+    assert [(e["row"], e["field"]) for e in body["details"]["errors"]] == [(1, "record")]
+
+
+async def test_a_unit_with_a_javascript_link_is_refused_through_the_api(api):
+    record = unit_to_record(unit("H2")) | {"web_url": "javascript:alert(document.cookie)"}
+    r = await api.post(U, json=record, headers=as_("admin01"))
+    body = await r.json()
+    assert r.status == 400 and body["details"]["field"] == "web_url"
+    r = await api.put(f"{U}/{unit('H1').hsa_id}", json=unit_to_record(unit("H1")) | {
+        "name": "Vård\u0000central"}, headers=as_("admin01"))
+    assert r.status == 400 and (await r.json())["details"]["field"] == "name"
