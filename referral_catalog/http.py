@@ -32,7 +32,7 @@ from referral_catalog.errors import (
     UnknownMunicipality,
 )
 from referral_catalog.exporting import unit_to_record
-from referral_catalog.importing import import_records
+from referral_catalog.importing import decode_import, import_records
 from referral_catalog.model import CareType, CareUnit, Coordinates
 from referral_catalog.ports import EDIT_ROLE, READ_ROLES, Actor
 from referral_catalog.search import CatalogQuery, UnitHit
@@ -379,11 +379,10 @@ def routes(service: CatalogService, actor_of: ActorOf, *,
             raise BadRequest("format", f"{fmt!r} is not csv or json")
         if fmt == "json":
             await read_json(request, any_value=True)  # refuses what json.loads cannot take
-        try:
-            # Bytes, then UTF-8: request.text() would trust a charset the client names.
-            text = (await request.read()).decode("utf-8")
-        except UnicodeDecodeError:
-            raise BadRequest("body", "must be UTF-8 text") from None
+        # Bytes, then UTF-8: request.text() would trust a charset the client names.
+        text, problems = decode_import(await request.read())
+        if text is None:
+            raise BadRequest("body", problems[0].problem)
         report = await service.import_units(actor, text, fmt, _param(request, "region"))
         return web.json_response(
             {
