@@ -146,7 +146,7 @@ _LOGIN_BODY = obj(["username", "password"], username={"type": "string"},
 
 
 @documented(summary="Log in: a session cookie for a username and password (JSON or form)",
-            public=True, roles="none (public)", errors=[401, 429], html_errors=True,
+            public=True, roles="none (public)", errors=[401, 403, 429], html_errors=True,
             redirects="a form's login succeeded: on to the next page",
             body=_LOGIN_BODY, body_media={
                 "application/json": {"schema": _LOGIN_BODY},
@@ -229,12 +229,17 @@ async def _login_form(request: web.Request) -> dict[str, str]:
 
 
 @documented(summary="Log out: end the session", public=True, roles="anyone with a session",
-            redirects="a form logged out: on to the login page",
+            errors=[403], redirects="a form logged out: on to the login page",
             ok=obj(["status"], status={"type": "string"}))
 async def logout(request: web.Request) -> web.StreamResponse:
     """``POST /logout``: end the session; forms are sent back to the login page."""
-    if csrf.is_form(request) and not csrf.form_is_genuine(request, dict(await request.post())):
-        return _error(403, "cross_site_request", "the form's CSRF token is missing or wrong")
+    if csrf.is_form(request):
+        try:
+            form = await _login_form(request)
+        except ApiError as exc:  # a form that cannot be read: 400 or 413 with the error body
+            return _error(exc.status, exc.error_id, exc.message, exc.details)
+        if not csrf.form_is_genuine(request, form):
+            return _error(403, "cross_site_request", "the form's CSRF token is missing or wrong")
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         await request.app[_SERVICE].end_session(token)

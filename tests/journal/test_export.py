@@ -20,7 +20,7 @@ from journal.export import CSV_HEADER, ExportFilter, Pseudonymiser
 from journal.ports import Actor
 from journal.service import JournalService
 from journal.sql import journal_access_log, journal_entries
-from tests.journal.conftest import ADMIN_01, ANNA, FakeClock, complete_content
+from tests.journal.conftest import ADMIN_01, ANNA, FakeCallDirectory, FakeClock, complete_content
 
 SYSTEM = Actor.system_actor("cli:test")
 KEY = b"export-key-for-tests-0123456789"
@@ -187,12 +187,14 @@ FORMULAS = ["=HYPERLINK(\"http://x.invalid\",\"klicka\")", "@SUM(1+1)*cmd|' /C c
             "+1+2", "-2+3", "\t=1+1", "\r=1+1", "  =1+1", "\n @x"]
 
 
-async def test_csv_export_neutralises_a_cell_that_starts_a_formula(service: JournalService):
+async def test_csv_export_neutralises_a_cell_that_starts_a_formula(
+        service: JournalService, calls: FakeCallDirectory):
     from dataclasses import replace as change
 
     from journal.model import PhaseNotes
 
     for n, formula in enumerate(FORMULAS):
+        calls.add(f"call-formula-{n}", ANNA.user_id)
         notes = PhaseNotes(listen_summary=formula, assessment="Pigg.", action="Hänvisad.",
                            advice_given="Ring igen = vid försämring.")
         draft = await service.create_draft(ANNA, f"call-formula-{n}", "01",

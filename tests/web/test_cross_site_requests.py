@@ -156,6 +156,22 @@ async def test_the_login_and_logout_forms_work_with_their_csrf_token_only(
             assert resp.status == 401
 
 
+@pytest.mark.parametrize("body", [b"csrf_token=x", b"\xff=1"])
+async def test_a_logout_form_that_cannot_be_read_is_a_400_and_keeps_the_session(
+        web_system: WebSystem, body: bytes) -> None:
+    base = web_system.base_url
+    async with await logged_in(web_system) as session:
+        for content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+            if content_type.startswith("application") and body.isascii():
+                continue  # a readable form: the CSRF check answers (403), tested above
+            async with session.post(f"{base}/logout", data=body, headers={
+                    "Origin": base, "Content-Type": content_type}) as resp:
+                assert resp.status == 400, (content_type, await resp.text())
+                assert (await resp.json())["error_id"] == "invalid_body"
+        async with session.get(f"{base}/api/v1/auth/whoami") as resp:
+            assert resp.status == 200
+
+
 @pytest.mark.parametrize(("content_type", "status"), [("text/csv", 200), ("text/plain", 415)])
 async def test_the_catalog_import_still_takes_csv_but_nothing_else(
         web_system: WebSystem, http: aiohttp.ClientSession, content_type: str,

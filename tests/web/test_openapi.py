@@ -50,6 +50,8 @@ async def test_every_operation_lists_its_parameters_body_security_and_error_answ
         if method != "get":
             assert "503" in responses, where
         for status, answer in responses.items():
+            if (path, status) == ("/api/v1/health", "503"):
+                continue  # health answers its own report, naming the failing parts
             if int(status) >= 400:
                 assert answer["content"]["application/json"]["schema"] == ERROR_REF, where
 
