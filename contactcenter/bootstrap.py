@@ -23,7 +23,7 @@ from contactcenter.calls import visibility
 from contactcenter.calls.service import CallLog
 from contactcenter.clock import Clock, utc_now
 from contactcenter.db import create_engine, session_factory
-from contactcenter.health import Health
+from contactcenter.health import ARI, CALL_LOG, DATABASE, PARTS, QUEUE_LOG, Health
 from contactcenter.identity.service import IdentityService
 from contactcenter.settings import Settings
 from decision_support.service import GuidelineService
@@ -95,22 +95,23 @@ class Services:
         call log's and the queue log's last writes went in, the queue replica follows the
         log, ARI is connected. A failing part says why and since when (no patient data)."""
         await self.health.probe(self.engine)
-        self.health.observe("ari", None if self.ari_connected() else "not connected to ARI")
+        connected = self.ari_connected()
+        self.health.observe(ARI, None if connected else "not connected to ARI")
         failing = self.health.failing()
         parts: dict[str, dict[str, Any]] = {}
-        for part in ("database", "call_log", "queue_log", "queue_replica", "ari"):
+        for part in PARTS:
             failure = failing.get(part)
             parts[part] = {"status": "ok"} if failure is None \
                 else {"status": "failing", **failure.as_dict()}
-        parts["call_log"]["unwritten"] = self.call_log.unwritten
-        parts["queue_log"]["unwritten"] = self.router.replica.unwritten
+        parts[CALL_LOG]["unwritten"] = self.call_log.unwritten
+        parts[QUEUE_LOG]["unwritten"] = self.router.replica.unwritten
         return {
             "status": "failing" if failing else "ok",
             "failing": sorted(failing),
             "parts": parts,
             "instance_id": self.instance_id,
-            "ari_connected": self.ari_connected(),
-            "database": "failing" if "database" in failing else "ok",
+            "ari_connected": connected,
+            "database": "failing" if DATABASE in failing else "ok",
             "version": self.version,
         }
 
@@ -240,10 +241,10 @@ def build_services(settings: Settings, *, clock: Clock = utc_now) -> Services:
 
     guideline_config, guideline_dir = guideline_paths(settings)
     decision_support = load_guideline_config(guideline_config)
-    # Broken content stops the instance here, before it connects to anything (the
-    # service loads the files again when it starts; a few milliseconds).
-    load_library(guideline_dir, decision_support)
-    guidelines = GuidelineService(engine, clock, decision_support, guideline_dir)
+    # Broken content stops the instance here, before it connects to anything.
+    library = load_library(guideline_dir, decision_support)
+    guidelines = GuidelineService(engine, clock, decision_support, guideline_dir,
+                                  library=library)
     services = Services(
         settings=settings, engine=engine, identity=IdentityService(sessions, clock),
         journal=journal, catalog=catalog, guidelines=guidelines,

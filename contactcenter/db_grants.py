@@ -55,7 +55,7 @@ def service_grants(role: str, schema: str = "public") -> list[str]:
 async def check_service_role(conn: AsyncConnection, role: str, schema: str = "public") -> None:
     """Refuse roles for which grants mean nothing: a superuser (bypasses privileges), a
     role that owns tables of the schema (may drop the triggers), or no such role."""
-    row = (await conn.execute(text("SELECT rolsuper, rolbypassrls FROM pg_roles "
+    row = (await conn.execute(text("SELECT rolsuper FROM pg_roles "
                                    "WHERE rolname = :role"), {"role": role})).first()
     if row is None:
         raise GrantRefused(f"no database role {role!r}: create it first (CREATE ROLE ... LOGIN)")

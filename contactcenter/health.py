@@ -23,6 +23,12 @@ log = logging.getLogger(__name__)
 
 CAUSE_LENGTH = 160
 DATABASE = "database"
+CALL_LOG = "call_log"
+QUEUE_LOG = "queue_log"
+QUEUE_REPLICA = "queue_replica"
+ARI = "ari"
+PARTS = (DATABASE, CALL_LOG, QUEUE_LOG, QUEUE_REPLICA, ARI)
+"""The parts health reports on, in the order it lists them."""
 # A write that changes nothing, rolled back: refused by a read-only database (SQLite opened
 # read-only or with query_only, PostgreSQL in a read-only transaction or on a standby) the
 # same as a real write, but it needs no free page, so a full disk shows only in the writers'

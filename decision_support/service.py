@@ -76,10 +76,12 @@ class GuidelineService:
     """Guidelines for nurses and the editorial workflow for content editors."""
 
     def __init__(self, engine: AsyncEngine, clock: Clock, config: DecisionSupportConfig,
-                 content_dir: Path | str) -> None:
+                 content_dir: Path | str, *, library: GuidelineLibrary | None = None) -> None:
+        """``library``: the content of ``content_dir`` when the caller has loaded (and so
+        checked) it already; otherwise :meth:`start` loads it."""
         self._engine, self._clock, self.config = engine, clock, config
         self._content_dir = Path(content_dir)
-        self._library: GuidelineLibrary | None = None
+        self._library: GuidelineLibrary | None = library
         self._current: dict[str, Guideline] = {}
         self._index = GuidelineIndex(())
 
@@ -87,7 +89,8 @@ class GuidelineService:
 
     async def start(self) -> None:
         """Load the file library and the database's published versions; build the index."""
-        self._library = load_library(self._content_dir, self.config)
+        if self._library is None:
+            self._library = load_library(self._content_dir, self.config)
         await self.reload()
 
     async def reload(self) -> None:

@@ -21,9 +21,9 @@ MUNICIPALITIES = "municipalities.csv"
 AREA_CODES = "area_codes.tsv"
 MUNICIPALITY_COLUMNS = ("kommunkod", "kommun", "lanskod")
 AREA_CODE_COLUMNS = ("riktnummer", "ort(libphonenumber)", "kommunkod", "lanskod", "lan")
-_MUNICIPALITY_RE = re.compile(r"[0-9]{4}")
+MUNICIPALITY_CODE = re.compile(r"[0-9]{4}")
 _COUNTY_RE = re.compile(r"[0-9]{2}")
-_AREA_CODE_RE = re.compile(r"0[1-9][0-9]{0,2}")
+AREA_CODE = re.compile(r"0[1-9][0-9]{0,2}")
 
 
 class ReferenceDataError(ValueError):
@@ -60,7 +60,7 @@ def read_municipalities(path: str | Path) -> list[Municipality]:
     seen: dict[str, int] = {}
     for line, cells, bad in _rows(Path(path), ",", MUNICIPALITY_COLUMNS, problems):
         code, name, county = cells
-        if not _MUNICIPALITY_RE.fullmatch(code):
+        if not MUNICIPALITY_CODE.fullmatch(code):
             bad(f"kommunkod {code!r} is not four digits")
         elif county != code[:2]:
             bad(f"lanskod {county!r} must be the first two digits of kommunkod {code}")
@@ -86,11 +86,11 @@ def read_area_codes(path: str | Path) -> list[AreaCode]:
     out: list[AreaCode] = []
     for _line, cells, bad in _rows(Path(path), "\t", AREA_CODE_COLUMNS, problems):
         prefix, place, municipality, county, _county_name = cells
-        if not _AREA_CODE_RE.fullmatch(prefix):
+        if not AREA_CODE.fullmatch(prefix):
             bad(f"riktnummer {prefix!r} is not 0 and 1-3 digits")
         elif not place:
             bad("the place name is empty")
-        elif municipality and not _MUNICIPALITY_RE.fullmatch(municipality):
+        elif municipality and not MUNICIPALITY_CODE.fullmatch(municipality):
             bad(f"kommunkod {municipality!r} is not four digits")
         elif county and not _COUNTY_RE.fullmatch(county):
             bad(f"lanskod {county!r} is not two digits")
@@ -148,7 +148,8 @@ def _rows(path: Path, delimiter: str, columns: tuple[str, ...], problems: list[s
 
 def load_reference_data(config_dir: str | Path) -> tuple[list[Municipality], list[AreaCode]]:
     """Both files of a configuration folder; raises :class:`ReferenceDataError` with every
-    problem of both (an area code's municipality must exist and lie in its county)."""
+    problem of each file, by line. Whether the files agree (an area code's municipality
+    exists and lies in its county) is checked by the region resolver built from them."""
     base = Path(config_dir)
     problems: list[str] = []
     municipalities: list[Municipality] = []

@@ -27,7 +27,6 @@ at most four (area-code prefixes).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,13 +36,13 @@ import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberType
 
 from contactcenter.callflow.reference_data import (
+    AREA_CODE,
     AREA_CODES,
+    MUNICIPALITY_CODE,
     AreaCode,
     Municipality,
     ReferenceDataError,
     load_reference_data,
-    read_area_codes,
-    read_municipalities,
 )
 
 __all__ = [
@@ -54,16 +53,12 @@ __all__ = [
     "RegionDecision",
     "RegionResolver",
     "RegionSource",
-    "read_area_codes",
-    "read_municipalities",
 ]
 
 QueueKind = Literal["regional", "national"]
 RegionSource = Literal["municipality", "area_code", "ivr", "abroad", "relay", "unknown"]
 
 SWEDEN_CALLING_CODE = 46
-_MUNICIPALITY_RE = re.compile(r"[0-9]{4}")
-_AREA_CODE_RE = re.compile(r"0[1-9][0-9]{0,2}")
 _WITHHELD = frozenset({
     "", "anonymous", "unknown", "<unknown>", "withheld", "private", "restricted",
     "unavailable", "hidden",  # what SIP trunks and Asterisk put in place of a withheld number
@@ -91,7 +86,7 @@ class RegionDecision:
 class RegionResolver:
     """Decides the caller's region from channel data or keyed digits.
 
-    Build it once with :meth:`from_config_dir` (or :meth:`from_files`); it
+    Build it once with :meth:`from_config_dir`; it
     holds no other state and is safe to share between calls.
     """
 
@@ -99,14 +94,14 @@ class RegionResolver:
                  area_codes: Iterable[AreaCode]) -> None:
         self._municipalities: dict[str, Municipality] = {}
         for m in municipalities:
-            if not _MUNICIPALITY_RE.fullmatch(m.code) or m.county != m.code[:2]:
+            if not MUNICIPALITY_CODE.fullmatch(m.code) or m.county != m.code[:2]:
                 raise ValueError(f"municipality {m.code} {m.name}: the county {m.county!r} "
                                  "must be the first two digits of a 4-digit code")
             self._municipalities[m.code] = m
         self._counties = frozenset(m.county for m in self._municipalities.values())
         self._area_codes: dict[str, AreaCode] = {}
         for a in area_codes:
-            if not _AREA_CODE_RE.fullmatch(a.prefix):
+            if not AREA_CODE.fullmatch(a.prefix):
                 raise ValueError(f"area code {a.prefix!r} ({a.place}) is not 0 and 1-3 digits")
             if a.prefix in self._area_codes:
                 raise ValueError(f"area code {a.prefix} appears twice")
@@ -136,11 +131,6 @@ class RegionResolver:
             return cls(municipalities, area_codes)
         except ValueError as exc:  # the files disagree; each message names the area code
             raise ReferenceDataError([f"{AREA_CODES}: {exc}"]) from None
-
-    @classmethod
-    def from_files(cls, municipalities_csv: str | Path,
-                   area_codes_tsv: str | Path) -> RegionResolver:
-        return cls(read_municipalities(municipalities_csv), read_area_codes(area_codes_tsv))
 
     # -- lookups ----------------------------------------------------------------------------
     def region_of_municipality(self, code: str | None) -> str | None:
@@ -195,7 +185,7 @@ class RegionResolver:
 
         if municipality is not None and municipality.strip():
             code = municipality.strip()
-            if not _MUNICIPALITY_RE.fullmatch(code):
+            if not MUNICIPALITY_CODE.fullmatch(code):
                 ignored.append(f"municipality {code!r} is not a 4-digit code")
             else:
                 m = self._municipalities.get(code)
@@ -220,7 +210,7 @@ class RegionResolver:
         if not keyed.isascii() or not keyed.isdigit():
             return None
         prefix = keyed if keyed.startswith("0") else f"0{keyed}"
-        if not _AREA_CODE_RE.fullmatch(prefix):
+        if not AREA_CODE.fullmatch(prefix):
             return None
         entry = self._area_codes.get(prefix)
         if entry is None or entry.county is None:

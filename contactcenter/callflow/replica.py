@@ -75,7 +75,7 @@ from contactcenter.callflow.replica_log import (
     is_idle,
     start_of,
 )
-from contactcenter.health import Health, StorageUnavailable
+from contactcenter.health import QUEUE_REPLICA, Health, StorageUnavailable
 from queues import events as ev
 from queues.config import EngineConfig
 from queues.engine import Engine
@@ -87,7 +87,7 @@ log = logging.getLogger(__name__)
 
 _INSTANCE_LOCK_CLASS = 0x5271  # session locks that keep instance ids unique
 BATCH_LIMIT = 200
-FOLLOWING = "queue_replica"
+FOLLOWING = QUEUE_REPLICA
 
 Intent = Callable[[datetime], list[ev.Event]]
 """A change to make, run on the current engine at the instant given; returns its events."""

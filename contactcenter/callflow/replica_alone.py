@@ -21,14 +21,13 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from contactcenter.callflow.engine_snapshots import snapshot_due
-from contactcenter.health import StorageUnavailable
+from contactcenter.health import QUEUE_LOG, StorageUnavailable
 from queues import events as ev
 from queues.sql import queue_events
 
 if TYPE_CHECKING:
     from contactcenter.callflow.replica import _Work
 
-QUEUE_LOG = "queue_log"
 RETRY_SECONDS = 0.5
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from contactcenter.health import QUEUE_REPLICA
 from queues.agent import AgentState
 from queues.engine import Engine
 from queues.serialization import decode, encode
@@ -80,7 +81,7 @@ class LogReplay:
                 await self._replay(conn, upto)
             return True
         except (SQLAlchemyError, OSError) as exc:
-            self.health.failed("queue_replica", exc)
+            self.health.failed(QUEUE_REPLICA, exc)
             return False
 
     async def _rebuild(self) -> None:
@@ -88,7 +89,7 @@ class LogReplay:
         while not self._closing:
             await asyncio.sleep(0.5)
             if await self._replay_now():
-                self.health.recovered("queue_replica")
+                self.health.recovered(QUEUE_REPLICA)
                 return
 
     async def _new_generation(self, conn: AsyncConnection, seed: Any) -> None:

@@ -33,12 +33,12 @@ from contactcenter.calls.model import (
     replay,
 )
 from contactcenter.calls.sql import call_events, calls
-from contactcenter.health import Health
+from contactcenter.health import CALL_LOG, Health
 
 log = logging.getLogger(__name__)
 
 LIVE_STATES = [s.value for s in CallState if s.is_live]
-PART = "call_log"
+PART = CALL_LOG
 """The name this writer reports its failures under (see :mod:`contactcenter.health`)."""
 
 
@@ -123,30 +123,36 @@ class CallLog:
             batch, self._pending = self._pending, []
             self._in_flight = len(batch)
             if batch:
+                unwritten: list[tuple[CallEvent, CallRecord]] = []
+                error: Exception | None = None
                 try:
                     await self._write(batch)
                 except IntegrityError:
                     # Not transient: retrying the batch would fail forever. Write what can be
                     # written one event at a time and report the rest.
-                    await self._write_each(batch)
+                    unwritten, error = await self._write_each(batch)
                 except Exception as exc:  # noqa: BLE001 - reported (and logged) by health
-                    self.write_errors += 1
-                    self.health.failed(PART, exc)  # logged once per episode, with the cause
-                    self._pending[:0] = batch
+                    unwritten, error = batch, exc
+                finally:
                     self._in_flight = 0
+                if error is not None:  # kept, in order, and written again until it goes in
+                    self.write_errors += 1
+                    self.health.failed(PART, error)  # logged once per episode, with the cause
+                    self._pending[:0] = unwritten
                     await asyncio.sleep(self._retry_seconds)
                     self._wakeup.set()
                     continue
-                finally:
-                    self._in_flight = 0
                 self.health.recovered(PART)
             if not self._pending:
                 self._idle.set()
                 if self._closing:
                     return
 
-    async def _write_each(self, batch: list[tuple[CallEvent, CallRecord]]) -> None:
-        for item in batch:
+    async def _write_each(self, batch: list[tuple[CallEvent, CallRecord]]
+                          ) -> tuple[list[tuple[CallEvent, CallRecord]], Exception | None]:
+        """Write ``batch`` event by event, skipping (and logging) events that conflict with
+        stored ones; on any other failure return the events not yet written and the error."""
+        for n, item in enumerate(batch):
             try:
                 await self._write([item])
             except IntegrityError:
@@ -154,6 +160,9 @@ class CallLog:
                 event = item[0]
                 log.error("call %s: event %d (%s) conflicts with a stored event; not written",
                           event.call_id, event.seq, event.type.value)
+            except Exception as exc:  # noqa: BLE001 - the caller keeps the rest and retries
+                return batch[n:], exc
+        return [], None
 
     async def _write(self, batch: list[tuple[CallEvent, CallRecord]]) -> None:
         event_rows = [

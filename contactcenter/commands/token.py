@@ -29,8 +29,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def run_create(args: argparse.Namespace, settings: Settings) -> int:
     async def create(service: IdentityService) -> int:
-        days = settings.http.api_token_days if args.expires_days is None else args.expires_days
-        token = await service.create_token(args.username, args.name, days)
+        # None: the service's default lifetime ([http] api_token_days)
+        token = await service.create_token(args.username, args.name, args.expires_days)
         print(token)
         return 0
 

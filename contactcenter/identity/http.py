@@ -108,10 +108,11 @@ async def _resolve(request: web.Request) -> Principal | None:
     return None
 
 
-async def still_authenticated(request: web.Request) -> bool:
-    """Whether the request's session or token is still good (for long-lived responses such
-    as the live WebSocket: a logout, deactivation or password change ends them too)."""
-    return await _resolve(request) is not None
+async def current_principal(request: web.Request) -> Principal | None:
+    """The request's principal as its session or token stands now, ``None`` when it no
+    longer holds (for long-lived responses such as the live WebSocket: a logout,
+    deactivation or password change ends them, a change of roles or regions applies)."""
+    return await _resolve(request)
 
 
 @web.middleware

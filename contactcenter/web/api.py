@@ -21,7 +21,8 @@ from aiohttp import WSMsgType, web
 
 from contactcenter.calls.model import replay
 from contactcenter.calls.visibility import national, sees_numbers, shown_call, without_numbers
-from contactcenter.identity.http import principal, require_roles, still_authenticated
+from contactcenter.health import PARTS
+from contactcenter.identity.http import current_principal, principal, require_roles
 from contactcenter.identity.model import Principal, Role
 from contactcenter.web.errors import SERVICES, ApiError, NotFound
 from contactcenter.web.json_input import ascii_int, read_json_object
@@ -33,6 +34,9 @@ routes = web.RouteTableDef()
 
 READERS = (Role.NURSE, Role.SUPERVISOR, Role.STAFFING_SYSTEM, Role.REGION_ADMIN)
 LIVE_PUSH_INTERVAL = 0.25
+LIVE_RECHECK_SECONDS = 5.0
+"""How often an idle live feed looks its session or token up again (it does before every
+push too)."""
 _READER_ROLES = "nurse, supervisor, staffing_system, region_admin"
 _NULLABLE_STR = {"type": ["string", "null"]}
 AGENT = obj(["nurse_id", "state"], nurse_id={"type": "string"},
@@ -52,7 +56,7 @@ _PART = obj(["status"], status={"type": "string", "enum": ["ok", "failing"]},
 HEALTH = obj(["status"], status={"type": "string", "enum": ["ok", "failing"]},
              failing={"type": "array", "items": {"type": "string"}},
              parts=obj([], **{name: _PART for name in (
-                 "database", "call_log", "queue_log", "queue_replica", "ari")}),
+                 PARTS)}),
              ari_connected={"type": "boolean"}, database={"type": "string"},
              instance_id={"type": "string"}, version={"type": "string"})
 """200 when every part works; 503 with the same body naming the failing parts, since when."""
@@ -214,29 +218,40 @@ async def live_feed(request: web.Request) -> web.WebSocketResponse:
     Each snapshot shows what the routes above would: the caller's regions, numbers omitted
     for roles that may not see them."""
     services, who = _services(request), principal(request)
+    loop = asyncio.get_running_loop()
     ws = web.WebSocketResponse(heartbeat=20)
     await ws.prepare(request)
     async with services.bus.subscribe() as changes:
         await ws.send_json(live_view(services, who))
+        checked = loop.time()
         reader = asyncio.ensure_future(ws.receive())
         try:
             while not ws.closed:
                 getter = asyncio.ensure_future(changes.get())
-                done, _ = await asyncio.wait({getter, reader}, return_when=asyncio.FIRST_COMPLETED)
-                if reader in done:
+                done, _ = await asyncio.wait({getter, reader}, timeout=LIVE_RECHECK_SECONDS,
+                                             return_when=asyncio.FIRST_COMPLETED)
+                if getter not in done:
                     getter.cancel()
+                if reader in done:
                     msg = reader.result()
                     if msg.type in (WSMsgType.CLOSE, WSMsgType.CLOSED, WSMsgType.ERROR):
                         break
                     reader = asyncio.ensure_future(ws.receive())
                     continue
-                await asyncio.sleep(LIVE_PUSH_INTERVAL)  # coalesce bursts of changes
-                while not changes.empty():
-                    changes.get_nowait()
-                if not await still_authenticated(request):  # logged out or deactivated
-                    await ws.close(code=4401, message=b"session ended")
-                    break
-                await ws.send_json(live_view(services, who))
+                if getter in done:
+                    await asyncio.sleep(LIVE_PUSH_INTERVAL)  # coalesce bursts of changes
+                    while not changes.empty():
+                        changes.get_nowait()
+                if getter in done or loop.time() - checked >= LIVE_RECHECK_SECONDS:
+                    # Before every push, and every few seconds while idle: a logout,
+                    # deactivation or new password stops the feed before it sends more.
+                    now_who, checked = await current_principal(request), loop.time()
+                    if now_who is None or not now_who.has_role(*READERS):
+                        await ws.close(code=4401, message=b"session ended")
+                        break
+                    who = now_who  # changed roles or regions apply at once
+                if getter in done:
+                    await ws.send_json(live_view(services, who))
         except (ConnectionResetError, asyncio.CancelledError):
             pass
         finally:

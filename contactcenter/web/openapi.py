@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from http import HTTPStatus
 from typing import Any, TypeVar
 
 from aiohttp import web
@@ -106,7 +107,7 @@ def _ok_response(spec: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     if status == 204:
         return "204", {"description": "Done"}
     media = spec.get("ok_media", ["application/json"])
-    return str(status), {"description": "OK" if status == 200 else "Created",
+    return str(status), {"description": HTTPStatus(status).phrase,
                          "content": {m: {"schema": schema} for m in media}}
 
 

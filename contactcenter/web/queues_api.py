@@ -21,7 +21,7 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy import select
 
-from contactcenter.calls.visibility import call_visible, region_visible
+from contactcenter.calls.visibility import region_visible
 from contactcenter.identity.http import principal, require_roles
 from contactcenter.identity.model import Principal, Role
 from contactcenter.web.errors import SERVICES, ApiError, NotFound
@@ -60,14 +60,12 @@ def _why(body: dict[str, Any]) -> str:
 
 
 def _region_allowed(who: Principal, region: str | None, what: str) -> None:
-    if region is None:
-        if not who.can_access_region("*"):
-            raise ApiError("forbidden", f"{what} for the whole country needs a national "
-                           "supervisor", {"region": None}, status=403)
+    """403 unless ``who`` holds ``region`` (``None``: the whole country, national scope)."""
+    if region_visible(who, region):
         return
-    if not who.can_access_region(region):
-        raise ApiError("forbidden", f"{what} for region {region} is not yours",
-                       {"region": region}, status=403)
+    problem = (f"{what} for the whole country needs a national supervisor" if region is None
+               else f"{what} for region {region} is not yours")
+    raise ApiError("forbidden", problem, {"region": region}, status=403)
 
 
 def _known_region(request: web.Request, value: Any, field: str) -> str:
@@ -212,9 +210,8 @@ async def set_priority(request: web.Request) -> web.Response:
     call_id = request.match_info["call_id"]
     services, who = _services(request), principal(request)
     entry = services.router.engine.call(call_id)
-    if entry is None or not call_visible(who, {"region": entry.origin_region,
-                                               "queue": entry.lane},
-                                         services.settings.queues.national_queue.id):
+    if entry is None or not services.call_visible(who, {"region": entry.origin_region,
+                                                        "queue": entry.lane}):
         raise NotFound("call_not_found", "no waiting call with that id", {"call_id": call_id})
     # Seen in the national queue is not enough: a call without a region is national.
     _region_allowed(who, entry.origin_region, "changing a call's priority")

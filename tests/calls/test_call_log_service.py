@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from contactcenter.calls.model import CallEventType
 from contactcenter.calls.service import CallLog
 from contactcenter.db import create_engine, upgrade
+from tests.support.system import eventually
 
 
 class StepClock:
@@ -54,4 +55,44 @@ async def test_an_event_that_conflicts_with_a_stored_one_is_reported_and_the_res
     await second.close()
     assert second.write_errors == 1
     assert [e.seq for e in await second.events_of("c2")] == [1]
+    await engine.dispose()
+
+
+async def test_events_after_a_conflict_are_kept_when_the_disk_fills_meanwhile(
+    sqlite_url: str,
+) -> None:
+    import sqlite3
+
+    from sqlalchemy import event
+
+    await upgrade(sqlite_url)
+    engine = create_engine(sqlite_url)
+    first = CallLog(engine, StepClock(), "a")
+    first.record("c1", CallEventType.ARRIVED, channel_id="ch1", caller_number=None,
+                 extension="1177")
+    await first.close()
+    full = {"on": False, "filled": False}
+
+    def fill_the_disk_after_the_conflict(context) -> None:  # type: ignore[no-untyped-def]
+        if isinstance(context.original_exception, sqlite3.IntegrityError) and not full["filled"]:
+            full["on"] = full["filled"] = True  # the batch now goes event by event: disk full
+
+    def refuse_writes(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+        if full["on"] and statement.lstrip().upper().startswith(("INSERT", "UPDATE")):
+            raise sqlite3.OperationalError("database or disk is full")
+
+    event.listen(engine.sync_engine, "handle_error", fill_the_disk_after_the_conflict)
+    event.listen(engine.sync_engine, "before_cursor_execute", refuse_writes)
+    second = CallLog(engine, StepClock(), "b", retry_seconds=0.05)
+    second.record("c1", CallEventType.ARRIVED, channel_id="ch1", caller_number=None,
+                  extension="1177")  # conflicts with the stored seq 1
+    second.record("c2", CallEventType.ARRIVED, channel_id="ch2", caller_number=None,
+                  extension="1177")
+    await eventually(lambda: second.write_errors >= 3,  # the conflict, then full-disk retries
+                     what="the writer retrying the rest of the batch")
+    assert second.health.failing(), "the call log reports the full disk"
+    full["on"] = False  # the disk frees
+    await second.close()
+    assert [e.seq for e in await second.events_of("c2")] == [1], "nothing lost"
+    assert not second.health.failing()
     await engine.dispose()

@@ -25,3 +25,17 @@ async def test_the_open_live_feed_stops_when_the_users_access_ends(
         assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED), message
     async with http.get(f"{web_system.base_url}/api/v1/calls") as resp:
         assert resp.status == 401
+
+
+async def test_an_idle_live_feed_stops_when_the_users_access_ends(
+        web_system: WebSystem, http: aiohttp.ClientSession, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from contactcenter.web import api
+
+    monkeypatch.setattr(api, "LIVE_RECHECK_SECONDS", 0.2)
+    await web_system.login(http, "handledare")
+    async with http.ws_connect(f"{web_system.base_url}/api/v1/live") as ws:
+        assert (await ws.receive_json(timeout=10))["type"] == "snapshot"
+        await web_system.system.services.identity.set_active("handledare", False)
+        message = await ws.receive(timeout=10)  # nothing changes on the floor meanwhile
+        assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED), message
