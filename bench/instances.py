@@ -27,8 +27,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from ari_simulator import AriSimulator
 from bench.calls import SPEED, pct, wait_until
-from contactcenter.ari_simulator import AriSimulator
 from contactcenter.bootstrap import Services, build_services
 from contactcenter.db import upgrade
 from contactcenter.demo import DemoNurse, ensure_roster

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from contactcenter.ari_simulator import AriSimulator
+from ari_simulator import AriSimulator
 from contactcenter.bootstrap import Services, build_services, start_web
 from contactcenter.db import upgrade
 from contactcenter.settings import Settings

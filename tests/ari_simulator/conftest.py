@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 
-from contactcenter.ari_simulator import AriSimulator
+from ari_simulator import AriSimulator
 
 from .helpers import PASSWORD, USER, Ari, Events
 

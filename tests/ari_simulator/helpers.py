@@ -10,7 +10,7 @@ from typing import Any
 
 import aiohttp
 
-from contactcenter.ari_simulator import AriSimulator
+from ari_simulator import AriSimulator
 
 USER, PASSWORD = "asterisk", "secret"
 AUTH = {"Authorization": "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()}

@@ -21,7 +21,7 @@ from typing import Any
 
 import aiohttp
 
-from contactcenter.ari_simulator import AriSimulator
+from ari_simulator import AriSimulator
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ari"
 SPEED = 20.0

@@ -5,7 +5,7 @@ import asyncio
 
 import aiohttp
 
-from contactcenter.ari_simulator import AriSimulator
+from ari_simulator import AriSimulator
 
 from .helpers import Ari, Events, on
 

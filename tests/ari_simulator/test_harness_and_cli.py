@@ -7,7 +7,7 @@ import sys
 import aiohttp
 import pytest
 
-from contactcenter.ari_simulator import switch as switch_module
+from ari_simulator import switch as switch_module
 
 from .replay import FIXTURES, Replayer, load, transcript_names
 
@@ -46,7 +46,7 @@ async def test_replay_reports_a_wrong_status(monkeypatch: pytest.MonkeyPatch) ->
 
 async def test_standalone_module_serves_ari() -> None:
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "contactcenter.ari_simulator", "--port", "0", "--username", "u",
+        sys.executable, "-m", "ari_simulator", "--port", "0", "--username", "u",
         "--password", "p", "--speed", "5", stdout=asyncio.subprocess.PIPE)
     try:
         assert proc.stdout is not None

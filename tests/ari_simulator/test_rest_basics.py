@@ -5,7 +5,7 @@ import base64
 
 import aiohttp
 
-from contactcenter.ari_simulator import AriSimulator
+from ari_simulator import AriSimulator
 
 from .helpers import AUTH, Ari, Events, on
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from ari_simulator import AriSimulator
 from contactcenter.ari.client import AriClient, AriSnapshot
 from contactcenter.ari.events import AriEvent, UnknownEvent
-from contactcenter.ari_simulator import AriSimulator
 
 
 class Recorder:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from contactcenter.ari_simulator import AriSimulator
+from ari_simulator import AriSimulator
 from contactcenter.db import upgrade
 from tests.callflow.test_restart_while_callers_wait import restart
 from tests.support.system import SPEED, System, eventually, make_settings, start_system

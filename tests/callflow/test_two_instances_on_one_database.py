@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from contactcenter.ari_simulator import AriSimulator
+from ari_simulator import AriSimulator
 from contactcenter.bootstrap import Services
 from contactcenter.callflow.replica import GENERATION_STARTED, InstanceIdInUse
 from contactcenter.db import create_engine, upgrade

@@ -120,7 +120,7 @@ async def test_the_owner_still_meets_the_triggers(roles: Roles) -> None:
 
 async def test_the_whole_service_starts_and_works_as_the_service_role(
         roles: Roles, tmp_path: Path) -> None:
-    from contactcenter.ari_simulator import AriSimulator
+    from ari_simulator import AriSimulator
     from tests.support.system import SPEED, System, eventually, make_settings, start_system
 
     await _granted(roles)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from contactcenter.ari_simulator import AriSimulator
+from ari_simulator import AriSimulator
 from contactcenter.bootstrap import Services, build_services
 from contactcenter.db import upgrade
 from contactcenter.demo import DemoNurse, ensure_roster

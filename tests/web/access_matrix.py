@@ -30,7 +30,7 @@ import aiohttp
 from aiohttp import web
 from sqlalchemy import insert
 
-from contactcenter.ari_simulator import AriSimulator
+from ari_simulator import AriSimulator
 from contactcenter.bootstrap import start_web
 from contactcenter.db import upgrade
 from contactcenter.identity.model import Role

@@ -13,7 +13,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from contactcenter.ari_simulator import AriSimulator
+from ari_simulator import AriSimulator
 from contactcenter.bootstrap import start_web
 from tests.support.faults import disk_full, read_only
 from tests.support.system import SPEED, System, eventually, make_settings, start_system

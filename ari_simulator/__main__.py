@@ -1,6 +1,6 @@
 """Run the ARI simulator standalone:
 
-    python -m contactcenter.ari_simulator --port 8088 --username asterisk --password asterisk --speed 1
+    python -m ari_simulator --port 8088 --username asterisk --password asterisk --speed 1
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ async def _serve(args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m contactcenter.ari_simulator",
+    parser = argparse.ArgumentParser(prog="python -m ari_simulator",
                                      description="Simulated Asterisk ARI server")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8088)

@@ -24,7 +24,7 @@ Python control API::
 
 HTTP control API (no auth): ``POST /sim/callers``, ``GET /sim/callers/{id}``,
 ``POST /sim/phones``, ``GET /sim/state``. Standalone:
-``python -m contactcenter.ari_simulator --port 8088 --username asterisk
+``python -m ari_simulator --port 8088 --username asterisk
 --password asterisk --speed 1``.
 
 ``speed`` divides every simulated duration (playbacks, answer delays,
