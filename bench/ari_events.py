@@ -136,7 +136,7 @@ class Trivial:
 
 
 async def run_typed(base_url: str, n: int) -> dict[str, Any]:
-    from contactcenter.ari import AriClient
+    from ari import AriClient
 
     client = AriClient(base_url=base_url, username=USER, password=PASSWORD, app=APP,
                        ws_heartbeat=None)
@@ -187,7 +187,7 @@ async def run_baseline(base_url: str, n: int) -> dict[str, Any]:
 
 
 def run_parse_only(n: int) -> dict[str, Any]:
-    from contactcenter.ari import parse_event
+    from ari import parse_event
 
     messages = make_messages(min(n, 50_000))
     loads = json.loads

@@ -35,9 +35,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from ari import AriClient
+from ari import events as ev
 from ari_simulator import AriSimulator
-from contactcenter.ari import AriClient
-from contactcenter.ari import events as ev
 from contactcenter.bootstrap import build_services
 from contactcenter.db import upgrade
 from contactcenter.demo import DemoNurse, ensure_roster

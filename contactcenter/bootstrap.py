@@ -12,7 +12,7 @@ from typing import Any, Protocol
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from contactcenter.ari import AriClient
+from ari import AriClient
 from contactcenter.bus import Bus
 from contactcenter.callflow.callbacks import CallbackOptions
 from contactcenter.callflow.controller import CallFlow

@@ -18,7 +18,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from contactcenter.ari import AriError
+from ari import AriError
 from contactcenter.callflow.live import CallerGone, LiveCall
 from contactcenter.calls.model import CallEventType
 from contactcenter.settings.sections import CallflowSettings

@@ -17,8 +17,8 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 
-from contactcenter.ari import AriClient, AriError, AriNotFound, AriSnapshot
-from contactcenter.ari import events as ev
+from ari import AriClient, AriError, AriNotFound, AriSnapshot
+from ari import events as ev
 from contactcenter.callflow.announcements import AnnouncementPrompts
 from contactcenter.callflow.callbacks import (
     BUSY_CAUSE,

@@ -11,7 +11,7 @@ import itertools
 import logging
 from dataclasses import dataclass
 
-from contactcenter.ari import AriClient, AriError, AriNotFound
+from ari import AriClient, AriError, AriNotFound
 from contactcenter.callflow.live import CallerGone, LiveCall
 from contactcenter.callflow.region import RegionDecision, RegionResolver
 

@@ -15,8 +15,8 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any
 
-from contactcenter.ari import AriError
-from contactcenter.ari import events as ev
+from ari import AriError
+from ari import events as ev
 from contactcenter.callflow.live import LiveCall
 from contactcenter.calls.model import CallEventType
 

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from contactcenter.ari import AriSnapshot
+from ari import AriSnapshot
 from contactcenter.callflow.live import LiveCall
 from contactcenter.calls.model import CallEventType, CallRecord, CallState
 

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 
-from contactcenter.ari import AriClient
+from ari import AriClient
 from tests.ari_client.fake_ari import FakeAri
 from tests.ari_client.helpers import Recorder, make_client
 

@@ -6,8 +6,8 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from contactcenter.ari import AriClient, AriEvent, AriSnapshot
-from contactcenter.ari.events import ApplicationReplaced
+from ari import AriClient, AriEvent, AriSnapshot
+from ari.events import ApplicationReplaced
 from tests.ari_client.fake_ari import APP, PASSWORD, USERNAME
 
 

@@ -6,7 +6,7 @@ import pickle
 
 import pytest
 
-from contactcenter.ari import (
+from ari import (
     AriBadRequest,
     AriClient,
     AriConflict,

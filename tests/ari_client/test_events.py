@@ -7,8 +7,8 @@ from datetime import datetime
 
 import pytest
 
-from contactcenter.ari import UnknownEvent, parse_event
-from contactcenter.ari import events as ev
+from ari import UnknownEvent, parse_event
+from ari import events as ev
 from tests.ari_client import recorded
 from tests.ari_client.recorded import expected_key
 

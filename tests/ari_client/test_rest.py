@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from contactcenter.ari import (
+from ari import (
     Application,
     AriClient,
     AriError,

@@ -9,8 +9,8 @@ from collections import defaultdict
 
 import pytest
 
-from contactcenter.ari import AriClient, AriEvent, AriSnapshot, UnknownEvent
-from contactcenter.ari import events as ev
+from ari import AriClient, AriEvent, AriSnapshot, UnknownEvent
+from ari import events as ev
 from tests.ari_client import recorded
 from tests.ari_client.fake_ari import APP, PASSWORD, USERNAME, FakeAri, free_port
 from tests.ari_client.helpers import Recorder, ReplacedRecorder, make_client, start_run, stop_run
@@ -204,7 +204,7 @@ async def test_handler_exception_is_logged_and_loop_continues(
 
     raws = recorded.events("01-inbound-ivr-dtmf")
     handler = Failing()
-    caplog.set_level(logging.ERROR, logger="contactcenter.ari")
+    caplog.set_level(logging.ERROR, logger="ari")
     task = await start_run(client, handler)
     try:
         await fake.wait_connects(1)
@@ -258,7 +258,7 @@ async def test_events_during_on_connected_are_held(fake: FakeAri, client: AriCli
 async def test_reconnect_after_server_drops_socket(fake: FakeAri, client: AriClient,
                                                    recorder: Recorder,
                                                    caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.INFO, logger="contactcenter.ari")
+    caplog.set_level(logging.INFO, logger="ari")
     raws = recorded.events("07-ws-reconnect")
     fake.channels = [channel_dict("caller-1"), channel_dict("pstn-1")]
     fake.bridges = [bridge_dict("bridge-hold-1", ["caller-1"])]
@@ -296,7 +296,7 @@ async def test_reconnect_after_server_drops_socket(fake: FakeAri, client: AriCli
 
 async def test_refused_connection_retries_with_backoff(caplog: pytest.LogCaptureFixture) -> None:
     """Nothing listens at first: attempts are logged with growing delays until a server is up."""
-    caplog.set_level(logging.INFO, logger="contactcenter.ari")
+    caplog.set_level(logging.INFO, logger="ari")
     port = free_port()
     client = make_client(f"http://127.0.0.1:{port}/ari", reconnect_min=0.02, reconnect_max=0.1)
     recorder = Recorder()
@@ -473,7 +473,7 @@ async def test_non_json_messages_are_skipped(fake: FakeAri, client: AriClient,
 
 async def test_dispatcher_unit_ordering_cancel_and_teardown() -> None:
     """KeyedDispatcher without a socket: order per key, a handler-internal cancel is survived."""
-    from contactcenter.ari.dispatch import KeyedDispatcher
+    from ari.dispatch import KeyedDispatcher
 
     seen: list[tuple[str, int]] = []
 

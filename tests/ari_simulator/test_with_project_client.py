@@ -1,12 +1,12 @@
-"""The project's own ARI client (contactcenter.ari) against the simulator."""
+"""The project's own ARI client (ari) against the simulator."""
 from __future__ import annotations
 
 import asyncio
 from typing import Any
 
+from ari.client import AriClient, AriSnapshot
+from ari.events import AriEvent, UnknownEvent
 from ari_simulator import AriSimulator
-from contactcenter.ari.client import AriClient, AriSnapshot
-from contactcenter.ari.events import AriEvent, UnknownEvent
 
 
 class Recorder:

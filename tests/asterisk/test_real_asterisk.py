@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from contactcenter.ari import AriClient
+from ari import AriClient
 from contactcenter.bootstrap import Services, build_services
 from contactcenter.db import upgrade
 from contactcenter.demo import DemoNurse, ensure_roster

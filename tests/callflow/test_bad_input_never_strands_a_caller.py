@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from contactcenter.ari.events import parse_event
+from ari.events import parse_event
 from tests.support.system import System, eventually
 
 

@@ -7,10 +7,10 @@ WebSocket with per-key ordered, cross-key concurrent dispatch of typed
 events (``events``, ``dispatch``).
 """
 
-from contactcenter.ari import events
-from contactcenter.ari.client import AriClient, AriEventHandler, AriSnapshot, BaseAriEventHandler
-from contactcenter.ari.dispatch import KeyedDispatcher
-from contactcenter.ari.errors import (
+from ari import events
+from ari.client import AriClient, AriEventHandler, AriSnapshot, BaseAriEventHandler
+from ari.dispatch import KeyedDispatcher
+from ari.errors import (
     AriBadRequest,
     AriConflict,
     AriConnectionError,
@@ -20,8 +20,8 @@ from contactcenter.ari.errors import (
     AriUnauthorized,
     AriUnprocessable,
 )
-from contactcenter.ari.events import AriEvent, UnknownEvent, parse_event
-from contactcenter.ari.models import (
+from ari.events import AriEvent, UnknownEvent, parse_event
+from ari.models import (
     Application,
     AsteriskInfo,
     AsteriskPing,

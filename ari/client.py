@@ -17,7 +17,7 @@ credentials in the ``Authorization`` header, never in the URL) and:
   handler rebuilds its state from the snapshot);
 * dispatches every event to ``handler.on_event(event)``: the same ordering
   key strictly in order, one at a time; different keys concurrently
-  (:class:`~contactcenter.ari.dispatch.KeyedDispatcher`);
+  (:class:`~ari.dispatch.KeyedDispatcher`);
 * on a dropped socket or a failed connect retries with exponential backoff
   and jitter between ``reconnect_min`` and ``reconnect_max`` seconds, logging
   each attempt; the backoff starts again from ``reconnect_min`` after a
@@ -43,11 +43,11 @@ from typing import Any, Protocol, Self, runtime_checkable
 import aiohttp
 from yarl import URL
 
-from contactcenter.ari.dispatch import KeyedDispatcher, describe_event
-from contactcenter.ari.errors import AriConnectionError, AriError, error_for_status
-from contactcenter.ari.events import ApplicationReplaced, AriEvent, parse_event
-from contactcenter.ari.models import Application, Bridge, Channel
-from contactcenter.ari.resources import (
+from ari.dispatch import KeyedDispatcher, describe_event
+from ari.errors import AriConnectionError, AriError, error_for_status
+from ari.events import ApplicationReplaced, AriEvent, parse_event
+from ari.models import Application, Bridge, Channel
+from ari.resources import (
     Applications,
     Asterisk,
     Bridges,

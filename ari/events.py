@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from contactcenter.ari.models import (
+from ari.models import (
     Bridge,
     Channel,
     DeviceState,

@@ -5,7 +5,7 @@ arguments are snake_case and map to ARI's camelCase query parameters;
 ``None`` means "not sent". Lists for parameters that ARI accepts several
 times (``media``, ``channel``, ``eventSource``, ``appArgs``) are sent as one
 comma-separated value, which is how Asterisk splits them. Results are the
-typed models of :mod:`contactcenter.ari.models`.
+typed models of :mod:`ari.models`.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from collections.abc import Callable, Mapping
 from typing import Any, Protocol, TypeVar
 from urllib.parse import quote
 
-from contactcenter.ari.errors import AriError
-from contactcenter.ari.models import (
+from ari.errors import AriError
+from ari.models import (
     Application,
     AsteriskInfo,
     AsteriskPing,
