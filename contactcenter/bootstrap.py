@@ -21,7 +21,6 @@ from contactcenter.callflow.queueing import QueueRouter
 from contactcenter.callflow.region import RegionResolver
 from contactcenter.calls import visibility
 from contactcenter.calls.service import CallLog
-from contactcenter.clock import Clock, utc_now
 from contactcenter.db import create_engine, session_factory
 from contactcenter.health import ARI, CALL_LOG, DATABASE, PARTS, QUEUE_LOG, Health
 from contactcenter.identity.service import IdentityService
@@ -29,6 +28,7 @@ from contactcenter.settings import Settings
 from decision_support.service import GuidelineService
 from journal.service import JournalService
 from referral_catalog.service import CatalogService
+from shared_kernel.clock import Clock, utc_now
 
 log = logging.getLogger(__name__)
 

@@ -18,16 +18,15 @@ Roles used here (strings, as the identity context stores them):
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+
+from shared_kernel.clock import Clock
 
 __all__ = [
     "APPROVE_ROLES", "DECIDE_ROLES", "EDIT_ROLES", "OWNER_ROLES", "PUBLISH_ROLES", "READ_ROLES",
     "Actor", "Clock",
 ]  # fmt: skip
 
-Clock = Callable[[], datetime]
 """Returns the current time as an aware (UTC) datetime."""
 
 READ_ROLES = frozenset({"nurse", "supervisor", "content_editor"})

@@ -12,7 +12,7 @@
 The schema is made only by the migration
 ``contactcenter/migrations/versions/guidelines_0001_versions.py``, which must
 match these definitions exactly (the naming convention is a copy of
-``contactcenter.dbnaming``, which this context may not import).
+``shared_kernel.naming``, which this context may not import).
 """
 
 from __future__ import annotations
@@ -33,15 +33,10 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from shared_kernel.naming import NAMING_CONVENTION
+
 __all__ = ["decisions", "metadata", "review_events", "versions"]
 
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 

@@ -6,12 +6,9 @@ into an :class:`Actor`; the journal never sees the identity context's types.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Protocol
 
-Clock = Callable[[], datetime]
 """Returns the current time as an aware UTC datetime."""
 
 ALL_REGIONS = "*"

@@ -36,14 +36,7 @@ from journal.model import (
     content_from_plain,
     to_plain,
 )
-
-NAMING_CONVENTION = {  # a copy of contactcenter.dbnaming (contexts never import it)
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+from shared_kernel.naming import NAMING_CONVENTION
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 

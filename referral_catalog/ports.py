@@ -6,9 +6,8 @@ The composition root maps its principal (user, roles, regions) to an
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 
 ALL_REGIONS = "*"
 READ_ROLES = frozenset({"nurse", "supervisor", "region_admin"})
@@ -16,7 +15,6 @@ READ_ROLES = frozenset({"nurse", "supervisor", "region_admin"})
 EDIT_ROLE = "region_admin"
 """The role that may change a region's catalog (its own regions only)."""
 
-Clock = Callable[[], datetime]
 """Returns the current time, aware (UTC)."""
 
 

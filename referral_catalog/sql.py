@@ -35,14 +35,7 @@ from referral_catalog.errors import ConcurrentChange
 from referral_catalog.exporting import unit_to_record
 from referral_catalog.importing import import_records
 from referral_catalog.model import CareUnit
-
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+from shared_kernel.naming import NAMING_CONVENTION
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 

@@ -19,7 +19,7 @@ from sqlalchemy import (
     Table,
 )
 
-from contactcenter.dbnaming import NAMING_CONVENTION
+from shared_kernel.naming import NAMING_CONVENTION
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 

@@ -86,11 +86,11 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _export(args: argparse.Namespace, settings: Settings, out: TextIO, key: bytes) -> int:
-    from contactcenter.clock import utc_now
     from contactcenter.db import create_engine
     from journal.errors import JournalError
     from journal.export import ExportFilter
     from journal.service import JournalService
+    from shared_kernel.clock import utc_now
 
     engine = create_engine(settings.database.url)
     try:
@@ -141,9 +141,9 @@ def run_demo_fill(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_purge(args: argparse.Namespace, settings: Settings) -> int:
     async def purge() -> int:
-        from contactcenter.clock import utc_now
         from contactcenter.db import create_engine
         from journal.service import JournalService
+        from shared_kernel.clock import utc_now
 
         config = _config(settings)
         archive = Path(args.archive or Path(config.archive_dir) /

@@ -120,8 +120,8 @@ async def with_identity(settings: Settings,
                         action: Callable[[IdentityService], Awaitable[int]]) -> int:
     """Run ``action`` with an identity service; clear messages for unmigrated schemas and
     identity errors (exit 4 and 1)."""
-    from contactcenter.clock import utc_now
     from contactcenter.db import create_engine, current_revision, session_factory
+    from shared_kernel.clock import utc_now
 
     if await current_revision(settings.database.url) is None:
         print("radgivning: the database has no schema yet: run `radgivning db upgrade` first",

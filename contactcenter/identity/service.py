@@ -17,7 +17,6 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from contactcenter.clock import Clock
 from contactcenter.identity import sql
 from contactcenter.identity.errors import (
     InvalidTokenLifetime,
@@ -40,6 +39,7 @@ from contactcenter.identity.model import (
     validate_username,
 )
 from contactcenter.identity.passwords import Passwords
+from shared_kernel.clock import Clock
 
 TOKEN_PREFIX = "rgv_"
 #: Lifetime of an API token when none is asked for (``[http] api_token_days``).

@@ -23,8 +23,8 @@ from sqlalchemy import delete as sql_delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from contactcenter.dbnaming import NAMING_CONVENTION
 from contactcenter.identity.limiter import Backoff, Strikes
+from shared_kernel.naming import NAMING_CONVENTION
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 

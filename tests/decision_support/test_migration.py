@@ -52,6 +52,6 @@ async def test_the_branch_downgrades_to_the_foundation_and_up_again(db_url: str)
 
 
 def test_constraint_names_follow_the_shared_naming_convention():
-    from contactcenter.dbnaming import NAMING_CONVENTION
+    from shared_kernel.naming import NAMING_CONVENTION
 
     assert sql.NAMING_CONVENTION == NAMING_CONVENTION

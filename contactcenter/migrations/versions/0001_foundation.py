@@ -1,7 +1,7 @@
 """Foundation: call log, identity and nurse tables.
 
 Written out explicitly (not ``create_all``) so the schema history is fixed;
-constraint names follow :data:`contactcenter.dbnaming.NAMING_CONVENTION`.
+constraint names follow :data:`shared_kernel.naming.NAMING_CONVENTION`.
 
 Revision ID: 0001_foundation
 Revises:

@@ -2,7 +2,7 @@
 
 Own branch (``referral_catalog``) from the foundation. Written out explicitly
 so the schema history is fixed; it matches ``referral_catalog.sql`` exactly and
-constraint names follow :data:`contactcenter.dbnaming.NAMING_CONVENTION`.
+constraint names follow :data:`shared_kernel.naming.NAMING_CONVENTION`.
 
 Revision ID: catalog_0001
 Revises: 0001_foundation

@@ -2,7 +2,7 @@
 
 The ``decision_support`` branch, starting from the foundation. Written out
 explicitly so the schema history is fixed; it matches ``decision_support/sql.py``
-and names constraints by :data:`contactcenter.dbnaming.NAMING_CONVENTION`.
+and names constraints by :data:`shared_kernel.naming.NAMING_CONVENTION`.
 
 Revision ID: guidelines_0001
 Revises: 0001_foundation

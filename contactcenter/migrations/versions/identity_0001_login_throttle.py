@@ -2,7 +2,7 @@
 
 Own branch (``identity``) from the foundation; matches
 ``contactcenter.identity.sql.login_throttle`` and the naming convention of
-:data:`contactcenter.dbnaming.NAMING_CONVENTION`.
+:data:`shared_kernel.naming.NAMING_CONVENTION`.
 
 Revision ID: identity_0001
 Revises: 0001_foundation
