@@ -1,6 +1,6 @@
 """Benchmark: calls per second from StasisStart to bridged, and nurse ready → bridged.
 
-Runs the real service (ARI client, call flow, queue router, call log on
+Runs the real service (ARI client, call flow, queue service, call log on
 SQLite) against the built-in ARI simulator over real HTTP and WebSocket on
 loopback. Media durations in the simulator are scaled down (``--speed``) so
 that the figures measure the system, not the length of the greeting.
@@ -90,8 +90,8 @@ async def run_service(calls: int, rate: float, tmp: Path,
     try:
         # Phase 1: sustained arrivals with nurses ready.
         for nurse in roster[:calls]:
-            await services.router.set_nurse_state(nurse.nurse_id, "ready")
-        connected_before = services.router.totals()["answered"]
+            await services.queues.set_nurse_state(nurse.nurse_id, "ready")
+        connected_before = services.queues.totals()["answered"]
         start = time.perf_counter()
         interval = 1.0 / rate
         for i in range(calls):
@@ -103,9 +103,9 @@ async def run_service(calls: int, rate: float, tmp: Path,
                                  talk=None)
         offered_seconds = time.perf_counter() - start
         ok = await wait_until(
-            lambda: services.router.totals()["answered"] - connected_before >= calls, 120)
+            lambda: services.queues.totals()["answered"] - connected_before >= calls, 120)
         elapsed = time.perf_counter() - start
-        answered = services.router.totals()["answered"] - connected_before
+        answered = services.queues.totals()["answered"] - connected_before
         latencies = [
             ((r.answered_at - r.arrived_at).total_seconds())
             for r in log.live() if r.answered_at is not None
@@ -120,17 +120,17 @@ async def run_service(calls: int, rate: float, tmp: Path,
         # Phase 2: calls wait, then nurses become ready one at a time.
         waiting = calls // 2
         flow.ready_to_bridged.clear()
-        before = services.router.totals()["answered"]
+        before = services.queues.totals()["answered"]
         for _ in range(waiting):
             await sim.add_caller(number="+46812345678", municipality="0180", patience=None,
                                  talk=None)
-        await wait_until(lambda: sum(q["waiting"] for q in services.router.queue_snapshot())
+        await wait_until(lambda: sum(q["waiting"] for q in services.queues.queue_snapshot())
                          >= waiting, 60)
         for nurse in roster[calls:calls + waiting]:
-            await services.router.set_nurse_state(nurse.nurse_id, "ready")
-            await wait_until(lambda n=nurse: services.router.nurse_state(n.nurse_id)
+            await services.queues.set_nurse_state(nurse.nurse_id, "ready")
+            await wait_until(lambda n=nurse: services.queues.nurse_state(n.nurse_id)
                              == "on_call", 10)
-        await wait_until(lambda: services.router.totals()["answered"] - before >= waiting, 60)
+        await wait_until(lambda: services.queues.totals()["answered"] - before >= waiting, 60)
         samples = list(flow.ready_to_bridged)
         phase2 = {
             "calls": waiting, "samples": len(samples),

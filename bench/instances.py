@@ -80,10 +80,10 @@ async def run(server: str, instances: int, calls: int, rate: float) -> dict[str,
                 await sim.add_phone(endpoint=nurse.endpoint, behaviour="answer",
                                     answer_delay=0.0, talk=None)
         for i, nurse in enumerate(roster):
-            await services[i % instances].router.set_nurse_state(nurse.nurse_id, "ready")
+            await services[i % instances].queues.set_nurse_state(nurse.nurse_id, "ready")
 
         def answered() -> int:
-            return sum(s.router.totals()["answered"] for s in services)
+            return sum(s.queues.totals()["answered"] for s in services)
 
         start = time.perf_counter()
         for i in range(calls):

@@ -25,13 +25,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import delete, func, select
 
-from contactcenter.callflow.replica import EngineReplica
 from contactcenter.db import create_engine, upgrade
-from contactcenter.queue_setup import engine_config
 from contactcenter.settings import load_settings
 from queues import events as ev
 from queues.agent import AgentState
 from queues.engine import Engine
+from queues.replica import EngineReplica
+from queues.settings import engine_config
 from queues.sql import queue_events, queue_snapshots
 
 

@@ -70,7 +70,7 @@ async def run(rate: float, minutes: float, nurses_per_region: int, tmp: Path) ->
     for nurse in roster:
         await sim.add_phone(endpoint=nurse.endpoint, behaviour="answer",
                             answer_delay=rng.uniform(1.0, 4.0), talk=None)
-        await services.router.set_nurse_state(nurse.nurse_id, "ready")
+        await services.queues.set_nurse_state(nurse.nurse_id, "ready")
     started = 0
     begin = time.perf_counter()
     total = int(rate * minutes * 60)
@@ -91,7 +91,7 @@ async def run(rate: float, minutes: float, nurses_per_region: int, tmp: Path) ->
         while services.call_log.live() and time.perf_counter() < deadline:
             await asyncio.sleep(0.5)
         await services.call_log.flush()
-        await services.router.flush()
+        await services.queues.flush()
         return {"rate": rate, "minutes": minutes, "callers": started,
                 "offered_seconds": round(offered_seconds, 1),
                 "still_live": len(services.call_log.live()),

@@ -1,13 +1,19 @@
-"""Composition root: builds every service from the settings and wires them together."""
+"""The composition root: the one place that builds engines and services.
+
+:func:`build_services` wires a whole running instance from its settings;
+:func:`open_services` gives a command line the parts it needs (one database
+engine, the contexts' services built the same way as in the running service)
+and closes them afterwards. Nothing else in the project constructs a database
+engine or a context's service, so a setting reaches every use of a service.
+"""
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
-from typing import Any, Protocol
+from functools import cached_property
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -17,160 +23,26 @@ from contactcenter.bus import Bus
 from contactcenter.callflow.callbacks import CallbackOptions
 from contactcenter.callflow.controller import CallFlow
 from contactcenter.callflow.ivr import Ivr, IvrSettings
-from contactcenter.callflow.queueing import QueueRouter
 from contactcenter.callflow.region import RegionResolver
-from contactcenter.calls import visibility
 from contactcenter.calls.service import CallLog
+from contactcenter.contexts import CallLogDirectory, guideline_paths, journal_config
 from contactcenter.db import create_engine, session_factory
-from contactcenter.health import ARI, CALL_LOG, DATABASE, PARTS, QUEUE_LOG, Health
+from contactcenter.health import Health
 from contactcenter.identity.service import IdentityService
+from contactcenter.services import Services
 from contactcenter.settings import Settings
+from decision_support.content import load_config as load_guideline_config
+from decision_support.content import load_library
 from decision_support.service import GuidelineService
 from journal.service import JournalService
+from queues.service import QueueService
+from queues.settings import engine_config
+from referral_catalog.demo_fill import centres_for
 from referral_catalog.service import CatalogService
 from shared_kernel.clock import Clock, utc_now
 
-log = logging.getLogger(__name__)
-
-
-class RegionScope(Protocol):
-    """Whoever is looking (a principal): which regions they may see."""
-
-    def can_access_region(self, code: str) -> bool: ...
-
-
-def _version() -> str:
-    try:
-        return version("radgivning")
-    except PackageNotFoundError:  # pragma: no cover - running from a source tree
-        return "0+unknown"
-
-
-@dataclass
-class Services:
-    """Everything a running instance is made of."""
-
-    settings: Settings
-    engine: AsyncEngine
-    identity: IdentityService
-    journal: JournalService
-    catalog: CatalogService
-    guidelines: GuidelineService
-    call_log: CallLog
-    router: QueueRouter
-    ari: AriClient
-    flow: CallFlow
-    bus: Bus
-    clock: Clock
-    instance_id: str
-    health: Health = field(default_factory=Health)
-    version: str = field(default_factory=_version)
-    _ari_task: asyncio.Task[None] | None = None
-    _notify_pending: bool = False
-
-    async def start(self) -> None:
-        """Load nurses, connect to ARI and start handling calls."""
-        await self.router.load()
-        await self.catalog.start()
-        await self.guidelines.start()
-        await self.ari.start()
-        self._ari_task = asyncio.get_running_loop().create_task(self.ari.run(self.flow))
-
-    async def stop(self) -> None:
-        await self.ari.close()
-        if self._ari_task is not None:
-            self._ari_task.cancel()
-            await asyncio.gather(self._ari_task, return_exceptions=True)
-        await self.flow.close()
-        await self.router.close()
-        await self.call_log.close()
-        await self.engine.dispose()
-
-    # -- views for the API and the live page -------------------------------------------------
-    def ari_connected(self) -> bool:
-        return bool(self.ari.is_connected)
-
-    async def health_report(self) -> dict[str, Any]:
-        """Each part's state and the overall one: the database takes writes (a probe), the
-        call log's and the queue log's last writes went in, the queue replica follows the
-        log, ARI is connected. A failing part says why and since when (no patient data)."""
-        await self.health.probe(self.engine)
-        connected = self.ari_connected()
-        self.health.observe(ARI, None if connected else "not connected to ARI")
-        failing = self.health.failing()
-        parts: dict[str, dict[str, Any]] = {}
-        for part in PARTS:
-            failure = failing.get(part)
-            parts[part] = {"status": "ok"} if failure is None \
-                else {"status": "failing", **failure.as_dict()}
-        parts[CALL_LOG]["unwritten"] = self.call_log.unwritten
-        parts[QUEUE_LOG]["unwritten"] = self.router.replica.unwritten
-        return {
-            "status": "failing" if failing else "ok",
-            "failing": sorted(failing),
-            "parts": parts,
-            "instance_id": self.instance_id,
-            "ari_connected": connected,
-            "database": "failing" if DATABASE in failing else "ok",
-            "version": self.version,
-        }
-
-    def live_calls(self) -> list[dict[str, Any]]:
-        return [self._call_view(r.as_dict()) for r in self.call_log.live()]
-
-    def _call_view(self, call: dict[str, Any]) -> dict[str, Any]:
-        region = self.settings.regions.get(call.get("region") or "")
-        call["region_name"] = region.name if region else None
-        nurse = self.router.nurse_info(call["nurse_id"]) if call.get("nurse_id") else None
-        call["nurse_name"] = nurse["display_name"] if nurse else None
-        return call
-
-    def snapshot(self, scope: RegionScope | None = None) -> dict[str, Any]:
-        """What the live page shows, limited to what ``scope`` may see (``None``: all)."""
-        recent = [self._call_view(r.as_dict()) for r in self.call_log.recent(20)]
-        agents = self.router.nurse_snapshot()
-        for agent in agents:
-            region = self.settings.regions.get(agent["region"])
-            agent["region_name"] = region.name if region else agent["region"]
-        calls = self.live_calls()
-        queues = self.router.queue_snapshot()
-        if scope is not None:
-            calls = [c for c in calls if self.call_visible(scope, c)]
-            recent = [c for c in recent if self.call_visible(scope, c)]
-            agents = [a for a in agents if scope.can_access_region(a["region"])]
-            queues = [q for q in queues if self.queue_visible(scope, q["queue_id"])]
-        return {
-            "type": "snapshot",
-            "server_time": self.clock().isoformat(),
-            "instance_id": self.instance_id,
-            "ari_connected": self.ari_connected(),
-            "calls": calls,
-            "queues": queues,
-            "agents": agents,
-            "recent": recent,
-            "totals": self.router.totals(),
-        }
-
-    def queue_visible(self, scope: RegionScope, queue_id: str) -> bool:
-        """Everyone sees the national queue; a regional queue only its region's users."""
-        return queue_id == self.settings.queues.national_queue.id \
-            or scope.can_access_region(queue_id)
-
-    def call_visible(self, scope: RegionScope, call: dict[str, Any]) -> bool:
-        """A call is seen by the users of its region; one without a region by everyone in the
-        national queue, by national users only in the IVR (``contactcenter.calls.visibility``)."""
-        return visibility.call_visible(scope, call, self.settings.queues.national_queue.id)
-
-    def notify(self) -> None:
-        """Tell live viewers that something changed (coalesced per loop iteration)."""
-        if self._notify_pending:
-            return
-        self._notify_pending = True
-        asyncio.get_running_loop().call_soon(self._publish)
-
-    def _publish(self) -> None:
-        self._notify_pending = False
-        self.bus.publish({"type": "changed"})
+__all__ = ["Parts", "Services", "build_services", "instance_id_from", "open_services",
+           "start_web"]
 
 
 def instance_id_from(settings: Settings) -> str:
@@ -178,36 +50,70 @@ def instance_id_from(settings: Settings) -> str:
     return settings.service.instance_id or socket.gethostname()
 
 
-def build_services(settings: Settings, *, clock: Clock = utc_now) -> Services:
-    """Wire every service of one instance from its settings (nothing is started yet)."""
+@dataclass
+class Parts:
+    """The contexts' services on one database engine, each built on first use the way the
+    running service builds it (for commands, which need only some of them)."""
+
+    settings: Settings
+    engine: AsyncEngine
+    clock: Clock = utc_now
+    call_log: CallLog | None = None
+    health: Health = field(default_factory=Health)
+
+    @cached_property
+    def identity(self) -> IdentityService:
+        """Users, sessions and API tokens (the configured regions and token lifetime)."""
+        return IdentityService(session_factory(self.engine), self.clock,
+                               known_regions=self.settings.regions.keys(),
+                               token_days=self.settings.http.api_token_days)
+
+    @cached_property
+    def journal(self) -> JournalService:
+        """The journal, deciding participation from the call log."""
+        flush = self.call_log.flush if self.call_log is not None else None
+        return JournalService(self.engine, self.clock, journal_config(self.settings),
+                              calls=CallLogDirectory(self.engine, self.settings, flush))
+
+    @cached_property
+    def catalog(self) -> CatalogService:
+        """The referral catalog (call ``start()`` to load it for searches)."""
+        return CatalogService(self.engine, self.clock, centres_for(self.settings.config_dir))
+
+    @cached_property
+    def guidelines(self) -> GuidelineService:
+        """Decision support; broken content raises here, before anything connects."""
+        config_path, content_dir = guideline_paths(self.settings)
+        config = load_guideline_config(config_path)
+        library = load_library(content_dir, config)
+        return GuidelineService(self.engine, self.clock, config, content_dir, library=library)
+
+
+@asynccontextmanager
+async def open_services(settings: Settings, *, clock: Clock = utc_now
+                        ) -> AsyncIterator[Parts]:
+    """The contexts' services for a command line; the database engine is closed after."""
     engine = create_engine(settings.database.url, echo=settings.database.echo)
-    sessions = session_factory(engine)
-    bus = Bus()
-    instance_id = instance_id_from(settings)
-    holder: dict[str, Services] = {}
+    try:
+        yield Parts(settings, engine, clock)
+    finally:
+        await engine.dispose()
 
-    def changed(*_: object) -> None:
-        services = holder.get("s")
-        if services is not None:
-            services.notify()
 
-    health = Health(clock)
-    call_log = CallLog(engine, clock, instance_id, on_change=changed, health=health)
-    resolver = RegionResolver.from_config_dir(settings.config_dir)
+def _ivr(ari: AriClient, settings: Settings) -> Ivr:
     cf = settings.callflow
-    from contactcenter.queue_setup import engine_config
+    return Ivr(ari, IvrSettings(
+        greeting=list(cf.greeting),
+        region_menu_prompt=list(cf.region_menu_prompt),
+        region_menu_attempts=cf.region_menu_attempts,
+        dtmf_timeout_seconds=cf.dtmf_timeout_seconds,
+        municipality_variable=cf.municipality_variable,
+        relay_variable=cf.relay_variable,
+    ), RegionResolver.from_config_dir(settings.config_dir))
 
-    router = QueueRouter(
-        engine=engine,
-        clock=clock,
-        config=engine_config(settings),
-        regions={code: r.name for code, r in settings.regions.items()},
-        national_queue_name=settings.queues.national_queue.name,
-        instance_id=instance_id,
-        on_change=changed,
-        health=health,
-    )
-    ari = AriClient(
+
+def _ari(settings: Settings) -> AriClient:
+    return AriClient(
         base_url=settings.ari.url,
         username=settings.ari.username,
         password=settings.ari.password,
@@ -215,44 +121,39 @@ def build_services(settings: Settings, *, clock: Clock = utc_now) -> Services:
         reconnect_min=settings.ari.reconnect_min_seconds,
         reconnect_max=settings.ari.reconnect_max_seconds,
     )
-    ivr = Ivr(ari, IvrSettings(
-        greeting=list(cf.greeting),
-        region_menu_prompt=list(cf.region_menu_prompt),
-        region_menu_attempts=cf.region_menu_attempts,
-        dtmf_timeout_seconds=cf.dtmf_timeout_seconds,
-        municipality_variable=cf.municipality_variable,
-        relay_variable=cf.relay_variable,
-    ), resolver)
+
+
+def build_services(settings: Settings, *, clock: Clock = utc_now) -> Services:
+    """Wire every service of one instance from its settings (nothing is started yet)."""
+    engine = create_engine(settings.database.url, echo=settings.database.echo)
+    bus = Bus()
+    instance_id = instance_id_from(settings)
+    health = Health(clock)
+    call_log = CallLog(engine, clock, instance_id, on_change=bus.changed, health=health)
+    queues = QueueService(
+        engine=engine,
+        clock=clock,
+        config=engine_config(settings),
+        regions={code: r.name for code, r in settings.regions.items()},
+        national_queue_name=settings.queues.national_queue.name,
+        instance_id=instance_id,
+        on_change=bus.changed,
+        health=health,
+    )
+    ari = _ari(settings)
+    cf = settings.callflow
     flow = CallFlow(
-        ari=ari, ivr=ivr, router=router, call_log=call_log, clock=clock,
+        ari=ari, ivr=_ivr(ari, settings), queues=queues, call_log=call_log, clock=clock,
         inbound_extensions=list(cf.inbound_extensions), hold_music_class=cf.hold_music_class,
         nurse_originate_timeout=cf.nurse_originate_timeout_seconds,
         callback=CallbackOptions.from_settings(cf),
     )
-    from contactcenter.contexts import CallLogDirectory, journal_config
-    from referral_catalog.demo_fill import centres_for
-
-    journal = JournalService(engine, clock, journal_config(settings),
-                             calls=CallLogDirectory(engine, settings, call_log.flush))
-    catalog = CatalogService(engine, clock, centres_for(settings.config_dir))
-    from contactcenter.contexts import guideline_paths
-    from decision_support.content import load_config as load_guideline_config
-    from decision_support.content import load_library
-
-    guideline_config, guideline_dir = guideline_paths(settings)
-    decision_support = load_guideline_config(guideline_config)
-    # Broken content stops the instance here, before it connects to anything.
-    library = load_library(guideline_dir, decision_support)
-    guidelines = GuidelineService(engine, clock, decision_support, guideline_dir,
-                                  library=library)
-    services = Services(
-        settings=settings, engine=engine, identity=IdentityService(sessions, clock),
-        journal=journal, catalog=catalog, guidelines=guidelines,
-        call_log=call_log, router=router, ari=ari, flow=flow, bus=bus, clock=clock,
-        instance_id=instance_id, health=health,
+    parts = Parts(settings, engine, clock, call_log=call_log, health=health)
+    return Services(
+        settings=settings, engine=engine, identity=parts.identity, journal=parts.journal,
+        catalog=parts.catalog, guidelines=parts.guidelines, call_log=call_log, queues=queues,
+        ari=ari, flow=flow, bus=bus, clock=clock, instance_id=instance_id, health=health,
     )
-    holder["s"] = services
-    return services
 
 
 async def start_web(services: Services, host: str, port: int) -> tuple[web.AppRunner, int]:

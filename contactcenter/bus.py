@@ -18,6 +18,19 @@ class Bus:
     def __init__(self, queue_size: int = 256) -> None:
         self._subscribers: set[asyncio.Queue[dict[str, Any]]] = set()
         self._queue_size = queue_size
+        self._change_pending = False
+
+    def changed(self, *_: object) -> None:
+        """Publish ``{"type": "changed"}`` once for every change made in this loop
+        iteration (the call log and the queue service call this on every change)."""
+        if self._change_pending:
+            return
+        self._change_pending = True
+        asyncio.get_running_loop().call_soon(self._publish_changed)
+
+    def _publish_changed(self) -> None:
+        self._change_pending = False
+        self.publish({"type": "changed"})
 
     def publish(self, message: dict[str, Any]) -> None:
         for queue in self._subscribers:

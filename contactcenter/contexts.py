@@ -18,15 +18,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contactcenter.calls.model import CallEventType
 from contactcenter.calls.sql import call_events, calls
-from contactcenter.identity.http import principal
+from contactcenter.identity.http import PRINCIPAL_KEY, principal
 from contactcenter.settings import Settings
 from decision_support.ports import Actor as GuidelineActor
 from journal.config import DEFAULT_PATH as JOURNAL_DEFAULT_CONFIG
 from journal.config import JournalConfig, load_config
 from journal.ports import Actor as JournalActor
 from journal.ports import CallFacts
+from queues.ports import Actor as QueueActor
 from queues.sql import nurses
 from referral_catalog.ports import Actor as CatalogActor
+from shared_kernel.errors import DomainError, ErrorKind
 
 
 def care_provider_of(settings: Settings, regions: frozenset[str]) -> str | None:
@@ -128,6 +130,16 @@ def catalog_actor(request: web.Request) -> CatalogActor:
     """``actor_of`` for :func:`referral_catalog.http.routes`."""
     who = principal(request)
     return CatalogActor(who.username, (str(r) for r in who.roles), who.regions)
+
+
+def queue_actor(request: web.Request) -> QueueActor:
+    """``actor_of`` for :func:`queues.http.routes` (401 without a login or token)."""
+    who = request.get(PRINCIPAL_KEY)
+    if who is None:
+        raise DomainError("log in or send an API token (Authorization: Bearer)",
+                          error_id="unauthenticated", kind=ErrorKind.UNAUTHENTICATED)
+    return QueueActor(who.username, frozenset(str(r) for r in who.roles),
+                      frozenset(who.regions))
 
 
 def guideline_actor(request: web.Request) -> GuidelineActor:

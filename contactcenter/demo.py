@@ -191,7 +191,7 @@ async def run_demo(settings: Settings, *, port: int, callers: bool = True,
             await sim.add_phone(endpoint=nurse.endpoint, behaviour="answer",
                                 answer_delay=demo.answer_delay_seconds * rng.uniform(0.5, 1.5),
                                 talk=None)
-            await services.router.set_nurse_state(nurse.nurse_id, "ready")
+            await services.queues.set_nurse_state(nurse.nurse_id, "ready")
         runner, bound = await start_web(services, settings.http.host, port)
         url = f"http://{settings.http.host}:{bound}/"
         _print_banner(url, demo_users, sim.ari_url)

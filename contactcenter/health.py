@@ -16,16 +16,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from queues.ports import QUEUE_LOG, QUEUE_REPLICA
+from shared_kernel.health import describe
 
 log = logging.getLogger(__name__)
 
-CAUSE_LENGTH = 160
 DATABASE = "database"
 CALL_LOG = "call_log"
-QUEUE_LOG = "queue_log"
-QUEUE_REPLICA = "queue_replica"
 ARI = "ari"
 PARTS = (DATABASE, CALL_LOG, QUEUE_LOG, QUEUE_REPLICA, ARI)
 """The parts health reports on, in the order it lists them."""
@@ -34,15 +34,6 @@ PARTS = (DATABASE, CALL_LOG, QUEUE_LOG, QUEUE_REPLICA, ARI)
 # same as a real write, but it needs no free page, so a full disk shows only in the writers'
 # outcomes. ``calls`` is a table the service must be able to update anyway.
 _PROBE = text("UPDATE calls SET state = state WHERE 1 = 0")
-
-
-class StorageUnavailable(Exception):
-    """A change could not be stored, so it was not made (answered 503 by the API)."""
-
-    def __init__(self, what: str, cause: BaseException | str) -> None:
-        self.what = what
-        self.cause = describe(cause)
-        super().__init__(f"{what} could not be stored: {self.cause}")
 
 
 @dataclass
@@ -134,15 +125,3 @@ async def require_writable(engine: AsyncEngine, url: str) -> None:
         raise DatabaseNotWritable(f"the database {shown} cannot be written ({cause}); "
                                   "make it writable (free disk space, file permissions, "
                                   "read-only mode) and start again")
-
-
-def describe(cause: BaseException | str) -> str:
-    """A short cause fit for a public health page and the log: the driver's own message
-    (SQLAlchemy's text would add the statement and its parameters, i.e. patient data)."""
-    if isinstance(cause, str):
-        text = cause
-    else:
-        error = cause.orig if isinstance(cause, DBAPIError) and cause.orig is not None else cause
-        first = (str(error).strip().splitlines() or [""])[0]
-        text = f"{type(error).__name__}: {first}" if first else type(error).__name__
-    return text if len(text) <= CAUSE_LENGTH else text[:CAUSE_LENGTH - 1] + "…"

@@ -6,6 +6,8 @@ family in one place and still tell the cases apart.
 
 from __future__ import annotations
 
+from shared_kernel.errors import DomainError, ErrorKind
+
 
 class QueueError(Exception):
     """Base class of every error raised by the queue engine (:mod:`queues.engine`)."""
@@ -58,3 +60,25 @@ class DuplicateNurse(QueueError, ValueError):
     def __init__(self, nurse_id: str) -> None:
         self.nurse_id = nurse_id
         super().__init__(f"nurse {nurse_id!r} is already registered")
+
+
+
+class NurseStateRefused(QueueError, DomainError):
+    """A person asked for a nurse state change the nurse's current state does not allow
+    (``invalid_transition``, naming the nurse and her state)."""
+
+    kind = ErrorKind.CONFLICT
+    error_id = "invalid_transition"
+
+    def __init__(self, message: str, nurse_id: str, state: str) -> None:
+        super().__init__(message, {"nurse_id": nurse_id, "state": state})
+
+
+class ControlRejected(QueueError, DomainError):
+    """A supervisor's control the engine refused in the current state (``rejected``)."""
+
+    kind = ErrorKind.CONFLICT
+    error_id = "rejected"
+
+    def __init__(self, message: str, command: str) -> None:
+        super().__init__(message, {"command": command})

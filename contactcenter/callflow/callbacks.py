@@ -7,18 +7,21 @@ offered it, the nurse's phone is originated, then the caller's number is dialled
 through the trunk (``[callflow] callback_endpoint``) and both are bridged. A busy
 or unanswered callee is tried again by the engine's callback policy.
 
-:class:`CallbackFlow` is a part of :class:`~contactcenter.callflow.controller.CallFlow`
-(a mixin using its bookkeeping and ARI helpers), kept here so each module stays small.
+:class:`CallbackDialog` works on the call flow's
+:class:`~contactcenter.callflow.desk.CallDesk`; it rings the nurse through the nurse
+legs' ``ring`` handed to it, and books through the queue service's ``bookings``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
 from ari import AriError
+from contactcenter.callflow.desk import CallDesk
+from contactcenter.callflow.ivr import Ivr
 from contactcenter.callflow.live import CallerGone, LiveCall
 from contactcenter.calls.model import CallEventType
 from contactcenter.settings.sections import CallflowSettings
@@ -76,14 +79,22 @@ def national_digits(e164: str) -> str:
 
 
 
-class CallbackFlow:
-    """The callback part of the call flow (mixed into ``CallFlow``)."""
+Ring = Callable[..., None]
+"""``ring(call, nurse_id, endpoint, **record)``: originate the nurse's phone for a call."""
 
-    if TYPE_CHECKING:  # provided by CallFlow
-        def __getattr__(self, name: str) -> Any: ...
 
-    # -- callbacks (återuppringning) -------------------------------------------------------
-    def _dtmf(self, call: LiveCall, digit: str) -> None:
+class CallbackDialog:
+    """Callbacks in the call flow: the caller books one, and the caller is dialled back."""
+
+    def __init__(self, desk: CallDesk, *, ivr: Ivr, options: CallbackOptions,
+                 ring: Ring) -> None:
+        self._desk = desk
+        self._ivr = ivr
+        self._cb = options
+        self._ring = ring
+
+    # -- booking (återuppringning) ----------------------------------------------------------
+    def key(self, call: LiveCall, digit: str) -> None:
         """A key from the caller: to the IVR or the callback dialog, or "1" while queued."""
         queued = (call.queue_id is not None and call.holding_bridge_id is not None
                   and not call.connected)
@@ -93,9 +104,9 @@ class CallbackFlow:
             call.dtmf.put_nowait(digit)
             return
         if digit == "1" and swedish_number(call.caller_number) is not None \
-                and self._router.callback_on_offer(call.call_id):
+                and self._desk.queues.bookings.on_offer(call.call_id):
             call.in_callback_dialog = True
-            self._spawn(self._callback_dialog(call))
+            self._desk.spawn(self._callback_dialog(call))
         # any other key while waiting is ignored: the caller keeps waiting
 
     async def _callback_dialog(self, call: LiveCall) -> None:
@@ -112,27 +123,27 @@ class CallbackFlow:
                 log.info("call %s: callback not confirmed (%r); the caller keeps waiting",
                          call.call_id, digit)
                 return
-            position = await self._router.request_callback(call.call_id)
+            position = await self._desk.queues.bookings.request(call.call_id)
             if position is None:
                 return
             call.callback = True
             call.callback_number = number
-            self._log.record(call.call_id, CallEventType.CALLBACK_REQUESTED, position=position,
+            self._desk.log.record(call.call_id, CallEventType.CALLBACK_REQUESTED, position=position,
                              number=number)
             try:
                 await self._ivr.play(call, list(self._cb.goodbye))
             except (CallerGone, AriError):
                 pass
-            await self._park(call)
+            await self.park(call)
         except CallerGone:
             if call.callback:
-                await self._park(call)
+                await self.park(call)
             else:
-                await self._caller_left(call, "caller_hangup")
+                await self._desk.caller_left(call, "caller_hangup")
         except Exception:
             log.exception("call %s: callback dialog failed", call.call_id)
             if call.callback:
-                await self._park(call)
+                await self.park(call)
         finally:
             call.in_callback_dialog = False
 
@@ -164,47 +175,48 @@ class CallbackFlow:
             if not key.done():
                 key.cancel()
 
-    async def _park(self, call: LiveCall) -> None:
+    async def park(self, call: LiveCall) -> None:
         """End the inbound leg of a booked callback; the call stays live (parked)."""
         channel_id = call.channel_id
         if not channel_id or call.dialling or call.connected:
             return
         call.mark_hung_up()
-        self._by_channel.pop(channel_id, None)
+        self._desk.by_channel.pop(channel_id, None)
         call.channel_id = ""
         call.holding_bridge_id = None
         call.hangup = asyncio.Event()
         call.dtmf = asyncio.Queue()
-        await self._hangup(channel_id)
+        await self._desk.hangup(channel_id)
 
-    def _start_callback_offer(self, call_id: str, nurse_id: str, endpoint: str) -> None:
+    # -- dialling back ------------------------------------------------------------------------
+    def offered(self, call_id: str, nurse_id: str, endpoint: str) -> None:
         """The engine offers a callback entry to a nurse: ring the nurse as for a call."""
-        call = self.calls.get(call_id)
+        call = self._desk.calls.get(call_id)
         if call is None or call.ended or not call.callback or not call.callback_number:
             log.error("call %s: callback offered to %s but unknown to the call flow",
                       call_id, nurse_id)
-            self._router.offer_failed(call_id, nurse_id, "callback_unknown")
+            self._desk.queues.offer_failed(call_id, nurse_id, "callback_unknown")
             return
-        self._ring_nurse(call, nurse_id, endpoint, callback=True)
+        self._ring(call, nurse_id, endpoint, callback=True)
 
-    async def _dial_callback(self, call: LiveCall, nurse_channel: str) -> None:
+    async def dial(self, call: LiveCall, nurse_channel: str) -> None:
         """The nurse took the callback: dial the caller's number."""
         nurse_id = call.nurse_id or ""
-        if not await self._router.callback_dialling(call.call_id, nurse_id):
+        if not await self._desk.queues.bookings.dialling(call.call_id, nurse_id):
             log.warning("call %s: nurse %s answered a callback the engine no longer offers",
                         call.call_id, nurse_id)
-            self._by_channel.pop(nurse_channel, None)
+            self._desk.by_channel.pop(nurse_channel, None)
             call.nurse_channel_id = call.nurse_id = None
-            await self._hangup(nurse_channel)
+            await self._desk.hangup(nurse_channel)
             return
         call.callback_attempt += 1
         call.dialling = True
         callee = f"callback-{call.call_id}-{call.callback_attempt}"
         call.channel_id = callee
-        self._by_channel[callee] = call
+        self._desk.by_channel[callee] = call
         endpoint = self._cb.endpoint.format(number=call.callback_number or "")
         try:
-            await self._ari.channels.originate(
+            await self._desk.ari.channels.originate(
                 endpoint,
                 app_args=[CALLBACK_ARG, call.call_id],
                 channel_id=callee,
@@ -214,67 +226,67 @@ class CallbackFlow:
         except AriError as exc:
             log.warning("call %s: dialling back %s failed: %s", call.call_id, endpoint, exc)
             if call.channel_id == callee:
-                await self._callback_not_reached(call, "no_answer",
+                await self.not_reached(call, "no_answer",
                                                  f"originate failed ({exc.status})")
 
-    async def _callee_answered(self, channel_id: str, call_id: str) -> None:
+    async def callee_answered(self, channel_id: str, call_id: str) -> None:
         """The caller picked up the callback: join them with the nurse."""
-        call = self.calls.get(call_id)
+        call = self._desk.calls.get(call_id)
         if call is None or call.ended or not call.dialling or call.channel_id != channel_id \
                 or not call.nurse_channel_id:
             log.info("callback leg %s answered for a call that is gone; hanging it up",
                      channel_id)
-            await self._hangup(channel_id)
+            await self._desk.hangup(channel_id)
             return
         nurse_id = call.nurse_id or ""
         bridge_id = f"call-{call.call_id}"
         try:
-            await self._ari.bridges.create(type="mixing", bridge_id=bridge_id,
+            await self._desk.ari.bridges.create(type="mixing", bridge_id=bridge_id,
                                            name=f"call-{call.call_id}")
             call.mixing_bridge_id = bridge_id
-            await self._ari.bridges.add_channel(bridge_id, [channel_id, call.nurse_channel_id])
+            await self._desk.ari.bridges.add_channel(bridge_id, [channel_id, call.nurse_channel_id])
         except AriError:
             log.exception("call %s: joining the called-back caller with nurse %s failed",
                           call.call_id, nurse_id)
             if call.mixing_bridge_id == bridge_id:
                 call.mixing_bridge_id = None
-                await self._destroy_bridge(bridge_id)
-            await self._callback_not_reached(call, "no_answer", "bridging failed")
+                await self._desk.destroy_bridge(bridge_id)
+            await self.not_reached(call, "no_answer", "bridging failed")
             return
         if not call.dialling or call.ended:  # a leg left while joining (already handled)
             if call.mixing_bridge_id == bridge_id and not call.ended:
                 call.mixing_bridge_id = None
-                await self._destroy_bridge(bridge_id)
+                await self._desk.destroy_bridge(bridge_id)
             return
         call.dialling = False
         call.connected = True
-        await self._router.callback_result(call.call_id, "answered")
-        self._log.record(call.call_id, CallEventType.CALLBACK_ATTEMPT,
+        await self._desk.queues.bookings.result(call.call_id, "answered")
+        self._desk.log.record(call.call_id, CallEventType.CALLBACK_ATTEMPT,
                          attempt=call.callback_attempt, outcome="answered", nurse_id=nurse_id)
-        self._log.record(call.call_id, CallEventType.ANSWERED, nurse_id=nurse_id,
+        self._desk.log.record(call.call_id, CallEventType.ANSWERED, nurse_id=nurse_id,
                          channel_id=channel_id, callback=True)
 
-    async def _callback_not_reached(self, call: LiveCall, outcome: str, reason: str) -> None:
+    async def not_reached(self, call: LiveCall, outcome: str, reason: str) -> None:
         """Busy / no answer (or the nurse left): report it; the engine retries or gives up."""
         if not call.dialling:
             return
         call.dialling = False
         callee = call.channel_id
-        self._by_channel.pop(callee, None)
+        self._desk.by_channel.pop(callee, None)
         call.channel_id = ""
         nurse_channel, nurse_id = call.nurse_channel_id, call.nurse_id
         call.nurse_channel_id = call.nurse_id = None
         if nurse_channel:
-            self._by_channel.pop(nurse_channel, None)
-        result = await self._router.callback_result(call.call_id, outcome)
-        self._log.record(call.call_id, CallEventType.CALLBACK_ATTEMPT,
+            self._desk.by_channel.pop(nurse_channel, None)
+        result = await self._desk.queues.bookings.result(call.call_id, outcome)
+        self._desk.log.record(call.call_id, CallEventType.CALLBACK_ATTEMPT,
                          attempt=call.callback_attempt, outcome=outcome, nurse_id=nurse_id,
                          reason=reason, result=result)
         if nurse_channel:
-            await self._hangup(nurse_channel)
+            await self._desk.hangup(nurse_channel)
         if callee:
-            await self._hangup(callee)
+            await self._desk.hangup(callee)
         if result == "failed" or (result is None
-                                  and self._router.engine.call(call.call_id) is None):
-            await self._finish(call, "callback_failed", abandoned=False)
+                                  and self._desk.queues.engine.call(call.call_id) is None):
+            await self._desk.finish(call, "callback_failed", abandoned=False)
 

@@ -48,6 +48,8 @@ class LiveCall:
     dtmf: asyncio.Queue[str] = field(default_factory=asyncio.Queue)
     hangup: asyncio.Event = field(default_factory=asyncio.Event)
     playbacks: dict[str, asyncio.Future[str]] = field(default_factory=dict)
+    held: asyncio.Event = field(default_factory=asyncio.Event)
+    """Set once the caller's move into the holding bridge is done (or failed)."""
 
     def playback_finished(self, playback_id: str, state: str) -> None:
         future = self.playbacks.pop(playback_id, None)

@@ -36,25 +36,25 @@ async def recover(flow: CallFlow, snapshot: AriSnapshot) -> None:
             continue
         if call.channel_id not in channels:
             log.info("call %s: caller left while events were not flowing", call.call_id)
-            await flow._caller_left(call, "caller_hangup_while_disconnected")
+            await flow.desk.caller_left(call, "caller_hangup_while_disconnected")
         elif call.nurse_channel_id and call.nurse_channel_id not in channels:
             if call.connected:
-                await flow._finish(call, "nurse_hangup_while_disconnected", abandoned=False)
-                await flow._hangup(call.channel_id)
+                await flow.desk.finish(call, "nurse_hangup_while_disconnected", abandoned=False)
+                await flow.desk.hangup(call.channel_id)
             else:
-                flow._offer_failed(call, call.nurse_channel_id, "nurse leg gone while disconnected")
+                flow.legs.offer_failed(call, call.nurse_channel_id, "nurse leg gone while disconnected")
     # Calls left live in the database by a previous run of the service.
     recovered = 0
     legs = _nurse_legs(channels)
-    await flow._log.flush()
-    for record in await flow._log.load_live_calls():
+    await flow.desk.log.flush()
+    for record in await flow.desk.log.load_live_calls():
         if record.call_id in flow.calls or record.call_id in handled_here:
             continue
         if record.state is CallState.CALLBACK_WAITING:
             await _adopt_callback(flow, record)  # parked: its inbound channel is gone on purpose
             for leg in [c for c in channels if c.startswith((f"nurse-{record.call_id}-",
                                                              f"callback-{record.call_id}-"))]:
-                await flow._hangup(leg)  # the offer or dial under way was given up
+                await flow.desk.hangup(leg)  # the offer or dial under way was given up
             continue
         if record.channel_id not in channels:
             _close_lost(flow, record)
@@ -69,31 +69,31 @@ def _check_callback(flow: CallFlow, call: LiveCall, channels: Mapping[str, objec
     """A parked callback of this instance: did a leg of its offer or dial go meanwhile?"""
     if call.dialling and (call.channel_id not in channels
                           or (call.nurse_channel_id or "") not in channels):
-        flow._spawn(flow._callback_not_reached(
+        flow.desk.spawn(flow.callbacks.not_reached(
             call, "no_answer", "leg gone while disconnected"))
     elif not call.dialling and call.nurse_channel_id \
             and call.nurse_channel_id not in channels:
-        flow._offer_failed(call, call.nurse_channel_id, "nurse leg gone while disconnected")
+        flow.legs.offer_failed(call, call.nurse_channel_id, "nurse leg gone while disconnected")
 
 
 async def _adopt_callback(flow: CallFlow, record: CallRecord) -> None:
     """A callback booked before a restart keeps its place (the engine replayed it)."""
     from contactcenter.callflow.callbacks import swedish_number
 
-    flow._log.adopt(record)
+    flow.desk.log.adopt(record)
     number = swedish_number(record.caller_number)
     kept, given_up = (False, None) if number is None \
-        else await flow._router.restore_callback(record.call_id)
+        else await flow.desk.queues.bookings.restore(record.call_id)
     if given_up == "dial":  # the caller's phone was ringing: counted as not answered
-        flow._log.record(record.call_id, CallEventType.CALLBACK_ATTEMPT,
+        flow.desk.log.record(record.call_id, CallEventType.CALLBACK_ATTEMPT,
                          outcome="no_answer", nurse_id=record.nurse_id,
                          reason="service restarted", result="retry" if kept else "failed")
     elif record.nurse_id:  # an offer was under way: it is given up
-        flow._log.record(record.call_id, CallEventType.OFFER_FAILED,
+        flow.desk.log.record(record.call_id, CallEventType.OFFER_FAILED,
                          nurse_id=record.nurse_id, reason="service restarted")
     if not kept:
         log.warning("call %s: booked callback lost over the restart", record.call_id)
-        flow._log.record(record.call_id, CallEventType.ENDED,
+        flow.desk.log.record(record.call_id, CallEventType.ENDED,
                          cause="callback_lost_during_restart")
         return
     call = LiveCall(call_id=record.call_id, channel_id="", caller_number=record.caller_number,
@@ -107,13 +107,13 @@ async def _adopt_callback(flow: CallFlow, record: CallRecord) -> None:
 
 
 def _close_lost(flow: CallFlow, record: CallRecord) -> None:
-    flow._log.adopt(record)
-    flow._router.call_gone(record.call_id, record.nurse_id,
+    flow.desk.log.adopt(record)
+    flow.desk.queues.call_gone(record.call_id, record.nurse_id,
                            connected=record.state is CallState.CONNECTED)
     if record.state is CallState.CONNECTED:
-        flow._log.record(record.call_id, CallEventType.ENDED, cause="lost_during_restart")
+        flow.desk.log.record(record.call_id, CallEventType.ENDED, cause="lost_during_restart")
     else:
-        flow._log.record(record.call_id, CallEventType.ABANDONED, cause="lost_during_restart")
+        flow.desk.log.record(record.call_id, CallEventType.ABANDONED, cause="lost_during_restart")
 
 
 async def _adopt(flow: CallFlow, record: CallRecord, bridge: object | None,
@@ -122,8 +122,8 @@ async def _adopt(flow: CallFlow, record: CallRecord, bridge: object | None,
     call = LiveCall(call_id=record.call_id, channel_id=record.channel_id,
                     caller_number=record.caller_number, arrived_at=record.arrived_at)
     call.region = record.region
-    flow._log.adopt(record)
-    flow._track(call)
+    flow.desk.log.adopt(record)
+    flow.desk.track(call)
     bridge_type = getattr(bridge, "bridge_type", None)
     members = list(getattr(bridge, "channels", []) or [])
     if bridge_type == "mixing" and len(members) >= 2 and record.nurse_id:
@@ -131,28 +131,32 @@ async def _adopt(flow: CallFlow, record: CallRecord, bridge: object | None,
         call.mixing_bridge_id = getattr(bridge, "id", None)
         call.nurse_id = record.nurse_id
         call.nurse_channel_id = next(m for m in members if m != record.channel_id)
-        flow._by_channel[call.nurse_channel_id] = call
-        flow._router.restore_on_call(record.nurse_id, record.call_id)
+        flow.desk.by_channel[call.nurse_channel_id] = call
+        flow.desk.queues.restore_on_call(record.nurse_id, record.call_id)
         log.info("call %s: still connected to nurse %s", call.call_id, record.nurse_id)
         return
-    queue_id = record.queue or flow._router.queue_for_region(record.region)
+    queue_id = record.queue or flow.desk.queues.queue_of(record.region)
     if record.state is not CallState.QUEUED and record.state is not CallState.OFFERED:
-        flow._log.record(call.call_id, CallEventType.REGION_DECIDED, region=record.region,
+        flow.desk.log.record(call.call_id, CallEventType.REGION_DECIDED, region=record.region,
                          source=record.region_source or "unknown",
                          detail="recovered after restart", queue=queue_id)
     if bridge_type == "holding":
         call.holding_bridge_id = getattr(bridge, "id", None)
         call.queue_id = queue_id
-        flow._holding.setdefault(queue_id, call.holding_bridge_id or "")
+        flow.holding.setdefault(queue_id, call.holding_bridge_id or "")
         if _keep_ringing(flow, call, record, channels, sorted(legs.get(call.call_id, []))):
             return
         if record.state is CallState.OFFERED:
-            flow._log.record(call.call_id, CallEventType.OFFER_FAILED,
+            flow.desk.log.record(call.call_id, CallEventType.OFFER_FAILED,
                              nurse_id=record.nurse_id, reason="service restarted")
-        flow._router.enqueue(call.call_id, queue_id, record.region, record.arrived_at)
+        call.held.set()
+        flow.desk.queues.enqueue(call.call_id, region=record.region,
+                                 national=queue_id != record.region,
+                                 arrived_at=record.arrived_at)
         return
     # Still in the IVR, or between steps: put the caller in their queue, keeping their arrival.
-    flow._spawn(flow._enter_queue(call, queue_id, arrived_at=record.arrived_at))
+    flow.desk.spawn(flow.enter_queue(call, national=queue_id != record.region,
+                                     arrived_at=record.arrived_at))
 
 
 def _nurse_legs(channels: Mapping[str, object]) -> dict[str, list[tuple[int, str]]]:
@@ -175,26 +179,26 @@ def _keep_ringing(flow: CallFlow, call: LiveCall, record: CallRecord,
     Either way the next leg gets a number above every live one: re-originating with an id
     Asterisk still has is refused (409) and would leave the old leg ringing."""
     call.offer_attempt = max([n for n, _ in legs], default=call.offer_attempt)
-    entry = flow._router.engine.call(call.call_id)
+    entry = flow.desk.queues.engine.call(call.call_id)
     keep, endpoint = None, ""
     if legs and entry is not None and entry.status == "offered" and entry.nurse_id:
-        endpoint = (flow._router.nurse_info(entry.nurse_id) or {}).get("endpoint") or ""
+        endpoint = (flow.desk.queues.nurse_info(entry.nurse_id) or {}).get("endpoint") or ""
         name = getattr(channels[legs[-1][1]], "name", "")
         if endpoint and name.startswith(f"{endpoint}-"):  # rings the nurse offered the call
             keep = legs[-1][1]
     for _, leg in legs:
         if leg != keep:
-            flow._spawn(flow._hangup(leg))
+            flow.desk.spawn(flow.desk.hangup(leg))
     if keep is None or entry is None or not entry.nurse_id:
         return False
     call.nurse_id = entry.nurse_id
     call.nurse_channel_id = keep
-    flow._by_channel[keep] = call
+    flow.desk.by_channel[keep] = call
     if record.state is not CallState.OFFERED or record.nurse_id != entry.nurse_id:
-        flow._log.record(call.call_id, CallEventType.OFFERED, nurse_id=entry.nurse_id,
+        flow.desk.log.record(call.call_id, CallEventType.OFFERED, nurse_id=entry.nurse_id,
                          endpoint=endpoint)
     log.info("call %s: nurse %s's phone still rings after the restart; kept", call.call_id,
              entry.nurse_id)
     if getattr(channels[keep], "state", "") == "Up":  # she answered while the service was away
-        flow._spawn(flow._nurse_answered(keep, call.call_id))
+        flow.desk.spawn(flow.nurse_answered(keep, call.call_id))
     return True

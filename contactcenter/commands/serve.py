@@ -37,8 +37,8 @@ async def serve(settings: Settings, *, host: str | None = None, port: int | None
     if revision is None:
         log.error("the database has no schema yet: run `radgivning db upgrade` first")
         return 4
-    from contactcenter.callflow.replica import InstanceIdInUse
     from contactcenter.health import DatabaseNotWritable, require_writable
+    from queues.replica import InstanceIdInUse
 
     services = build_services(settings)
     try:

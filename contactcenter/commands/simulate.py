@@ -56,7 +56,7 @@ def parse_borrow(text: str, regions: set[str]) -> object:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from contactcenter.queue_setup import engine_config
+    from queues.settings import engine_config
     from queues.simulation import compare, national_day, simulate
 
     if args.calls <= 0 or args.staffing_factor <= 0:

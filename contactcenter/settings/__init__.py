@@ -6,14 +6,6 @@ is wrong.
 """
 
 from contactcenter.settings.loader import Settings, SettingsError, default_config_dir, load_settings
-from contactcenter.settings.queues import (
-    CommonQueue,
-    NightPool,
-    OverflowGroup,
-    QueueRef,
-    QueueSettings,
-    RegionQueueOptions,
-)
 from contactcenter.settings.sections import (
     AriSettings,
     CallflowSettings,
@@ -22,6 +14,14 @@ from contactcenter.settings.sections import (
     HttpSettings,
     Region,
     ServiceSettings,
+)
+from queues.settings import (
+    CommonQueue,
+    NightPool,
+    OverflowGroup,
+    QueueRef,
+    QueueSettings,
+    RegionQueueOptions,
 )
 
 __all__ = [

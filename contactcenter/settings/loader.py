@@ -24,7 +24,6 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from contactcenter.callflow.region import ReferenceDataError, RegionResolver
-from contactcenter.settings.queues import QueueSettings, parse_queues
 from contactcenter.settings.sections import (
     SECTIONS,
     AriSettings,
@@ -35,6 +34,7 @@ from contactcenter.settings.sections import (
     Region,
     ServiceSettings,
 )
+from queues.settings import QueueSettings, parse_queues
 
 ENV_PREFIX = "RADGIVNING_"
 LOG_LEVELS = ("debug", "info", "warning", "error", "critical")

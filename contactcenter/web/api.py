@@ -1,6 +1,6 @@
 """The JSON API under ``/api/v1``: health, calls, queues, agents, and the live feed.
 
-Region scope, the same in every route here and in :mod:`contactcenter.web.queues_api`:
+Region scope, the same in every route here and in :mod:`queues.http`:
 a user sees and changes only the calls, queues and nurses of the regions they
 hold (``*``: all); calls without a region are seen by all in the national
 queue, by national users only in the IVR (:mod:`contactcenter.calls.visibility`). An
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
 
@@ -24,13 +24,14 @@ from contactcenter.calls.visibility import national, sees_numbers, shown_call, w
 from contactcenter.health import PARTS
 from contactcenter.identity.http import current_principal, principal, require_roles
 from contactcenter.identity.model import Principal, Role
-from contactcenter.web.errors import SERVICES, ApiError, NotFound
+from contactcenter.web.errors import ApiError, NotFound
 from contactcenter.web.json_input import ascii_int, read_json_object
 from contactcenter.web.openapi import OPENAPI_KEY, documented, obj
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from contactcenter.services import Services
 
-routes = web.RouteTableDef()
+log = logging.getLogger(__name__)
 
 READERS = (Role.NURSE, Role.SUPERVISOR, Role.STAFFING_SYSTEM, Role.REGION_ADMIN)
 LIVE_PUSH_INTERVAL = 0.25
@@ -62,93 +63,111 @@ HEALTH = obj(["status"], status={"type": "string", "enum": ["ok", "failing"]},
 """200 when every part works; 503 with the same body naming the failing parts, since when."""
 
 
-def _services(request: web.Request) -> Any:
-    return request.app[SERVICES]
+def routes(services: Services) -> web.RouteTableDef:
+    """The core routes (health, calls, queues, nurses, the live feed) on ``services``."""
+    r = web.RouteTableDef()
+    _health_routes(r, services)
+    _call_routes(r, services)
+    _queue_and_agent_routes(r, services)
+    _agent_state_route(r, services)
+    _live_route(r, services)
+    return r
 
 
-@routes.get("/api/v1/health")
-@documented(summary="Service health: each part's state", public=True, roles="none (public)",
-            errors=[503], ok=HEALTH, error_schemas={503: HEALTH})
-async def health(request: web.Request) -> web.Response:
-    """Public (no token): each part's state; 503 naming what fails, and since when."""
-    body = await _services(request).health_report()
-    return web.json_response(body, status=200 if body["status"] == "ok" else 503)
+def _health_routes(r: web.RouteTableDef, services: Services) -> None:
+    @r.get("/api/v1/health")
+    @documented(summary="Service health: each part's state", public=True,
+                roles="none (public)", errors=[503], ok=HEALTH, error_schemas={503: HEALTH})
+    async def health(request: web.Request) -> web.Response:
+        """Public (no token): each part's state; 503 naming what fails, and since when."""
+        body = await services.health_report()
+        return web.json_response(body, status=200 if body["status"] == "ok" else 503)
+
+    @r.get("/api/v1/openapi.json")
+    @documented(summary="This document", public=True, roles="none (public)",
+                ok=obj(["openapi", "paths"]))
+    async def openapi(request: web.Request) -> web.Response:
+        return web.json_response(request.app[OPENAPI_KEY])
 
 
-@routes.get("/api/v1/openapi.json")
-@documented(summary="This document", public=True, roles="none (public)",
-            ok=obj(["openapi", "paths"]))
-async def openapi(request: web.Request) -> web.Response:
-    return web.json_response(request.app[OPENAPI_KEY])
+def _call_routes(r: web.RouteTableDef, services: Services) -> None:
+    @r.get("/api/v1/calls")
+    @documented(summary="Live or recent calls", roles=_READER_ROLES,
+                query={"scope": {"type": "string", "enum": ["live", "recent"]},
+                       "limit": {"type": "integer", "minimum": 1, "maximum": 500}},
+                ok=obj(["scope", "calls"], scope={"type": "string"},
+                       calls={"type": "array", "items": CALL}))
+    @require_roles(*READERS)
+    async def list_calls(request: web.Request) -> web.Response:
+        """Live or recent calls.
+
+        Only those the caller may see: their regions', those without a region in the
+        national queue, calls in the IVR for national users only; callers' numbers omitted
+        for roles that may not see them."""
+        scope = request.query.get("scope", "live")
+        limit = _int_query(request, "limit", 50, 1, 500)
+        who = principal(request)
+        if scope == "live":
+            calls = services.live_calls()
+        elif scope == "recent":
+            calls = await services.call_log.load_recent(limit if national(who) else 500)
+        else:
+            raise ApiError("invalid_query", "scope must be 'live' or 'recent'",
+                           {"scope": scope, "allowed": ["live", "recent"]})
+        calls = [shown_call(who, c) for c in calls if services.call_visible(who, c)]
+        return web.json_response({"scope": scope, "calls": calls[:limit]})
+
+    @r.get("/api/v1/calls/{call_id}/events")
+    @documented(summary="Every recorded step of one call", roles="supervisor, staffing_system",
+                ok=obj(["events"], events={"type": "array", "items": obj(
+                    ["seq", "type", "at"], seq={"type": "integer"}, type={"type": "string"},
+                    at={"type": "string", "format": "date-time"}, data={"type": "object"})}))
+    @require_roles(Role.SUPERVISOR, Role.STAFFING_SYSTEM)
+    async def call_events(request: web.Request) -> web.Response:
+        """Every recorded step of one call.
+
+        A call the caller may not see (another region's; one still in the IVR without
+        national scope) answers 404 like an unknown one; callers' numbers omitted as in the
+        list."""
+        call_id = request.match_info["call_id"]
+        who = principal(request)
+        events = await services.call_log.events_of(call_id)
+        if not events or not services.call_visible(who, replay(events).as_dict()):
+            raise NotFound("call_not_found", "no call with that id", {"call_id": call_id})
+        numbers = sees_numbers(who)
+        return web.json_response({"events": [
+            {"seq": e.seq, "type": e.type.value, "at": e.at.isoformat(),
+             "data": e.data if numbers else without_numbers(e.data)}
+            for e in events
+        ]})
 
 
-@routes.get("/api/v1/calls")
-@documented(summary="Live or recent calls", roles=_READER_ROLES,
-            query={"scope": {"type": "string", "enum": ["live", "recent"]},
-                   "limit": {"type": "integer", "minimum": 1, "maximum": 500}},
-            ok=obj(["scope", "calls"], scope={"type": "string"},
-                   calls={"type": "array", "items": CALL}))
-@require_roles(*READERS)
-async def list_calls(request: web.Request) -> web.Response:
-    """Live or recent calls.
+def _queue_and_agent_routes(r: web.RouteTableDef, services: Services) -> None:
+    @r.get("/api/v1/queues")
+    @documented(summary="Queues with waiting calls and nurses", roles=_READER_ROLES,
+                ok=obj(["queues"], queues={"type": "array", "items": obj(
+                    ["queue_id"], queue_id={"type": "string"}, name={"type": "string"},
+                    waiting={"type": "integer"}, calls={"type": "array"})}))
+    @require_roles(*READERS)
+    async def list_queues(request: web.Request) -> web.Response:
+        """The queues of the caller's regions, and the national queue (a pool every region
+        serves)."""
+        who = principal(request)
+        return web.json_response({"queues": [q for q in services.queues.queue_snapshot()
+                                             if services.queue_visible(who, q["queue_id"])]})
 
-    Only those the caller may see: their regions', those without a region in the national
-    queue, calls in the IVR for national users only; callers' numbers omitted for roles that
-    may not see them."""
-    services = _services(request)
-    scope = request.query.get("scope", "live")
-    limit = _int_query(request, "limit", 50, 1, 500)
-    who = principal(request)
-    if scope == "live":
-        calls = services.live_calls()
-    elif scope == "recent":
-        calls = await services.call_log.load_recent(limit if national(who) else 500)
-    else:
-        raise ApiError("invalid_query", "scope must be 'live' or 'recent'",
-                       {"scope": scope, "allowed": ["live", "recent"]})
-    calls = [shown_call(who, c) for c in calls if services.call_visible(who, c)]
-    return web.json_response({"scope": scope, "calls": calls[:limit]})
+    @r.get("/api/v1/agents")
+    @documented(summary="Nurses and their states", roles=_READER_ROLES,
+                ok=obj(["agents"], agents={"type": "array", "items": AGENT}))
+    @require_roles(*READERS)
+    async def list_agents(request: web.Request) -> web.Response:
+        """The nurses of the caller's regions with their states."""
+        who = principal(request)
+        return web.json_response({"agents": [a for a in services.queues.nurse_snapshot()
+                                             if who.can_access_region(a["region"])]})
 
 
-@routes.get("/api/v1/calls/{call_id}/events")
-@documented(summary="Every recorded step of one call", roles="supervisor, staffing_system",
-            ok=obj(["events"], events={"type": "array", "items": obj(
-                ["seq", "type", "at"], seq={"type": "integer"}, type={"type": "string"},
-                at={"type": "string", "format": "date-time"}, data={"type": "object"})}))
-@require_roles(Role.SUPERVISOR, Role.STAFFING_SYSTEM)
-async def call_events(request: web.Request) -> web.Response:
-    """Every recorded step of one call.
-
-    A call the caller may not see (another region's; one still in the IVR without national
-    scope) answers 404 like an unknown one; callers' numbers omitted as in the list."""
-    call_id = request.match_info["call_id"]
-    who = principal(request)
-    services = _services(request)
-    events = await services.call_log.events_of(call_id)
-    if not events or not services.call_visible(who, replay(events).as_dict()):
-        raise NotFound("call_not_found", "no call with that id", {"call_id": call_id})
-    numbers = sees_numbers(who)
-    return web.json_response({"events": [
-        {"seq": e.seq, "type": e.type.value, "at": e.at.isoformat(),
-         "data": e.data if numbers else without_numbers(e.data)}
-        for e in events
-    ]})
-
-
-@routes.get("/api/v1/queues")
-@documented(summary="Queues with waiting calls and nurses", roles=_READER_ROLES,
-            ok=obj(["queues"], queues={"type": "array", "items": obj(
-                ["queue_id"], queue_id={"type": "string"}, name={"type": "string"},
-                waiting={"type": "integer"}, calls={"type": "array"})}))
-@require_roles(*READERS)
-async def list_queues(request: web.Request) -> web.Response:
-    """The queues of the caller's regions, and the national queue (a pool every region serves)."""
-    services, who = _services(request), principal(request)
-    return web.json_response({"queues": [q for q in services.router.queue_snapshot()
-                                         if services.queue_visible(who, q["queue_id"])]})
-
-
-def live_view(services: Any, who: Principal) -> dict[str, Any]:
+def live_view(services: Services, who: Principal) -> dict[str, Any]:
     """The live page's snapshot as ``who`` may see it (their regions; numbers as above)."""
     snapshot = services.snapshot(who)
     snapshot["calls"] = [shown_call(who, c) for c in snapshot["calls"]]
@@ -156,71 +175,74 @@ def live_view(services: Any, who: Principal) -> dict[str, Any]:
     return snapshot
 
 
-@routes.get("/api/v1/agents")
-@documented(summary="Nurses and their states", roles=_READER_ROLES,
-            ok=obj(["agents"], agents={"type": "array", "items": AGENT}))
-@require_roles(*READERS)
-async def list_agents(request: web.Request) -> web.Response:
-    """The nurses of the caller's regions with their states."""
-    who = principal(request)
-    return web.json_response({"agents": [a for a in _services(request).router.nurse_snapshot()
-                                         if who.can_access_region(a["region"])]})
+_STATES = ["ready", "paused", "logged_out"]
 
 
-@routes.post("/api/v1/agents/{nurse_id}/state")
-@documented(summary="Log a nurse in (ready), pause them with a reason, or log them out",
-            roles="the nurse themself, or a supervisor of the nurse's region",
-            body=obj(["state"], state={"type": "string",
-                                       "enum": ["ready", "paused", "logged_out"]},
-                     reason={"type": "string", "description": "pause reason (for paused)"}),
-            ok=obj(["agent"], agent=AGENT), errors=[409])
-@require_roles(Role.NURSE, Role.SUPERVISOR)
-async def set_agent_state(request: web.Request) -> web.Response:
-    """Log a nurse in (ready), pause them with a reason, or log them out.
-
-    A nurse changes their own state, a supervisor that of their regions' nurses; another
-    region's nurse answers 404, a fellow nurse's state 403."""
-    services = _services(request)
-    body = await read_json_object(request)
+def _state_change(body: dict[str, Any]) -> tuple[str, str | None]:
+    """The state and pause reason of a state change body (400 naming the field otherwise)."""
     state = body.get("state")
-    allowed = ["ready", "paused", "logged_out"]
-    if state not in allowed:
+    if state not in _STATES:
         raise ApiError("invalid_state", "state must be 'ready', 'paused' or 'logged_out'",
-                       {"field": "state", "value": state, "allowed": allowed})
+                       {"field": "state", "value": state, "allowed": _STATES})
     reason = body.get("reason")
     if reason is not None and not isinstance(reason, str):
         raise ApiError("invalid_reason", "reason must be a string", {"field": "reason"})
     if state == "paused" and (not isinstance(reason, str) or not reason.strip()):
         raise ApiError("invalid_reason", "a pause needs a reason code",
                        {"field": "reason", "value": reason})
-    nurse_id = request.match_info["nurse_id"]
-    nurse = services.router.nurse_info(nurse_id)
-    who = principal(request)
-    own = nurse is not None and nurse.get("username") is not None \
-        and nurse.get("username") == who.username
-    if nurse is None or not (own or who.can_access_region(nurse["region"])):
-        raise NotFound("agent_not_found", "no nurse with that id", {"nurse_id": nurse_id})
-    if not own and not who.has_role(Role.SUPERVISOR):
-        raise ApiError("forbidden", "you may change only your own state, or as a supervisor "
-                       "the state of nurses in your regions", {"nurse_id": nurse_id}, status=403)
-    result = await services.router.set_nurse_state(nurse_id, state,
-                                             reason.strip() if isinstance(reason, str) else None)
-    return web.json_response({"agent": result})
+    return state, reason.strip() if isinstance(reason, str) else None
 
 
-@routes.get("/api/v1/live")
-@documented(summary="WebSocket feed of snapshots (calls, queues, agents) whenever they change",
-            roles=_READER_ROLES, ok=(101, {}))
-@require_roles(*READERS)
-async def live_feed(request: web.Request) -> web.WebSocketResponse:
-    """WebSocket: a snapshot at once, then a new one whenever something changed.
+def _agent_state_route(r: web.RouteTableDef, services: Services) -> None:
+    @r.post("/api/v1/agents/{nurse_id}/state")
+    @documented(summary="Log a nurse in (ready), pause them with a reason, or log them out",
+                roles="the nurse themself, or a supervisor of the nurse's region",
+                body=obj(["state"], state={"type": "string", "enum": _STATES},
+                         reason={"type": "string",
+                                 "description": "pause reason (for paused)"}),
+                ok=obj(["agent"], agent=AGENT), errors=[409])
+    @require_roles(Role.NURSE, Role.SUPERVISOR)
+    async def set_agent_state(request: web.Request) -> web.Response:
+        """Log a nurse in (ready), pause them with a reason, or log them out.
 
-    Each snapshot shows what the routes above would: the caller's regions, numbers omitted
-    for roles that may not see them."""
-    services, who = _services(request), principal(request)
+        A nurse changes their own state, a supervisor that of their regions' nurses;
+        another region's nurse answers 404, a fellow nurse's state 403."""
+        state, reason = _state_change(await read_json_object(request))
+        nurse_id = request.match_info["nurse_id"]
+        nurse = services.queues.nurse_info(nurse_id)
+        who = principal(request)
+        own = nurse is not None and nurse.get("username") is not None \
+            and nurse.get("username") == who.username
+        if nurse is None or not (own or who.can_access_region(nurse["region"])):
+            raise NotFound("agent_not_found", "no nurse with that id", {"nurse_id": nurse_id})
+        if not own and not who.has_role(Role.SUPERVISOR):
+            raise ApiError("forbidden", "you may change only your own state, or as a "
+                           "supervisor the state of nurses in your regions",
+                           {"nurse_id": nurse_id}, status=403)
+        result = await services.queues.set_nurse_state(nurse_id, state, reason)
+        return web.json_response({"agent": result})
+
+
+def _live_route(r: web.RouteTableDef, services: Services) -> None:
+    @r.get("/api/v1/live")
+    @documented(summary="WebSocket feed of snapshots (calls, queues, agents) whenever they "
+                "change", roles=_READER_ROLES, ok=(101, {}))
+    @require_roles(*READERS)
+    async def live_feed(request: web.Request) -> web.WebSocketResponse:
+        """WebSocket: a snapshot at once, then a new one whenever something changed.
+
+        Each snapshot shows what the routes above would: the caller's regions, numbers
+        omitted for roles that may not see them."""
+        ws = web.WebSocketResponse(heartbeat=20)
+        await ws.prepare(request)
+        await _feed(request, ws, services, principal(request))
+        return ws
+
+
+async def _feed(request: web.Request, ws: web.WebSocketResponse, services: Services,
+                who: Principal) -> None:
+    """Push snapshots to ``ws`` until it closes or the session ends."""
     loop = asyncio.get_running_loop()
-    ws = web.WebSocketResponse(heartbeat=20)
-    await ws.prepare(request)
     async with services.bus.subscribe() as changes:
         await ws.send_json(live_view(services, who))
         checked = loop.time()
@@ -256,7 +278,6 @@ async def live_feed(request: web.Request) -> web.WebSocketResponse:
             pass
         finally:
             reader.cancel()
-    return ws
 
 
 def _int_query(request: web.Request, name: str, default: int, low: int, high: int) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
@@ -15,6 +15,9 @@ from contactcenter.web.errors import SERVICES, error_middleware
 from contactcenter.web.json_input import read_json_object
 from contactcenter.web.openapi import describe_routes
 from contactcenter.web.security import setup_security
+
+if TYPE_CHECKING:
+    from contactcenter.services import Services
 
 STATIC = Path(__file__).parent / "static"
 
@@ -31,16 +34,17 @@ async def index(request: web.Request) -> web.Response:
     return response
 
 
-def add_context_routes(app: web.Application, services: Any) -> None:
+def add_context_routes(app: web.Application, services: Services) -> None:
     """The bounded contexts' own routes, each given its service, who is acting, and the
     service's one JSON parser (the contexts may not import it themselves)."""
-    from contactcenter.contexts import catalog_actor, guideline_actor, journal_actor
-    from contactcenter.web.queues_api import routes as queues_routes
+    from contactcenter.contexts import catalog_actor, guideline_actor, journal_actor, queue_actor
     from decision_support.http import routes as guideline_routes
     from journal.http import routes as journal_routes
+    from queues.http import routes as queues_routes
     from referral_catalog.http import routes as catalog_routes
 
-    app.add_routes(queues_routes)
+    app.add_routes(queues_routes(services.queues, queue_actor, read_json=read_json_object,
+                                 regions=services.settings.regions.keys()))
     app.add_routes(journal_routes(services.journal, journal_actor(services.settings),
                                   read_json=read_json_object))
     app.add_routes(catalog_routes(services.catalog, catalog_actor, read_json=read_json_object))
@@ -48,8 +52,8 @@ def add_context_routes(app: web.Application, services: Any) -> None:
                                     read_json=read_json_object))
 
 
-def create_app(services: Any) -> web.Application:
-    """The web application for a set of running services (see ``bootstrap.Services``)."""
+def create_app(services: Services) -> web.Application:
+    """The web application for a set of running services (built by ``bootstrap``)."""
     app = web.Application(middlewares=[error_middleware])
     app[SERVICES] = services
     setup_identity(
@@ -62,7 +66,7 @@ def create_app(services: Any) -> web.Application:
                    allowed_origins=services.settings.http.allowed_origins)
     app.router.add_get("/", index)
     app.router.add_static("/static", STATIC, name="static")
-    app.add_routes(api_routes)
+    app.add_routes(api_routes(services))
     add_context_routes(app, services)
     describe_routes(app)
     return app

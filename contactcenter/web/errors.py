@@ -4,17 +4,29 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from contactcenter.health import StorageUnavailable, describe
+from shared_kernel.errors import DomainError, ErrorKind
+from shared_kernel.health import StorageUnavailable, describe
+
+if TYPE_CHECKING:
+    from contactcenter.services import Services
 
 log = logging.getLogger(__name__)
 
-SERVICES: web.AppKey[Any] = web.AppKey("services", object)
-"""Where the application keeps the running services (``bootstrap.Services``)."""
+SERVICES: web.AppKey[Services] = web.AppKey("services")
+"""Where the application keeps the running services (for pages outside the API routes)."""
+
+
+KIND_STATUS = {
+    ErrorKind.INVALID: 400, ErrorKind.UNAUTHENTICATED: 401, ErrorKind.FORBIDDEN: 403,
+    ErrorKind.NOT_FOUND: 404, ErrorKind.CONFLICT: 409, ErrorKind.PRECONDITION: 412,
+    ErrorKind.UNPROCESSABLE: 422, ErrorKind.TOO_MANY: 429, ErrorKind.UNAVAILABLE: 503,
+}
+"""The one table from a domain error's kind to the HTTP status that answers it."""
 
 
 class ApiError(Exception):
@@ -66,6 +78,8 @@ async def error_middleware(
         return error_response(503, "storage_unavailable",
                               f"{exc.what} could not be stored, so it was not made",
                               {"cause": exc.cause})
+    except DomainError as exc:
+        return error_response(KIND_STATUS[exc.kind], exc.error_id, exc.message, exc.details)
     except web.HTTPException as exc:
         if not request.path.startswith("/api/") or exc.status < 400:
             raise

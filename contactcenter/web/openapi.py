@@ -31,6 +31,10 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
+from shared_kernel.openapi import documented, obj
+
+__all__ = ["OPENAPI_KEY", "describe_routes", "documented", "obj"]
+
 ERROR = {"$ref": "#/components/schemas/Error"}
 OPENAPI_KEY: web.AppKey[dict[str, Any]] = web.AppKey("openapi", dict)
 H = TypeVar("H", bound=Callable[..., Any])
@@ -48,25 +52,6 @@ _REASONS = {
     429: "Too many attempts (Retry-After says when to try again)",
     503: "Storage unavailable; try again",
 }
-
-
-def documented(**operation: Any) -> Callable[[H], H]:
-    """Attach ``operation`` (see the module docstring) as the handler's description."""
-    def mark(handler: H) -> H:
-        handler.openapi = operation  # type: ignore[attr-defined]
-        return handler
-    return mark
-
-
-def obj(required: tuple[str, ...] | list[str] = (), *, extra: bool = True,
-        **properties: Any) -> dict[str, Any]:
-    """A JSON Schema object with ``properties``; ``required`` names the mandatory ones."""
-    schema: dict[str, Any] = {"type": "object", "properties": properties}
-    if required:
-        schema["required"] = list(required)
-    if not extra:
-        schema["additionalProperties"] = False
-    return schema
 
 
 def description_of(handler: Any) -> dict[str, Any] | None:

@@ -85,7 +85,7 @@ def _record(services: Services, channel_id: str):
 
 async def test_real_asterisk_caller_with_area_code_reaches_a_nurse_and_hangs_up(real) -> None:
     services, harness = real
-    await services.router.set_nurse_state("ssk-01-1", "ready")
+    await services.queues.set_nurse_state("ssk-01-1", "ready")
     pstn, caller = await _call(harness, "+46812345678")
     record = await eventually(lambda: (r := _record(services, caller)) and r.state.value == "connected"
                               and r, timeout=30, what="connected on Asterisk")

@@ -44,12 +44,12 @@ async def test_a_duplicated_stasis_start_makes_no_second_call(system: System) ->
     await system.services.flow.on_event(parse_event(copy.deepcopy(start)))
     calls = [r for r in system.services.call_log.live() if r.channel_id == caller.channel_id]
     assert len(calls) == 1
-    assert system.services.router.waiting_count() == 1
+    assert system.services.queues.waiting_count() == 1
 
 
 async def test_events_for_unknown_channels_are_ignored(system: System) -> None:
     await system.sim.add_caller(number="+46812345678", patience=None)
-    await eventually(lambda: system.services.router.waiting_count() == 1,
+    await eventually(lambda: system.services.queues.waiting_count() == 1,
                      what="queued call")
     for type_ in ("ChannelDtmfReceived", "StasisEnd", "ChannelDestroyed", "ChannelHangupRequest"):
         event = {"type": type_, "application": "contactcenter", "timestamp":
@@ -63,7 +63,7 @@ async def test_events_for_unknown_channels_are_ignored(system: System) -> None:
                              "creationtime": "2026-12-02T10:00:00.000+0000",
                              "language": "sv", "protocol_id": ""}}
         await system.services.flow.on_event(parse_event(event))
-    assert system.services.router.waiting_count() == 1
+    assert system.services.queues.waiting_count() == 1
     assert [r.state.value for r in system.services.call_log.live()] == ["queued"]
 
 
@@ -82,7 +82,7 @@ async def test_channel_destroyed_before_stasis_end_ends_the_call_once(system: Sy
     await system.services.call_log.flush()
     types = [e.type.value for e in await system.services.call_log.events_of(record.call_id)]
     assert types.count("abandoned") == 1 and "ended" not in types
-    assert system.services.router.waiting_count() == 0
+    assert system.services.queues.waiting_count() == 0
 
 
 async def test_a_busy_nurse_phone_is_tried_a_few_times_then_paused_and_the_call_waits(
@@ -92,26 +92,26 @@ async def test_a_busy_nurse_phone_is_tried_a_few_times_then_paused_and_the_call_
     caller = await system.sim.add_caller(number="+46812345678", talk=None, patience=None)
     await eventually(lambda: system.nurse_state("ssk-01-1") == "paused",
                      what="busy nurse paused")
-    assert system.services.router.engine.nurse("ssk-01-1").pause_reason == "auto_pause_unanswered"
+    assert system.services.queues.engine.nurse("ssk-01-1").pause_reason == "auto_pause_unanswered"
     record = await eventually(lambda: (r := system.call_for_channel(caller.channel_id))
                               and r.state.value == "queued" and r, what="call waiting")
     await system.services.call_log.flush()
     types = [e.type.value for e in await system.services.call_log.events_of(record.call_id)]
     assert types.count("offer_failed") == system.settings.callflow.max_unanswered_offers
     assert types.count("queued") == 1
-    assert system.services.router.position(record.call_id) == 1
+    assert system.services.queues.position(record.call_id) == 1
     assert system.sim.caller(caller.caller_id).status != "hung_up"
 
 
 async def test_an_originate_refused_by_asterisk_keeps_the_call_waiting(system: System) -> None:
     # A nurse whose endpoint Asterisk does not know: originate answers with an error.
     await system.add_nurse("ssk-01-1", "01")
-    system.services.router.engine.nurse("ssk-01-1").endpoint = "Bogus/unknown-tech"
-    system.services.router.nurse_info("ssk-01-1")["endpoint"] = "Bogus/unknown-tech"
+    system.services.queues.engine.nurse("ssk-01-1").endpoint = "Bogus/unknown-tech"
+    system.services.queues.nurse_info("ssk-01-1")["endpoint"] = "Bogus/unknown-tech"
     caller = await system.sim.add_caller(number="+46812345678", talk=None, patience=None)
     record = await eventually(lambda: (r := system.call_for_channel(caller.channel_id))
                               and r.state.value == "queued" and r, what="queued call")
-    await eventually(lambda: system.services.router.position(record.call_id) == 1,
+    await eventually(lambda: system.services.queues.position(record.call_id) == 1,
                      what="call back in its place")
     assert system.sim.caller(caller.caller_id).status != "hung_up"
 
@@ -131,7 +131,7 @@ async def test_a_caller_who_hangs_up_while_the_events_socket_is_down_is_recorded
                              and r.state.value == "abandoned" and r, what="abandoned")
     assert ended.call_id == record.call_id
     assert ended.end_cause == "caller_hangup_while_disconnected"
-    assert system.services.router.waiting_count() == 0
+    assert system.services.queues.waiting_count() == 0
 
 
 async def test_calls_keep_flowing_after_the_events_socket_comes_back(system: System) -> None:
@@ -154,4 +154,4 @@ async def test_a_caller_hanging_up_during_the_greeting_is_recorded_once_without_
     types = [e.type.value for e in await system.services.call_log.events_of(record.call_id)]
     assert types[0] == "arrived" and types[-1] == "abandoned" and "queued" not in types
     assert not [r for r in caplog.records if "call flow failed" in r.getMessage()]
-    assert system.services.router.waiting_count() == 0
+    assert system.services.queues.waiting_count() == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from contactcenter.settings.queues import RegionQueueOptions
+from queues.settings import RegionQueueOptions
 from tests.support.system import System, eventually, start_system
 
 NUMBER = "+46812345678"  # Stockholm: region 01
@@ -15,7 +15,7 @@ NATIONAL = "0812345678"
 async def _restart_with_callbacks(system: System, **callflow: Any) -> None:
     """A wait limit of one minute in region 01 (callbacks on offer) and fast retries."""
     await system.services.call_log.flush()
-    await system.services.router.flush()
+    await system.services.queues.flush()
     await system.services.stop()
     queues = replace(system.settings.queues, region_options={
         **system.settings.queues.region_options,
@@ -36,7 +36,7 @@ async def _queued(system: System, channel_id: str) -> Any:
     """The call is queued in the call log and has its place in the queue engine."""
     return await eventually(lambda: (r := system.call_for_channel(channel_id))
                             and r.state.value == "queued"
-                            and system.services.router.position(r.call_id) is not None and r,
+                            and system.services.queues.position(r.call_id) is not None and r,
                             what="queued call")
 
 
@@ -81,12 +81,12 @@ async def test_a_caller_who_books_a_callback_keeps_the_place_and_is_called_back_
     caller, booked = await _book_callback(system)
     assert booked.end_cause == "callback_requested"
     assert _played(system, caller.channel_id, "aterringning-bekraftad")
-    assert system.services.router.position(booked.call_id) == 1
+    assert system.services.queues.position(booked.call_id) == 1
     # A later caller queues behind the booked callback.
     later = await system.sim.add_caller(number="+46812340000", patience=None)
     later_record = await _queued(system, later.channel_id)
-    assert system.services.router.position(later_record.call_id) == 2
-    assert system.services.router.position(booked.call_id) == 1
+    assert system.services.queues.position(later_record.call_id) == 2
+    assert system.services.queues.position(booked.call_id) == 1
 
     callee = await system.sim.add_callee(NUMBER, behaviour="answer")
     await system.add_nurse("ssk-01-1", "01", talk=0.5)
@@ -121,7 +121,7 @@ async def test_a_busy_callee_is_tried_again_and_reached_on_the_next_attempt(
     callee = await system.sim.add_callee(NUMBER, behaviour="busy")
     await system.add_nurse("ssk-01-1", "01", talk=0.5, ready=False)
     _, booked = await _book_callback(system)
-    await system.services.router.set_nurse_state("ssk-01-1", "ready")
+    await system.services.queues.set_nurse_state("ssk-01-1", "ready")
 
     async def outcomes() -> list[str]:
         await system.services.call_log.flush()
@@ -133,7 +133,7 @@ async def test_a_busy_callee_is_tried_again_and_reached_on_the_next_attempt(
     # The nurse leg of the failed attempt is hung up; the entry waits for the retry.
     record = system.services.call_log.get(booked.call_id)
     assert record is not None and record.state.value == "callback_waiting"
-    assert system.services.router.position(booked.call_id) == 1
+    assert system.services.queues.position(booked.call_id) == 1
     callee.behaviour = "answer"
     await eventually(lambda: (r := system.services.call_log.get(booked.call_id))
                      and r.state.value == "connected", what="reached on retry")
@@ -150,13 +150,13 @@ async def test_a_callback_that_never_reaches_the_caller_ends_as_failed(system: S
     callee = await system.sim.add_callee(NUMBER, behaviour="busy")
     await system.add_nurse("ssk-01-1", "01", ready=False)
     _, booked = await _book_callback(system)
-    await system.services.router.set_nurse_state("ssk-01-1", "ready")
+    await system.services.queues.set_nurse_state("ssk-01-1", "ready")
     ended = await eventually(
         lambda: next((r for r in system.services.call_log.recent(50)
                       if r.call_id == booked.call_id), None), what="callback given up")
     assert ended.state.value == "ended" and ended.end_cause == "callback_failed"
     assert callee.calls == 2
-    assert system.services.router.engine.call(booked.call_id) is None
+    assert system.services.queues.engine.call(booked.call_id) is None
     types = await _event_types(system, booked.call_id)
     assert types.count("callback_attempt") == 2
     await eventually(lambda: system.nurse_state("ssk-01-1") == "ready", what="nurse free")
@@ -217,13 +217,13 @@ async def test_a_booked_callback_survives_a_restart_and_is_not_closed_as_lost(
     await _restart_with_callbacks(system)
     _, booked = await _book_callback(system)
     await system.services.call_log.flush()
-    await system.services.router.flush()
+    await system.services.queues.flush()
     await system.services.stop()
     system.services = await start_system(system.settings, system.sim)
     record = await eventually(lambda: system.services.call_log.get(booked.call_id),
                               what="callback adopted after restart")
     assert record.state.value == "callback_waiting"
-    assert system.services.router.position(booked.call_id) == 1
+    assert system.services.queues.position(booked.call_id) == 1
     await system.sim.add_callee(NUMBER, behaviour="answer")
     await system.add_nurse("ssk-01-1", "01")
     await eventually(lambda: (r := system.services.call_log.get(booked.call_id))
@@ -238,10 +238,10 @@ async def test_a_restart_while_the_caller_is_being_dialled_counts_as_not_reached
     callee = await system.sim.add_callee(NUMBER, behaviour="no_answer")
     await system.add_nurse("ssk-01-1", "01", ready=False)
     _, booked = await _book_callback(system)
-    await system.services.router.set_nurse_state("ssk-01-1", "ready")
+    await system.services.queues.set_nurse_state("ssk-01-1", "ready")
     await eventually(lambda: callee.calls == 1, what="the caller's phone ringing")
     await system.services.call_log.flush()
-    await system.services.router.flush()
+    await system.services.queues.flush()
     await system.services.stop()
     system.services = await start_system(system.settings, system.sim)
     record = await eventually(lambda: system.services.call_log.get(booked.call_id),
@@ -255,7 +255,7 @@ async def test_a_restart_while_the_caller_is_being_dialled_counts_as_not_reached
     # The legs of the given-up dial are hung up; the entry keeps its place for a retry.
     await eventually(lambda: not [c for c in system.sim.switch.channels
                                   if booked.call_id in c], what="old legs hung up")
-    entry = system.services.router.engine.call(booked.call_id)
+    entry = system.services.queues.engine.call(booked.call_id)
     assert entry is not None and entry.callback
 
 
@@ -281,4 +281,4 @@ async def test_a_caller_who_hangs_up_while_confirming_is_abandoned_not_called_ba
         lambda: next((r for r in system.services.call_log.recent(50)
                       if r.call_id == record.call_id), None), what="call over")
     assert ended.state.value == "abandoned"
-    assert system.services.router.engine.call(record.call_id) is None
+    assert system.services.queues.engine.call(record.call_id) is None

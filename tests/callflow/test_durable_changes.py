@@ -11,11 +11,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from contactcenter.callflow.replica import COMMAND, EngineReplica
 from contactcenter.db import create_engine, upgrade
-from contactcenter.health import Health, StorageUnavailable
+from contactcenter.health import Health
 from queues.agent import AgentState
+from queues.replica import COMMAND, EngineReplica
 from queues.sql import queue_events
+from shared_kernel.health import StorageUnavailable
 from tests.callflow.test_engine_replica import Clock, _replayed, _seed
 from tests.queues.engine_fixtures import config
 from tests.support.faults import disk_full

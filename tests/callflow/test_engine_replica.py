@@ -13,12 +13,12 @@ from sqlalchemy import event, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from contactcenter.callflow.replica import COMMAND, GENERATION_STARTED, EngineReplica
 from contactcenter.db import create_engine, upgrade
 from queues import events as ev
 from queues.agent import AgentState
 from queues.engine import Engine
 from queues.errors import QueueError
+from queues.replica import COMMAND, GENERATION_STARTED, EngineReplica
 from queues.serialization import event_from_row
 from queues.sql import queue_events, queue_snapshots
 from tests.queues.engine_fixtures import config

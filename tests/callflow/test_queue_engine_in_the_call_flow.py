@@ -37,22 +37,22 @@ async def test_a_paused_nurse_gets_no_calls_and_stays_paused_across_a_restart(
     system: System,
 ) -> None:
     await system.add_nurse("ssk-01-1", "01")
-    await system.services.router.set_nurse_state("ssk-01-1", "paused", reason="meeting")
+    await system.services.queues.set_nurse_state("ssk-01-1", "paused", reason="meeting")
     caller = await system.sim.add_caller(number="+46812345678", patience=None)
     record = await eventually(lambda: (r := system.call_for_channel(caller.channel_id))
                               and r.state.value == "queued" and r, what="queued call")
     assert system.nurse_state("ssk-01-1") == "paused"
 
     await system.services.call_log.flush()
-    await system.services.router.flush()
+    await system.services.queues.flush()
     await system.services.stop()
     system.services = await start_system(system.settings, system.sim)
 
-    engine = system.services.router.engine
+    engine = system.services.queues.engine
     assert engine.nurse("ssk-01-1").state.value == "paused"
     assert engine.nurse("ssk-01-1").pause_reason == "meeting"
-    assert system.services.router.position(record.call_id) == 1
-    await system.services.router.set_nurse_state("ssk-01-1", "ready")
+    assert system.services.queues.position(record.call_id) == 1
+    await system.services.queues.set_nurse_state("ssk-01-1", "ready")
     await eventually(lambda: (r := system.call_for_channel(caller.channel_id))
                      and r.state.value == "connected", what="connected after unpause")
 
@@ -63,7 +63,7 @@ async def test_every_engine_step_is_stored_as_a_queue_event(system: System) -> N
     await eventually(lambda: (r := system.call_for_channel(caller.channel_id))
                      and r.state.value == "ended", what="call ended")
     await eventually(lambda: system.nurse_state("ssk-01-1") == "ready", what="wrap-up over")
-    await system.services.router.flush()
+    await system.services.queues.flush()
     from sqlalchemy import select
 
     from queues.sql import queue_events
@@ -83,7 +83,7 @@ async def test_after_a_configuration_change_and_a_restart_the_waiting_caller_kee
     record = await eventually(lambda: (r := system.call_for_channel(caller.channel_id))
                               and r.state.value == "queued" and r, what="queued call")
     await system.services.call_log.flush()
-    await system.services.router.flush()
+    await system.services.queues.flush()
     await system.services.stop()
     # A deployment that renamed its national queue between two runs.
     settings = replace(system.settings, queues=replace(
@@ -91,28 +91,28 @@ async def test_after_a_configuration_change_and_a_restart_the_waiting_caller_kee
                                                        id="riks")))
     system.settings = settings
     system.services = await start_system(settings, system.sim)
-    await eventually(lambda: system.services.router.position(record.call_id) == 1,
+    await eventually(lambda: system.services.queues.position(record.call_id) == 1,
                      what="caller re-queued in place")
 
 
 async def test_in_crisis_mode_a_new_caller_hears_the_crisis_message_in_the_national_queue(
     system: System,
 ) -> None:
-    await system.services.router.supervise("set_crisis", region="01", on=True, by="handledare",
+    await system.services.queues.supervise("set_crisis", region="01", on=True, by="handledare",
                                      why="storstörning")
     caller = await system.sim.add_caller(number="+46812345678", patience=None)
     await eventually(lambda: [
         e for e in system.sim.event_log if e.get("type") == "PlaybackStarted"
         and e["playback"]["target_uri"] == f"channel:{caller.channel_id}"
         and "krislage" in e["playback"]["media_uri"]], what="crisis message played")
-    entry = system.services.router.engine.call(system.call_for_channel(caller.channel_id).call_id)
+    entry = system.services.queues.engine.call(system.call_for_channel(caller.channel_id).call_id)
     assert entry is not None and entry.lane == system.settings.queues.national_queue.id
 
 
 async def test_a_region_that_closes_when_the_wait_is_too_long_tells_the_caller_to_call_later(
     tmp_path: object, system: System,
 ) -> None:
-    from contactcenter.settings.queues import RegionQueueOptions
+    from queues.settings import RegionQueueOptions
 
     await system.services.call_log.flush()
     await system.services.stop()

@@ -47,7 +47,7 @@ def _live_legs(system: System, call_id: str) -> list[str]:
 def _ringing_leg(system: System, call_id: str) -> str | None:
     """The nurse leg this instance waits on for the call, once it rings on Asterisk."""
     call = system.services.flow.calls.get(call_id)
-    entry = system.services.router.engine.call(call_id)
+    entry = system.services.queues.engine.call(call_id)
     leg = call.nurse_channel_id if call is not None else None
     if entry is None or entry.status != "offered" or leg not in _live_legs(system, call_id):
         return None
@@ -63,15 +63,15 @@ async def test_a_restart_while_the_nurse_phone_rings_keeps_ringing_that_leg_and_
     record = await eventually(lambda: (r := system.call_for_channel(caller.channel_id))
                               and r.state.value == "offered" and r, what="offered")
     await eventually(lambda: _ringing_leg(system, record.call_id), what="the phone rings")
-    await system.services.router.flush()
+    await system.services.queues.flush()
 
     await restart(system)
 
     leg = await eventually(lambda: _ringing_leg(system, record.call_id),
                            what="the offer back in hand after the restart")
-    await system.services.router.flush()
+    await system.services.queues.flush()
     await system.services.call_log.flush()
-    nurse = system.services.router.engine.nurse(NURSE)
+    nurse = system.services.queues.engine.nurse(NURSE)
     assert nurse.misses == 0, "a restart is not the nurse's miss"
     assert nurse.state.value == "offered"
     assert _live_legs(system, record.call_id) == [leg], "one leg rings, the same as before"
@@ -97,15 +97,15 @@ async def test_a_nurse_leg_that_ended_during_a_restart_returns_the_call_without_
                               and r.state.value == "offered" and r, what="offered")
     old = await eventually(lambda: _ringing_leg(system, record.call_id), what="the phone rings")
     await system.services.call_log.flush()
-    await system.services.router.flush()
+    await system.services.queues.flush()
     await system.services.stop()
     system.sim.switch.hangup(system.sim.switch.channels[old], 21, "remote")  # she declined
     system.services = await start_system(system.settings, system.sim)
 
     new = await eventually(lambda: _ringing_leg(system, record.call_id),
                            what="the call offered again")  # the old leg is gone: a new one
-    await system.services.router.flush()
-    nurse = system.services.router.engine.nurse(NURSE)
+    await system.services.queues.flush()
+    nurse = system.services.queues.engine.nurse(NURSE)
     assert nurse.misses == 0, "what happened while the service was away is not her miss"
     assert nurse.state.value == "offered"
     assert _live_legs(system, record.call_id) == [new]

@@ -28,7 +28,7 @@ async def test_a_caller_waiting_in_queue_keeps_the_place_and_arrival_time_across
                              and r.state.value == "queued" and r, what="first recovered")
     assert after.call_id == before.call_id
     assert after.arrived_at == before.arrived_at
-    assert system.services.router.position(after.call_id) == 1
+    assert system.services.queues.position(after.call_id) == 1
     await system.add_nurse("ssk-01-1", "01")
     connected = await eventually(lambda: (r := system.call_for_channel(first.channel_id))
                                  and r.state.value == "connected" and r, what="first connected")
@@ -45,7 +45,7 @@ async def test_a_call_connected_to_a_nurse_stays_connected_and_ends_normally_aft
                               and r.state.value == "connected" and r, what="connected")
 
     await restart(system)
-    system.services.router.add_nurse("ssk-01-1", "Test ssk-01-1", "01", "PJSIP/ssk-01-1")
+    system.services.queues.add_nurse("ssk-01-1", "Test ssk-01-1", "01", "PJSIP/ssk-01-1")
 
     await eventually(lambda: (r := system.call_for_channel(caller.channel_id))
                      and r.state.value == "connected", what="connected after restart")

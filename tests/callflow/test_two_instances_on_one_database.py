@@ -22,12 +22,12 @@ from sqlalchemy import select
 
 from ari_simulator import AriSimulator
 from contactcenter.bootstrap import Services
-from contactcenter.callflow.replica import GENERATION_STARTED, InstanceIdInUse
 from contactcenter.db import create_engine, upgrade
 from contactcenter.demo import DemoNurse, ensure_roster
-from contactcenter.web.errors import ApiError
 from queues import events as ev
 from queues.engine import Engine
+from queues.errors import NurseStateRefused
+from queues.replica import GENERATION_STARTED, InstanceIdInUse
 from queues.serialization import event_from_row
 from queues.sql import queue_events
 from tests.support.system import SPEED, eventually, make_settings, start_system
@@ -110,21 +110,21 @@ async def test_two_instances_never_offer_one_call_twice_nor_two_calls_to_one_nur
     phones: dict[str, list[Any]] = {}
     try:
         for nurse in roster:
-            a.router.add_nurse(nurse.nurse_id, nurse.display_name, nurse.region,
+            a.queues.add_nurse(nurse.nurse_id, nurse.display_name, nurse.region,
                                nurse.endpoint)
             # A nurse's phone is reachable from both Asterisks.
             phones[nurse.nurse_id] = [
                 await sim.add_phone(endpoint=nurse.endpoint, behaviour="answer",
                                     answer_delay=0.3, talk=1.0) for sim in (sim_a, sim_b)]
-        await a.router.flush()
-        await eventually(lambda: all(n.nurse_id in b.router.engine.agents for n in roster),
+        await a.queues.flush()
+        await eventually(lambda: all(n.nurse_id in b.queues.engine.agents for n in roster),
                          what="the roster in both replicas")
         rng = random.Random(1177)
 
         async def ready(nurse_id: str, via: Services) -> None:
             try:
-                await via.router.set_nurse_state(nurse_id, "ready")
-            except ApiError:
+                await via.queues.set_nurse_state(nurse_id, "ready")
+            except NurseStateRefused:
                 pass  # on a call or in wrap-up meanwhile: the transition is refused
 
         async def arrive(i: int) -> None:
@@ -139,9 +139,9 @@ async def test_two_instances_never_offer_one_call_twice_nor_two_calls_to_one_nur
             while not stop.is_set():
                 nurse = rng.choice(roster).nurse_id
                 try:
-                    await rng.choice(instances).router.set_nurse_state(nurse, "paused",
+                    await rng.choice(instances).queues.set_nurse_state(nurse, "paused",
                                                                        "meeting")
-                except ApiError:
+                except NurseStateRefused:
                     pass  # ringing or talking: a pause is refused
                 await asyncio.sleep(rng.random() * 0.05)
                 await ready(nurse, rng.choice(instances))
@@ -163,9 +163,9 @@ async def test_two_instances_never_offer_one_call_twice_nor_two_calls_to_one_nur
 
         for services in instances:
             await services.call_log.flush()
-            await services.router.flush()
+            await services.queues.flush()
         for services in instances:
-            await services.router.replica.catch_up()
+            await services.queues.replica.catch_up()
 
         # Every caller was answered by a nurse and talked until the nurse hung up.
         assert Counter(c.status for c in callers) == {"hung_up": CALLERS}
@@ -191,11 +191,11 @@ async def test_two_instances_never_offer_one_call_twice_nor_two_calls_to_one_nur
             assert not _overlaps(spans), f"{nurse_id} had two calls at once"
         assert sum(len(p.talk_intervals) for both in phones.values() for p in both) == CALLERS
         # Each replica is the state of the shared log at the position it has applied.
-        positions = [await services.router.replica.position() for services in instances]
+        positions = [await services.queues.replica.position() for services in instances]
         log = await _log(pg_url)
         start = max(i for i, (_id, t, _e, _n) in enumerate(log) if t == GENERATION_STARTED)
         for cursor, snapshot in positions:
-            replayed = Engine.replay(a.router.engine.config, a.router.engine.start,
+            replayed = Engine.replay(a.queues.engine.config, a.queues.engine.start,
                                      (e for i, _t, e, _n in log[start + 1:]
                                       if e is not None and i <= cursor))
             assert snapshot == replayed.snapshot()
@@ -217,7 +217,7 @@ async def test_a_second_instance_with_the_same_id_is_refused(tmp_path: Path,
 
         twin = build_services(settings)
         with pytest.raises(InstanceIdInUse, match="same"):
-            await twin.router.load()
+            await twin.queues.start()
         await twin.engine.dispose()
     finally:
         await a.stop()

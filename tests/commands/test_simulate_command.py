@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from contactcenter.cli import main
-from contactcenter.queue_setup import engine_config, is_swedish_holiday
 from contactcenter.settings import load_settings
+from queues.settings import engine_config, is_swedish_holiday
 
 
 @pytest.mark.parametrize(("day", "holiday"), [

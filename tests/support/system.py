@@ -33,15 +33,15 @@ class System:
         endpoint = f"PJSIP/{nurse_id}"
         await ensure_roster(self.services, [DemoNurse(nurse_id, f"Test {nurse_id}", region,
                                                       endpoint, username)])
-        self.services.router.add_nurse(nurse_id, f"Test {nurse_id}", region, endpoint,
+        self.services.queues.add_nurse(nurse_id, f"Test {nurse_id}", region, endpoint,
                                        username)
         await self.sim.add_phone(endpoint=endpoint, behaviour=behaviour,
                                  answer_delay=answer_delay, talk=talk)
         if ready:
-            await self.services.router.set_nurse_state(nurse_id, "ready")
+            await self.services.queues.set_nurse_state(nurse_id, "ready")
 
     def nurse_state(self, nurse_id: str) -> str:
-        return self.services.router.nurse_state(nurse_id)
+        return self.services.queues.nurse_state(nurse_id)
 
     def call_for_channel(self, channel_id: str) -> Any:
         for record in self.services.call_log.live() + self.services.call_log.recent(500):

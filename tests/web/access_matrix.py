@@ -170,7 +170,7 @@ async def start_world(tmp: Path) -> tuple[World, AriSimulator, web.AppRunner]:
     nurses = {"01": "ssk-01-m", "03": "ssk-03-m"}
     for region, nurse_id in nurses.items():
         await system.add_nurse(nurse_id, region)
-        await services.router.set_nurse_state(nurse_id, "paused", reason="lunch")
+        await services.queues.set_nurse_state(nurse_id, "paused", reason="lunch")
     calls = {}
     for region, number in NUMBERS.items():
         caller = await sim.add_caller(number=number, patience=None)
@@ -179,7 +179,7 @@ async def start_world(tmp: Path) -> tuple[World, AriSimulator, web.AppRunner]:
         assert record.region == region
         calls[region] = record.call_id
     await services.call_log.flush()
-    await services.router.flush()
+    await services.queues.flush()
     entry = await _journal_entry(services, calls["01"])
     runner, port = await start_web(services, "127.0.0.1", 0)
     world = World(system, f"http://127.0.0.1:{port}", headers, calls, nurses, entry, runner.app)

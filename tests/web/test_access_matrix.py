@@ -89,16 +89,16 @@ def _later(hours: int) -> str:
 
 
 async def _redirect_exists(world: World, target: str) -> None:
-    if f"m-{target}" not in world.services.router.engine.rules.redirects:
+    if f"m-{target}" not in world.services.queues.engine.rules.redirects:
         now = datetime.now(UTC)
-        await world.services.router.supervise(
+        await world.services.queues.supervise(
             "redirect", by="matrix", redirect_id=f"m-{target}", from_region=target,
             to_region="12", start=now + timedelta(hours=5), end=now + timedelta(hours=6),
             why="matrix")
 
 
 def _mode(world: World) -> str:
-    return min(world.services.router.engine.rules.schedules)
+    return min(world.services.queues.engine.rules.schedules)
 
 
 def req(path: str, json: object = None) -> Callable[[World, str], Request]:

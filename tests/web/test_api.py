@@ -76,7 +76,7 @@ async def test_a_staffing_system_reads_queues_with_a_bearer_token(
     identity = web_system.system.services.identity
     token = await identity.create_token("bemanning", "wfm")
     await web_system.system.sim.add_caller(number="+46812345678", patience=None)
-    await eventually(lambda: web_system.system.services.router.waiting_count() == 1,
+    await eventually(lambda: web_system.system.services.queues.waiting_count() == 1,
                      what="a waiting call")
     async with http.get(f"{web_system.base_url}/api/v1/queues",
                         headers={"Authorization": f"Bearer {token}"}) as resp:
@@ -155,7 +155,7 @@ async def test_a_supervisor_sees_the_calls_of_their_region_and_the_national_queu
     own = await system.sim.add_caller(number="+46812345678", patience=None)       # 08: region 01
     other = await system.sim.add_caller(number="+46311234567", patience=None)     # 031: region 14
     abroad = await system.sim.add_caller(number="+4520123456", patience=None)     # national
-    await eventually(lambda: system.services.router.waiting_count() == 3,
+    await eventually(lambda: system.services.queues.waiting_count() == 3,
                      what="three waiting calls")
     await web_system.login(http, "handledare")
     async with http.get(f"{web_system.base_url}/api/v1/calls") as resp:

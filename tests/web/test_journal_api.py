@@ -21,7 +21,7 @@ async def _answered_call(web_system: WebSystem, nurse_id: str = "ssk-01-1",
     record = await eventually(lambda: (r := system.call_for_channel(caller.channel_id))
                               and r.state.value == "connected" and r, what="connected call")
     assert record.nurse_id == nurse_id
-    await system.services.router.set_nurse_state(nurse_id, "paused", reason="dokumentation")
+    await system.services.queues.set_nurse_state(nurse_id, "paused", reason="dokumentation")
     await system.services.call_log.flush()
     return record.call_id
 

@@ -56,9 +56,9 @@ async def test_a_supervisor_cannot_read_the_events_of_another_regions_call(
 async def test_a_supervisor_cannot_cancel_another_regions_redirect(
     web_system: WebSystem, http: aiohttp.ClientSession,
 ) -> None:
-    router = web_system.system.services.router
+    queues = web_system.system.services.queues
     now = datetime.now(UTC)
-    await router.supervise("redirect", by="handledare03", redirect_id="uppsala-apt",
+    await queues.supervise("redirect", by="handledare03", redirect_id="uppsala-apt",
                            from_region="03", to_region="12", start=now + timedelta(hours=1),
                            end=now + timedelta(hours=2), why="arbetsplatsträff")
     await web_system.login(http, "handledare")
@@ -67,17 +67,17 @@ async def test_a_supervisor_cannot_cancel_another_regions_redirect(
         body = await resp.json()
         assert resp.status == 404, body
     assert body["error_id"] == "redirect_not_found"
-    assert "uppsala-apt" in router.engine.rules.redirects
+    assert "uppsala-apt" in queues.engine.rules.redirects
 
 
 async def test_a_supervisor_cannot_replace_another_regions_redirect_by_reusing_its_id(
     web_system: WebSystem, http: aiohttp.ClientSession,
 ) -> None:
-    router = web_system.system.services.router
+    queues = web_system.system.services.queues
     now = datetime.now(UTC)
     window = {"start": (now + timedelta(hours=1)).isoformat(),
               "end": (now + timedelta(hours=2)).isoformat()}
-    await router.supervise("redirect", by="handledare03", redirect_id="apt", from_region="03",
+    await queues.supervise("redirect", by="handledare03", redirect_id="apt", from_region="03",
                            to_region="12", start=now + timedelta(hours=1),
                            end=now + timedelta(hours=2), why="arbetsplatsträff")
     await web_system.login(http, "handledare")
@@ -87,7 +87,7 @@ async def test_a_supervisor_cannot_replace_another_regions_redirect_by_reusing_i
         body = await resp.json()
         assert resp.status == 409, body
     assert body["error_id"] == "redirect_id_taken"
-    assert router.engine.rules.redirects["apt"].from_region == "03"
+    assert queues.engine.rules.redirects["apt"].from_region == "03"
 
 
 async def test_a_call_still_in_the_ivr_is_seen_only_by_national_users(
@@ -178,11 +178,11 @@ async def test_a_regions_caller_moved_to_the_national_queue_stays_hidden_from_ot
     web_system: WebSystem, http: aiohttp.ClientSession,
 ) -> None:
     system = web_system.system
-    await system.services.router.supervise("set_crisis", by="handledare03", region="03",
+    await system.services.queues.supervise("set_crisis", by="handledare03", region="03",
                                            on=True, why="översvämning")
     call_id = await _waiting_call(web_system, UPPSALA)
     national_queue = system.settings.queues.national_queue.id
-    assert system.services.router.engine.call(call_id).lane == national_queue
+    assert system.services.queues.engine.call(call_id).lane == national_queue
     await web_system.login(http, "handledare")
     async with http.get(f"{web_system.base_url}/api/v1/calls") as resp:
         assert call_id not in [c["call_id"] for c in (await resp.json())["calls"]]

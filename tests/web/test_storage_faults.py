@@ -100,7 +100,7 @@ async def test_nurse_state_change_that_cannot_be_stored_is_refused(
 ) -> None:
     system = on_any_db.system
     await system.add_nurse(NURSE, "01", ready=False)
-    await system.services.router.flush()
+    await system.services.queues.flush()
     await on_any_db.login(http, "handledare")
 
     with disk_full(system.services.engine):
@@ -122,7 +122,7 @@ async def test_supervisor_forced_pause_on_a_read_only_database_is_refused(
 ) -> None:
     system = on_any_db.system
     await system.add_nurse(NURSE, "01")
-    await system.services.router.flush()
+    await system.services.queues.flush()
     await on_any_db.login(http, "handledare")
     url = f"{on_any_db.base_url}/api/v1/supervisor/agents/{NURSE}/force-pause"
 

@@ -16,13 +16,13 @@ async def test_a_supervisor_raises_a_waiting_calls_priority_and_it_is_answered_f
     system = web_system.system
     first = await system.sim.add_caller(number="+46812345670", patience=None, talk=None)
     second = await system.sim.add_caller(number="+46812345671", patience=None, talk=None)
-    await eventually(lambda: system.services.router.waiting_count() == 2, what="two waiting")
+    await eventually(lambda: system.services.queues.waiting_count() == 2, what="two waiting")
     second_call = system.call_for_channel(second.channel_id).call_id
     await web_system.login(http, "handledare")
     async with http.post(f"{web_system.base_url}/api/v1/supervisor/calls/{second_call}/priority",
                          json={"priority": -1, "why": "återuppringd vårdgivare"}) as resp:
         assert resp.status == 200, await resp.text()
-    assert system.services.router.position(second_call) == 1
+    assert system.services.queues.position(second_call) == 1
     await system.add_nurse("ssk-01-1", "01")
     record = await eventually(lambda: (r := system.call_for_channel(second.channel_id))
                               and r.state.value == "connected" and r, what="second answered")
@@ -39,7 +39,7 @@ async def test_a_supervisor_forces_a_pause_with_reason_and_who_is_recorded(
     async with http.post(f"{web_system.base_url}/api/v1/supervisor/agents/ssk-01-1/force-pause",
                          json={"reason": "utbildning", "why": "planerad utbildning"}) as resp:
         assert resp.status == 200, await resp.text()
-    agent = system.services.router.engine.nurse("ssk-01-1")
+    agent = system.services.queues.engine.nurse("ssk-01-1")
     assert agent.state.value == "paused"
     assert "handledare" in (agent.pause_reason or "")
 
@@ -70,7 +70,7 @@ async def test_a_redirect_lets_another_regions_nurse_take_the_call(
 ) -> None:
     system = web_system.system
     caller = await system.sim.add_caller(number="+46812345678", patience=None, talk=None)
-    await eventually(lambda: system.services.router.waiting_count() == 1, what="waiting")
+    await eventually(lambda: system.services.queues.waiting_count() == 1, what="waiting")
     await system.add_nurse("ssk-14-1", "14")  # not a partner of region 01
     assert system.call_for_channel(caller.channel_id).state.value == "queued"
     now = datetime.now(UTC)
@@ -94,11 +94,11 @@ async def test_staffing_statistics_count_answered_and_abandoned_calls_per_interv
     answered = await system.sim.add_caller(number="+46812345678", talk=0.3)
     await eventually(lambda: (r := system.call_for_channel(answered.channel_id))
                      and r.state.value == "ended", what="answered and ended")
-    await system.services.router.set_nurse_state("ssk-01-1", "paused", reason="lunch")
+    await system.services.queues.set_nurse_state("ssk-01-1", "paused", reason="lunch")
     gone = await system.sim.add_caller(number="+46812345679", patience=6.0)
     await eventually(lambda: (r := system.call_for_channel(gone.channel_id))
                      and r.state.value == "abandoned", what="abandoned")
-    await system.services.router.flush()
+    await system.services.queues.flush()
     async with http.get(f"{web_system.base_url}/api/v1/statistics/intervals",
                         headers={"Authorization": f"Bearer {token}"}) as resp:
         body = await resp.json()

@@ -2,20 +2,37 @@
 
 Only configuration lives here: which queues exist, when the national common
 queue (nationell samverkanskö) and the night pools (nattsamverkan) are open,
-which regions overflow to each other, and per-region queue options. The queue
-engine reads these values; it does not live here.
+which regions overflow to each other, and per-region queue options; and
+:func:`engine_config`, which translates them (with the call flow's settings and
+the regions) into the engine's :class:`~queues.config.EngineConfig`. The engine
+never reads settings. Public holidays come from a maintained calendar (the
+``holidays`` package), with the eves a Swedish advice line staffs as holidays —
+midsommarafton, julafton and nyårsafton — added, since they are not official
+public holidays but every schedule treats them as such.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import time
-from typing import Any
+from dataclasses import dataclass, field, replace
+from datetime import date, time, timedelta
+from functools import lru_cache
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from queues.config import WeeklySchedule, Window
+import holidays
+
+from queues.config import (
+    CallbackPolicy,
+    CommonQueueRule,
+    EngineConfig,
+    NightPoolRule,
+    OverflowRule,
+    RegionRule,
+    WeeklySchedule,
+    Window,
+)
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
@@ -168,7 +185,7 @@ class _Reader:
                 self.problem(wkey, "start and end are equal; a window must have a length")
             windows.append(Window(frozenset(WEEKDAYS.index(d) for d in days), start, end))
         # The queue engine's own schedule type; public holidays are added where the engine
-        # is configured (contactcenter.queue_setup), none here.
+        # is configured (queues.settings), none here.
         return WeeklySchedule(tuple(windows), timezone=zone, holidays=frozenset())
 
     def options(self, data: Any, key: str, base: RegionQueueOptions) -> RegionQueueOptions:
@@ -267,3 +284,83 @@ def _check_unique_ids(r: _Reader, ids: Sequence[str | None]) -> None:
         if queue_id in seen:
             r.problem("id", f"queue id {queue_id!r} is used more than once")
         seen.add(queue_id)
+
+
+class CallflowRules(Protocol):
+    """The call flow's settings the engine follows (``[callflow]`` of ``service.toml``)."""
+
+    wrapup_seconds: float
+    max_unanswered_offers: int
+    callback_max_attempts: int
+    callback_retry_seconds: float
+
+
+class SettingsSource(Protocol):
+    """The parts of the service's settings the queue engine's configuration comes from."""
+
+    @property
+    def queues(self) -> QueueSettings: ...
+
+    @property
+    def callflow(self) -> CallflowRules: ...
+
+    @property
+    def regions(self) -> Mapping[str, Any]: ...
+
+
+@lru_cache(maxsize=64)
+def _swedish_holidays(year: int) -> frozenset[date]:
+    official = set(holidays.Sweden(years=year, include_sundays=False))
+    midsummer_day = next(d for d in official if d.month == 6 and d.day >= 20)
+    eves = {midsummer_day - timedelta(days=1), date(year, 12, 24), date(year, 12, 31)}
+    return frozenset(official | eves)
+
+
+def is_swedish_holiday(day: date) -> bool:
+    """Public holiday or holiday eve (midsommarafton, julafton, nyårsafton)."""
+    return day in _swedish_holidays(day.year)
+
+
+def weekly_schedule(schedule: WeeklySchedule) -> WeeklySchedule:
+    """A configured schedule with the Swedish holiday calendar (holidays count as Sundays)."""
+    return replace(schedule, holidays=is_swedish_holiday)
+
+
+def engine_config(settings: SettingsSource, *, announcements: bool = True) -> EngineConfig:
+    """The :class:`~queues.config.EngineConfig` described by the service's ``settings``
+    (its ``queues``, ``callflow`` and ``regions``)."""
+    q = settings.queues
+    cf = settings.callflow
+    wrap_up = round(cf.wrapup_seconds)
+    common = None
+    if q.national_common_queue is not None:
+        c = q.national_common_queue
+        common = CommonQueueRule(c.id, frozenset(c.regions), weekly_schedule(c.schedule))
+    pools = tuple(NightPoolRule(p.id, p.answering_region, frozenset(p.regions),
+                                weekly_schedule(p.schedule)) for p in q.night_pools)
+    overflow = tuple(OverflowRule(g.id, frozenset(g.regions), g.after_seconds)
+                     for g in q.overflow_groups)
+
+    def rule(code: str) -> RegionRule:
+        options = q.options_for(code)
+        return RegionRule(announce_position=options.announce_position,
+                          announce_interval_seconds=options.announce_interval_seconds,
+                          max_predicted_wait_seconds=options.max_predicted_wait_seconds,
+                          close_when_over_limit=options.close_when_over_limit,
+                          emergency_reminder_seconds=options.emergency_reminder_seconds,
+                          wrap_up_seconds=wrap_up)
+
+    regions = tuple(sorted(settings.regions))
+    return EngineConfig(
+        regions=regions,
+        national_queue_id=q.national_queue.id,
+        national_wrap_up_seconds=wrap_up,
+        common=common,
+        night_pools=pools,
+        overflow=overflow,
+        region_rules={code: rule(code) for code in regions},
+        auto_pause_after_misses=cf.max_unanswered_offers,
+        callback=CallbackPolicy(max_attempts=cf.callback_max_attempts,
+                                retry_interval_seconds=cf.callback_retry_seconds),
+        announcements=announcements,
+    )

@@ -1,38 +1,56 @@
-"""Återuppringning in the queue router: park a waiting call as a callback that keeps its
-place, and report how dialling the caller back went.
+"""Callback bookings (återuppringning) in the queue service: park a waiting call as a
+callback that keeps its place, and report how dialling the caller back went.
 
-:class:`CallbackIntents` is a part of
-:class:`~contactcenter.callflow.queueing.QueueRouter` (a mixin using its replica and
-helpers), kept here so each module stays small.
+:class:`CallbackBookings` is the queue service's ``bookings``: it changes the engine
+through the same replica as the rest of the service.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
 
 from queues import events as ev
+from queues.engine import Engine
 from queues.errors import QueueError
+from queues.replica import EngineReplica, Intent
 
 log = logging.getLogger(__name__)
 
 
-class CallbackIntents:
-    """The callback part of the queue router (mixed into ``QueueRouter``)."""
+class CallbackBookings:
+    """Callback bookings of the queue service: which waiting callers may book one, the
+    booking itself, and the outcome of each attempt to dial the caller back."""
 
-    if TYPE_CHECKING:  # provided by QueueRouter
-        def __getattr__(self, name: str) -> Any: ...
+    def __init__(self, replica: EngineReplica, answer: Callable[[str, str], Intent],
+                 totals: dict[str, int], on_change: Callable[[], None]) -> None:
+        self.replica = replica
+        self._answer = answer
+        self._totals = totals
+        self._on_change = on_change
+        self._on_offer: dict[str, bool] = {}
 
-    # -- callbacks (återuppringning) --------------------------------------------------------
-    def callback_on_offer(self, call_id: str) -> bool:
+    @property
+    def engine(self) -> Engine:
+        return self.replica.engine
+
+    def offered(self, call_id: str, offer: bool | None) -> None:
+        """What the caller's last CallQueued/Announcement said of a callback (None: the call
+        no longer waits)."""
+        if offer is None:
+            self._on_offer.pop(call_id, None)
+        else:
+            self._on_offer[call_id] = offer
+
+    def on_offer(self, call_id: str) -> bool:
         """Whether the caller's last CallQueued/Announcement offered a callback."""
         entry = self.engine.call(call_id)
         if entry is None or entry.callback or entry.status != "waiting":
             return False
-        return self._callback_on_offer.get(call_id, False)
+        return self._on_offer.get(call_id, False)
 
-    async def request_callback(self, call_id: str) -> int | None:
+    async def request(self, call_id: str) -> int | None:
         """Park the waiting call as a callback keeping its place; its position (None: refused)."""
         try:
             events = await self.replica.submit(
@@ -40,10 +58,10 @@ class CallbackIntents:
         except (QueueError, ValueError) as exc:
             log.info("call %s: callback not possible now: %s", call_id, exc)
             return None
-        self._callback_on_offer.pop(call_id, None)
+        self._on_offer.pop(call_id, None)
         return next((e.position for e in events if isinstance(e, ev.CallbackRequested)), None)
 
-    async def callback_dialling(self, call_id: str, nurse_id: str) -> bool:
+    async def dialling(self, call_id: str, nurse_id: str) -> bool:
         """The nurse answered a callback offer: they now dial the caller."""
         try:
             await self.replica.submit(self._answer(call_id, nurse_id))
@@ -51,7 +69,7 @@ class CallbackIntents:
             return False
         return True
 
-    async def callback_result(self, call_id: str, outcome: str) -> str | None:
+    async def result(self, call_id: str, outcome: str) -> str | None:
         """Report the dialled callback's outcome; returns ``answered``, ``retry`` or ``failed``
         (None: the engine has no callback being dialled for this call)."""
         try:
@@ -68,7 +86,7 @@ class CallbackIntents:
             return "retry"
         return done.outcome
 
-    async def restore_callback(self, call_id: str) -> tuple[bool, str | None]:
+    async def restore(self, call_id: str) -> tuple[bool, str | None]:
         """After a restart: a parked callback from the call log. Whether the engine still
         has it, and the step under way that was given up: ``offer`` (the nurse's offer
         declined), ``dial`` (the dial counted as not answered; a last retry ends it) or None."""

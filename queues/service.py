@@ -1,4 +1,4 @@
-"""The queue engine in the running service: facts in from the call flow, offers out.
+"""The queue service: the queue engine running in the service, facts in, offers out.
 
 :class:`queues.engine.Engine` decides who is offered which call under every
 collaboration rule; this adapter feeds it the call flow's facts (a caller
@@ -8,7 +8,9 @@ time-driven change is due (wrap-up ends, schedules, overflow).
 
 Every change goes through this instance's :class:`EngineReplica`, which keeps
 the engine in step with every other instance on the database through the
-shared log in ``queue_events`` (see :mod:`contactcenter.callflow.replica`).
+shared log in ``queue_events`` (see :mod:`queues.replica`). What the engine
+decides for the calls of this instance goes to one
+:class:`~queues.ports.QueueListener` (the call flow), handed in at :meth:`QueueService.start`.
 Each instance acts only for the calls it *owns* (those that arrived on its
 Asterisk): an offer decided anywhere rings the nurse through the owner's ARI.
 
@@ -32,31 +34,33 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from contactcenter.callflow.queue_callbacks import CallbackIntents
-from contactcenter.callflow.queue_views import nurse_view, queue_snapshot
-from contactcenter.callflow.region import RegionDecision
-from contactcenter.callflow.replica import EngineReplica
-from contactcenter.health import Health
 from queues import events as ev
 from queues.agent import AgentState
+from queues.bookings import CallbackBookings
 from queues.config import EngineConfig
 from queues.engine import Engine
-from queues.errors import QueueError, UnknownNurse
-from queues.sql import nurses
+from queues.errors import ControlRejected, NurseStateRefused, QueueError, UnknownNurse
+from queues.ports import NATIONAL_SCOPE, QueueListener, RegionScope, Unheard
+from queues.replica import EngineReplica
+from queues.serialization import event_from_row
+from queues.sql import nurses, queue_events
+from queues.statistics import Statistics, compute
+from queues.views import nurse_view, queue_snapshot
+from shared_kernel.health import HealthReporter
 
 log = logging.getLogger(__name__)
 
-OfferCallback = Callable[[str, str, str], None]
-AnnounceCallback = Callable[[ev.Announcement], None]
-WithdrawCallback = Callable[[str, str, str], None]
-NoticeCallback = Callable[[str, str], None]
-"""``(call_id, kind)``: ``crisis`` (play the crisis message) or ``call_later`` (the region
-closes its queue while the wait is too long: say so and end the call)."""
 S = AgentState
+_NOT_FIGURES = ("CommandReceived", "GenerationStarted")
 
 
-class QueueRouter(CallbackIntents):
-    """The queues and nurses as this instance sees and drives them (engine-backed)."""
+class QueueService:
+    """The queues and nurses as this instance sees and drives them (engine-backed).
+
+    The call flow submits its facts (:meth:`enqueue`, :meth:`answered`,
+    :meth:`call_gone`…) and hears back through the listener given to :meth:`start`;
+    people change nurse states and supervise through :meth:`set_nurse_state` and
+    :meth:`supervise`; callback bookings are :attr:`bookings`."""
 
     def __init__(
         self,
@@ -68,7 +72,7 @@ class QueueRouter(CallbackIntents):
         national_queue_name: str,
         instance_id: str = "",
         on_change: Callable[[], None] | None = None,
-        health: Health | None = None,
+        health: HealthReporter | None = None,
     ) -> None:
         self._db = engine
         self._clock = clock
@@ -82,41 +86,25 @@ class QueueRouter(CallbackIntents):
                                      instance_id=instance_id, on_events=self._act,
                                      health=health)
         self._info: dict[str, dict[str, Any]] = {}
-        self._offer: OfferCallback = lambda call_id, nurse_id, endpoint: None
-        self._announce: AnnounceCallback = lambda announcement: None
-        self._notice: NoticeCallback = lambda call_id, kind: None
-        self._callback_offer_cb: OfferCallback | None = None
-        self._withdraw: WithdrawCallback = lambda call_id, nurse_id, reason: None
-        self._callback_on_offer: dict[str, bool] = {}
+        self._listener: QueueListener = Unheard()
         self._timer: asyncio.Task[None] | None = None
         self._timer_wake = asyncio.Event()
         self._totals = {"answered": 0, "abandoned": 0}
+        self.bookings = CallbackBookings(self.replica, self._answer, self._totals,
+                                         self._on_change)
+        """Callback bookings (återuppringning): park, dial, report (``queues.bookings``)."""
 
     @property
     def engine(self) -> Engine:
         """This instance's replica of the engine (read it; change it only through intents)."""
         return self.replica.engine
 
-    def set_offer_callback(self, callback: OfferCallback) -> None:
-        self._offer = callback
-
-    def set_announce_callback(self, callback: AnnounceCallback) -> None:
-        self._announce = callback
-
-    def set_notice_callback(self, callback: NoticeCallback) -> None:
-        self._notice = callback
-
-    def set_withdraw_callback(self, callback: WithdrawCallback) -> None:
-        """``(call_id, nurse_id, reason)``: an offer was taken back while the phone rang."""
-        self._withdraw = callback
-
-    def set_callback_offer_callback(self, callback: OfferCallback) -> None:
-        """``(call_id, nurse_id, endpoint)``: a nurse is offered a callback entry (ring them)."""
-        self._callback_offer_cb = callback
-
     # -- start ----------------------------------------------------------------------------------
-    async def load(self) -> None:
-        """Read the roster, join the shared log (replay or a new generation), start the clock."""
+    async def start(self, listener: QueueListener | None = None) -> None:
+        """Read the roster, join the shared log (replay or a new generation), start the clock;
+        from now on ``listener`` (the call flow) is told what to do for this instance's calls."""
+        if listener is not None:
+            self._listener = listener
         async with self._db.connect() as conn:
             rows = (await conn.execute(select(nurses).where(nurses.c.active.is_(True)))).all()
         for row in rows:
@@ -197,29 +185,43 @@ class QueueRouter(CallbackIntents):
         except UnknownNurse:
             raise
         except QueueError as exc:
-            from contactcenter.web.errors import ApiError
-
-            raise ApiError("invalid_transition", str(exc),
-                           {"nurse_id": nurse_id, "state": self.nurse_state(nurse_id)},
-                           status=409) from exc
+            raise NurseStateRefused(str(exc), nurse_id, self.nurse_state(nurse_id)) from exc
         return self._nurse_view(nurse_id)
 
     # -- calls ----------------------------------------------------------------------------------
-    def queue_for(self, decision: RegionDecision) -> str:
-        if decision.queue == "national" or decision.region not in self._regions:
+    def queue_of(self, region: str | None, *, national: bool = False) -> str:
+        """The queue a call of ``region`` waits in: its region's, or the national one
+        (``national``: the caller chose it, or the region is unknown or abroad)."""
+        if national or region not in self._regions:
             return self._national
-        return decision.region
+        return region
 
-    def queue_for_region(self, region: str | None) -> str:
-        return region if region in self._regions else self._national
+    @property
+    def national_queue_id(self) -> str:
+        return self._national
+
+    def queue_visible(self, who: RegionScope, queue_id: str) -> bool:
+        """Everyone sees the national queue; a regional queue only its region's users."""
+        return queue_id == self._national or who.can_access_region(queue_id)
+
+    def call_visible(self, who: RegionScope, region: str | None, queue_id: str | None
+                     ) -> bool:
+        """A call is seen by its region's users; one without a region by everyone in the
+        national queue, elsewhere (the IVR) by national users only."""
+        if region:
+            return who.can_access_region(region)
+        return queue_id == self._national or who.can_access_region(NATIONAL_SCOPE)
 
     def owns(self, call_id: str) -> bool:
         """Whether this instance acts for the call (it arrived on this instance's Asterisk)."""
         return self.replica.owners.get(call_id) == self._instance
 
-    def enqueue(self, call_id: str, queue_id: str, region: str | None,
-                arrived_at: datetime) -> None:
-        """The caller waits in the holding bridge; ``arrived_at`` is the original arrival."""
+    def enqueue(self, call_id: str, *, region: str | None, national: bool = False,
+                arrived_at: datetime) -> str:
+        """The caller waits (in the holding bridge of the queue returned); ``arrived_at`` is
+        the original arrival. A call known from replay keeps its place."""
+        queue_id = self.queue_of(region, national=national)
+
         def intent(at: datetime) -> list[ev.Event]:
             entry = self.engine.call(call_id)
             if entry is not None:  # known from replay: keep its place
@@ -231,6 +233,7 @@ class QueueRouter(CallbackIntents):
                                             national=queue_id == self._national,
                                             arrived_at=arrived_at)
         self._fire(intent, f"queueing call {call_id}")
+        return queue_id
 
     def restore_on_call(self, nurse_id: str, call_id: str) -> None:
         """After a restart: the nurse is still talking on a call Asterisk kept bridged."""
@@ -265,6 +268,7 @@ class QueueRouter(CallbackIntents):
 
     def requeue(self, call_id: str, nurse_id: str, region: str | None, queue_id: str,
                 arrived_at: datetime) -> None:
+        # (queue_id: the queue the call waited in before the failed join)
         """Joining the answered call with its nurse failed and the caller is still there: the
         nurse goes to wrap-up and the caller back to the queue at their original arrival."""
         def intent(at: datetime) -> list[ev.Event]:
@@ -319,8 +323,23 @@ class QueueRouter(CallbackIntents):
         """Run a supervisor command of the engine (``set_mode``, ``redirect``, ``set_crisis``,
         ``force_logout``, ``force_pause``, ``set_priority``…) now; returns its events once
         stored (or raises :class:`~contactcenter.health.StorageUnavailable`: not made)."""
-        return await self.replica.submit(
-            lambda at: getattr(self.engine, command)(at=at, **kwargs), durable=True)
+        try:
+            return await self.replica.submit(
+                lambda at: getattr(self.engine, command)(at=at, **kwargs), durable=True)
+        except QueueError as exc:
+            raise ControlRejected(str(exc), command) from exc
+
+    async def interval_statistics(self, since: datetime, until: datetime, *,
+                                  service_level_seconds: int) -> Statistics:
+        """Per 15-minute interval and queue, from the stored engine events in the window."""
+        async with self._db.connect() as conn:
+            rows = (await conn.execute(
+                select(queue_events.c.type, queue_events.c.data)
+                .where(queue_events.c.at >= since, queue_events.c.at < until,
+                       queue_events.c.type.not_in(_NOT_FIGURES))
+                .order_by(queue_events.c.id))).all()
+        return compute((event_from_row(r.type, r.data) for r in rows),
+                       service_level_seconds=service_level_seconds, until=until)
 
     # -- events out ---------------------------------------------------------------------------------
     def _act(self, events: list[ev.Event]) -> None:
@@ -332,35 +351,29 @@ class QueueRouter(CallbackIntents):
                     continue
                 endpoint = self._info.get(event.nurse_id, {}).get("endpoint") \
                     or self.engine.nurse(event.nurse_id).endpoint
-                if event.callback:
-                    if self._callback_offer_cb is None:
-                        log.warning("call %s: callbacks are not dialled by this instance",
-                                    event.call_id)
-                        continue
-                    self._callback_offer_cb(event.call_id, event.nurse_id, endpoint)
-                    continue
-                self._offer(event.call_id, event.nurse_id, endpoint)
+                self._listener.offered(event.call_id, event.nurse_id, endpoint,
+                                       callback=event.callback)
             elif isinstance(event, ev.OfferWithdrawn):
                 if self.owns(event.call_id):
-                    self._withdraw(event.call_id, event.nurse_id, event.reason)
+                    self._listener.offer_withdrawn(event.call_id, event.nurse_id, event.reason)
             elif isinstance(event, ev.Announcement):
-                self._callback_on_offer[event.call_id] = event.callback_offer
+                self.bookings.offered(event.call_id, event.callback_offer)
                 if self.owns(event.call_id):
                     announcements.append(event)
             elif isinstance(event, ev.CallQueued):
-                self._callback_on_offer[event.call_id] = event.callback_offer
+                self.bookings.offered(event.call_id, event.callback_offer)
                 if event.crisis_message and self.owns(event.call_id):
-                    self._notice(event.call_id, "crisis")
+                    self._listener.notice(event.call_id, "crisis")
             elif isinstance(event, (ev.CallAbandoned, ev.CallAnswered, ev.CallbackCompleted)):
-                self._callback_on_offer.pop(event.call_id, None)
+                self.bookings.offered(event.call_id, None)
             elif isinstance(event, ev.CallRejected) and self.owns(event.call_id):
-                self._notice(event.call_id, "call_later")
+                self._listener.notice(event.call_id, "call_later")
         for announcement in announcements:
             # Only to callers still waiting once this step is done: a caller offered to a
             # nurse in the same step is about to be connected, not told their place.
             entry = self.engine.call(announcement.call_id)
             if entry is not None and entry.status == "waiting":
-                self._announce(announcement)
+                self._listener.announce(announcement)
         self._timer_wake.set()
         self._on_change()
 
