@@ -32,21 +32,17 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import contextlib
 import json
 import logging
-import random
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, Protocol, Self, runtime_checkable
+from typing import Any, Self
 
 import aiohttp
 from yarl import URL
 
-from ari.dispatch import KeyedDispatcher, describe_event
-from ari.errors import AriConnectionError, AriError, error_for_status
-from ari.events import ApplicationReplaced, AriEvent, parse_event
-from ari.models import Application, Bridge, Channel
+from ari.errors import AriConnectionError, error_for_status
+from ari.event_stream import EventStream
+from ari.handler import AriEventHandler, AriSnapshot, BaseAriEventHandler
 from ari.resources import (
     Applications,
     Asterisk,
@@ -60,57 +56,6 @@ from ari.resources import (
 log = logging.getLogger(__name__)
 
 __all__ = ["AriClient", "AriEventHandler", "AriSnapshot", "BaseAriEventHandler"]
-
-
-@dataclass(frozen=True, slots=True)
-class AriSnapshot:
-    """What Asterisk has now, read right after the events socket (re)connected."""
-
-    channels: list[Channel]
-    bridges: list[Bridge]
-    application: Application
-
-
-@runtime_checkable
-class AriEventHandler(Protocol):
-    """What ``AriClient.run`` drives.
-
-    Optional, looked up with ``getattr``: ``async on_disconnected()`` (the
-    socket went down after ``on_connected``) and
-    ``async on_application_replaced(event)``.
-    """
-
-    async def on_event(self, event: AriEvent) -> None: ...
-
-    async def on_connected(self, snapshot: AriSnapshot) -> None: ...
-
-
-class BaseAriEventHandler:
-    """A handler with no-op defaults, to subclass."""
-
-    async def on_event(self, event: AriEvent) -> None:
-        return None
-
-    async def on_connected(self, snapshot: AriSnapshot) -> None:
-        return None
-
-    async def on_disconnected(self) -> None:
-        return None
-
-    async def on_application_replaced(self, event: ApplicationReplaced) -> None:
-        return None
-
-
-_TEXT = aiohttp.WSMsgType.TEXT
-_BINARY = aiohttp.WSMsgType.BINARY
-_END = frozenset({aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSING, aiohttp.WSMsgType.CLOSED,
-                  aiohttp.WSMsgType.ERROR})
-
-# How a connection ended.
-_CLOSED = "closed"          # client.close()
-_DROPPED = "dropped"        # the server closed or the socket broke
-_REPLACED = "replaced"      # ApplicationReplaced
-_NO_SNAPSHOT = "no_snapshot"  # connected, but the snapshot could not be read
 
 
 class AriClient:
@@ -131,20 +76,11 @@ class AriClient:
     ) -> None:
         if reconnect_min <= 0 or reconnect_max < reconnect_min:
             raise ValueError("need 0 < reconnect_min <= reconnect_max")
-        url = URL(base_url.rstrip("/"))
-        if url.user or url.password:  # credentials go in the Authorization header only
-            url = url.with_user(None)
-        if not url.path.rstrip("/").endswith("/ari"):
-            # Asterisk serves ARI under <http prefix>/ari; accept the server's address alone.
-            url = url.with_path(url.path.rstrip("/") + "/ari")
+        url = _ari_url(base_url)
         self.base_url = str(url)
         self._base = self.base_url
         self.app = app
-        self.reconnect_min = float(reconnect_min)
-        self.reconnect_max = float(reconnect_max)
         self.request_timeout = float(request_timeout)
-        self.healthy_after = float(healthy_after)
-        self._heartbeat = ws_heartbeat
         self._auth = "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
         ws_scheme = "wss" if url.scheme == "https" else "ws"
         self.events_url = str((url.with_scheme(ws_scheme) / "events").with_query(
@@ -160,23 +96,12 @@ class AriClient:
         self.recordings = Recordings(self)
         self.endpoints = Endpoints(self)
 
-        # events state
-        self.connected = asyncio.Event()
+        self._events = EventStream(
+            self.events_url, self._auth, app, self.snapshot, reconnect_min=float(reconnect_min),
+            reconnect_max=float(reconnect_max), request_timeout=self.request_timeout,
+            healthy_after=float(healthy_after), heartbeat=ws_heartbeat)
+        self.connected = self._events.connected
         """Set while the events socket is up and the handler has its snapshot."""
-        self.events_received = 0
-        """Event messages received over the WebSocket (all connections)."""
-        self.reconnects = 0
-        """Successful connections after the first one."""
-        self.connect_failures = 0
-        """Failed connection attempts (refused, handshake error, timeout)."""
-        self.connections = 0
-        self._closing = False
-        self._stop = asyncio.Event()
-        self._ws: aiohttp.ClientWebSocketResponse | None = None
-        self._dispatcher: KeyedDispatcher | None = None
-        self._held: list[AriEvent] | None = None
-        self._internal: set[asyncio.Task[Any]] = set()
-        self._run_done: asyncio.Event | None = None
 
     # -- lifecycle ------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -186,27 +111,11 @@ class AriClient:
                 headers={"Authorization": self._auth},
                 timeout=aiohttp.ClientTimeout(total=None, sock_connect=self.request_timeout),
             )
-        self._closing = False
-        self._stop.clear()
+        self._events.reopen()
 
     async def close(self) -> None:
         """Stop ``run`` (its workers are cancelled), close the socket and the HTTP session."""
-        self._closing = True
-        self._stop.set()
-        ws = self._ws
-        if ws is not None and not ws.closed:
-            try:
-                await ws.close()
-            except Exception:
-                log.debug("closing the ARI events socket failed", exc_info=True)
-        done = self._run_done
-        current = asyncio.current_task()
-        if done is not None and current not in self._internal and \
-                (self._dispatcher is None or not self._dispatcher.owns(current)):
-            try:
-                await asyncio.wait_for(done.wait(), timeout=max(5.0, self.request_timeout))
-            except TimeoutError:
-                log.warning("ARI client: run() did not stop in time")
+        await self._events.close()
         if self._session is not None:
             await self._session.close()
         self.connected.clear()
@@ -222,15 +131,62 @@ class AriClient:
     def is_connected(self) -> bool:
         return self.connected.is_set()
 
+    # The reconnect tunables live on the events stream; settable here, as before.
+    @property
+    def reconnect_min(self) -> float:
+        return self._events.reconnect_min
+
+    @reconnect_min.setter
+    def reconnect_min(self, seconds: float) -> None:
+        self._events.reconnect_min = float(seconds)
+
+    @property
+    def reconnect_max(self) -> float:
+        return self._events.reconnect_max
+
+    @reconnect_max.setter
+    def reconnect_max(self, seconds: float) -> None:
+        self._events.reconnect_max = float(seconds)
+
+    @property
+    def healthy_after(self) -> float:
+        return self._events.healthy_after
+
+    @healthy_after.setter
+    def healthy_after(self, seconds: float) -> None:
+        self._events.healthy_after = float(seconds)
+
     @property
     def handler_errors(self) -> int:
         """Exceptions raised by ``on_event`` (logged and swallowed)."""
-        return self._dispatcher.errors if self._dispatcher is not None else 0
+        dispatcher = self._events.dispatcher
+        return dispatcher.errors if dispatcher is not None else 0
 
     @property
     def active_keys(self) -> int:
         """Ordering keys with a live worker right now."""
-        return self._dispatcher.active_keys if self._dispatcher is not None else 0
+        dispatcher = self._events.dispatcher
+        return dispatcher.active_keys if dispatcher is not None else 0
+
+    @property
+    def events_received(self) -> int:
+        """Event messages received over the WebSocket (all connections)."""
+        return self._events.events_received
+
+    @property
+    def reconnects(self) -> int:
+        """Successful connections after the first one."""
+        return self._events.reconnects
+
+    @property
+    def connect_failures(self) -> int:
+        """Failed connection attempts (refused, handshake error, timeout)."""
+        return self._events.connect_failures
+
+    @property
+    def connections(self) -> int:
+        """Successful connections of the events socket."""
+        return self._events.connections
 
     # -- REST -----------------------------------------------------------------------------------
     async def request(self, method: str, path: str, params: Mapping[str, str] | None = None,
@@ -273,221 +229,26 @@ class AriClient:
         return AriSnapshot(channels, bridges, application)
 
     # -- events ---------------------------------------------------------------------------------
+    # -- events ---------------------------------------------------------------------------------
     async def run(self, handler: AriEventHandler) -> None:
         """Receive and dispatch events until :meth:`close` (see the module docs)."""
-        if self._run_done is not None:
+        if self._events.running:
             raise RuntimeError("AriClient.run() is already running")
         await self.start()
-        self._run_done = asyncio.Event()
-        dispatcher = KeyedDispatcher(handler.on_event)
-        self._dispatcher = dispatcher
-        failures = 0
-        try:
-            while not self._closing:
-                attempt = failures + 1
-                log.info("ARI events: connecting to %s (attempt %d)", self.events_url, attempt)
-                ws = await self._open(attempt)
-                if ws is None:
-                    if self._closing:
-                        break
-                    failures += 1
-                    self.connect_failures += 1
-                    await self._backoff(failures)
-                    continue
-                if self.connections:
-                    self.reconnects += 1
-                self.connections += 1
-                opened = asyncio.get_running_loop().time()
-                outcome = await self._serve(ws, handler, dispatcher)
-                if self._closing or outcome == _CLOSED:
-                    break
-                if outcome == _REPLACED:
-                    failures = 0
-                    log.warning("ARI events: waiting %.1fs before taking application %s back",
-                                self.reconnect_max, self.app)
-                    await self._sleep(self.reconnect_max)
-                    continue
-                lived = asyncio.get_running_loop().time() - opened
-                if outcome == _DROPPED and lived >= self.healthy_after:
-                    failures = 0
-                failures += 1
-                log.warning("ARI events: %s after %.1fs",
-                            "connection lost" if outcome == _DROPPED else
-                            "could not read channels/bridges after connecting", lived)
-                await self._backoff(failures)
-        finally:
-            self.connected.clear()
-            await dispatcher.cancel()
-            self._run_done.set()
-            self._run_done = None
-
-    def _delay(self, failures: int) -> float:
-        base = self.reconnect_min * (2.0 ** min(failures - 1, 30))
-        base = min(base, self.reconnect_max)
-        return min(self.reconnect_max, base + random.uniform(0.0, base * 0.5))
-
-    async def _backoff(self, failures: int) -> None:
-        delay = self._delay(failures)
-        log.warning("ARI events: reconnecting in %.2fs (attempt %d)", delay, failures + 1)
-        await self._sleep(delay)
-
-    async def _sleep(self, delay: float) -> None:
-        if self._stop.is_set():
-            return
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._stop.wait(), timeout=delay)
-
-    async def _open(self, attempt: int) -> aiohttp.ClientWebSocketResponse | None:
-        session = self._session
-        assert session is not None
-        try:
-            async with asyncio.timeout(self.request_timeout):
-                ws = await session.ws_connect(
-                    self.events_url, headers={"Authorization": self._auth},
-                    heartbeat=self._heartbeat, autoping=True)
-        except aiohttp.WSServerHandshakeError as exc:
-            log.error("ARI events: %s refused the WebSocket (attempt %d): HTTP %s %s",
-                      self.events_url, attempt, exc.status, exc.message)
-            return None
-        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
-            log.warning("ARI events: cannot connect to %s (attempt %d): %s: %s",
-                        self.events_url, attempt, type(exc).__name__, exc)
-            return None
-        except RuntimeError as exc:  # e.g. the session was closed meanwhile
-            if not self._closing:
-                log.warning("ARI events: cannot connect (attempt %d): %s", attempt, exc)
-            return None
-        if self._closing:
-            await ws.close()
-            return None
-        log.info("ARI events: connected to %s", self.events_url)
-        return ws
-
-    async def _serve(self, ws: aiohttp.ClientWebSocketResponse, handler: AriEventHandler,
-                     dispatcher: KeyedDispatcher) -> str:
-        """Read one connection until it ends; returns how it ended."""
-        self._ws = ws
-        state = _ConnectionState()
-        self._held = []
-        rebuild = asyncio.get_running_loop().create_task(self._rebuild(ws, handler, dispatcher,
-                                                                       state))
-        self._internal.add(rebuild)
-        outcome = _DROPPED
-        loads = json.loads
-        submit = dispatcher.submit
-        try:
-            while True:
-                msg = await ws.receive()
-                kind = msg.type
-                if kind is _TEXT or kind is _BINARY:
-                    try:
-                        data = loads(msg.data)
-                    except ValueError:
-                        log.warning("ARI events: ignoring a message that is not JSON: %.200r",
-                                    msg.data)
-                        continue
-                    if type(data) is not dict:
-                        log.warning("ARI events: ignoring a message that is not an object: %.200r",
-                                    msg.data)
-                        continue
-                    self.events_received += 1
-                    event = parse_event(data)
-                    if event.__class__ is ApplicationReplaced:
-                        outcome = _REPLACED
-                        await self._replaced(handler, dispatcher, event)
-                        break
-                    held = self._held
-                    if held is not None:
-                        held.append(event)
-                    else:
-                        submit(event.ordering_key, event)
-                elif kind in _END:
-                    if kind is aiohttp.WSMsgType.ERROR:
-                        log.warning("ARI events: socket error: %s", ws.exception())
-                    break
-        except BaseException:
-            rebuild.cancel()  # run() itself is being cancelled
-            raise
-        finally:
-            self._ws = None
-            if not ws.closed:
-                try:
-                    await ws.close()
-                except Exception:
-                    log.debug("closing the ARI events socket failed", exc_info=True)
-            if self._closing:
-                rebuild.cancel()
-            try:
-                await rebuild
-            except asyncio.CancelledError:
-                if not rebuild.cancelled():
-                    raise
-            finally:
-                self._internal.discard(rebuild)
-                self._held = None
-                was_connected = self.connected.is_set() or state.told_connected
-                self.connected.clear()
-        if self._closing:
-            return _CLOSED
-        if was_connected:
-            on_disconnected = getattr(handler, "on_disconnected", None)
-            if on_disconnected is not None:
-                try:
-                    await on_disconnected()
-                except Exception:
-                    log.exception("ARI handler on_disconnected failed")
-        if outcome == _DROPPED and state.snapshot_failed:
-            return _NO_SNAPSHOT
-        return outcome
-
-    async def _rebuild(self, ws: aiohttp.ClientWebSocketResponse, handler: AriEventHandler,
-                       dispatcher: KeyedDispatcher, state: _ConnectionState) -> None:
-        """Read the snapshot, let the handler rebuild, then release the held events."""
-        try:
-            snapshot = await self.snapshot()
-        except AriError as exc:
-            state.snapshot_failed = True
-            log.error("ARI events: reading channels/bridges/application after connecting "
-                      "failed (%s); reconnecting", exc)
-            await ws.close()
-            return
-        state.told_connected = True
-        try:
-            await handler.on_connected(snapshot)
-        except Exception:
-            log.exception("ARI handler on_connected failed (%d channels, %d bridges)",
-                          len(snapshot.channels), len(snapshot.bridges))
-        held = self._held
-        self._held = None
-        if held:
-            log.debug("ARI events: dispatching %d events held during on_connected", len(held))
-            submit = dispatcher.submit
-            for event in held:
-                submit(event.ordering_key, event)
-        if not ws.closed:
-            self.connected.set()
-
-    async def _replaced(self, handler: AriEventHandler, dispatcher: KeyedDispatcher,
-                        event: ApplicationReplaced) -> None:
-        log.error("ARI events: application %s was taken over by another connection "
-                  "(ApplicationReplaced); closing this one", self.app)
-        callback = getattr(handler, "on_application_replaced", None)
-        if callback is None:
-            dispatcher.submit(event.ordering_key, event)
-            return
-        try:
-            await callback(event)
-        except Exception:
-            log.exception("ARI handler on_application_replaced failed on %s",
-                          describe_event(event))
+        assert self._session is not None
+        await self._events.run(self._session, handler)
 
 
-class _ConnectionState:
-    __slots__ = ("snapshot_failed", "told_connected")
+def _ari_url(base_url: str) -> URL:
+    """``base_url`` without credentials (they go in the Authorization header only), ending in
+    ``/ari`` (Asterisk serves ARI under <http prefix>/ari; the server's address alone will do)."""
+    url = URL(base_url.rstrip("/"))
+    if url.user or url.password:
+        url = url.with_user(None)
+    if not url.path.rstrip("/").endswith("/ari"):
+        url = url.with_path(url.path.rstrip("/") + "/ari")
+    return url
 
-    def __init__(self) -> None:
-        self.snapshot_failed = False
-        self.told_connected = False
 
 
 def _error_message(data: bytes, reason: str) -> str:

@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from decision_support.errors import ContentError
 from decision_support.model import (
     ContentSet,
     DecisionSupportConfig,
@@ -47,6 +48,24 @@ def parse_document(
     guideline = parse_guideline(data, Path(source) / f"{guideline_id}.toml", config,
                                 content_set, problems)
     return guideline, [ContentProblem(source, p.field, p.problem) for p in problems.items]
+
+
+def parse_draft(content: Any, guideline_id: str, config: DecisionSupportConfig,
+                content_set: ContentSet) -> tuple[Guideline, dict[str, Any]]:
+    """An editor's draft content as a guideline, and the document to store (status
+    ``draft``, the id, content set and sample notice filled in where not given); raises
+    :class:`~decision_support.errors.ContentError` naming every problem."""
+    if not isinstance(content, dict):
+        raise ContentError([ContentProblem("draft", "", "content must be a JSON object")])
+    doc = {**content, "status": GuidelineStatus.DRAFT.value}
+    doc.setdefault("id", guideline_id)
+    doc.setdefault("content_set", content_set.id)
+    if content_set.is_sample:
+        doc.setdefault("sample_notice", content_set.notice)
+    guideline, problems = parse_document(doc, guideline_id, config, content_set)
+    if problems or guideline is None:
+        raise ContentError(problems)
+    return guideline, doc
 
 
 def _age(days: int | None) -> str | None:

@@ -17,11 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, tzinfo
+from datetime import datetime, time, tzinfo
 from enum import StrEnum
 from functools import cached_property
 
+from decision_support.patient import ANY_AGE, Age, AgeRange, Sex
+
 __all__ = [
+    "ANY_AGE",
     "Age",
     "AgeRange",
     "Assessment",
@@ -43,9 +46,6 @@ __all__ = [
     "UrgencyBlock",
     "UrgencyLevel",
 ]
-
-DAYS_PER_YEAR = 365.25
-DAYS_PER_MONTH = DAYS_PER_YEAR / 12
 
 
 class GuidelineStatus(StrEnum):
@@ -81,89 +81,6 @@ class Audience(StrEnum):
     def includes(self, other: Audience) -> bool:
         """Whether a guideline for this audience serves a patient of audience ``other``."""
         return self is Audience.BOTH or other is Audience.BOTH or self is other
-
-
-class Sex(StrEnum):
-    """Patient's sex (kön) as used by criterion conditions."""
-
-    FEMALE = "female"
-    MALE = "male"
-
-
-@dataclass(frozen=True, order=True)
-class Age:
-    """A patient's age (ålder), held in whole days so infants' ages are exact.
-
-    Build with :meth:`of_years`, :meth:`of_months`, :meth:`of_days` or
-    :meth:`from_birth_date`; years and months use average lengths.
-    """
-
-    days: int
-
-    @classmethod
-    def of_days(cls, days: int) -> Age:
-        """An age of ``days`` days."""
-        if days < 0:
-            raise ValueError(f"age cannot be negative: {days} days")
-        return cls(int(days))
-
-    @classmethod
-    def of_months(cls, months: float) -> Age:
-        """An age of ``months`` (average-length) months."""
-        return cls.of_days(round(months * DAYS_PER_MONTH))
-
-    @classmethod
-    def of_years(cls, years: float) -> Age:
-        """An age of ``years`` (average-length) years."""
-        return cls.of_days(round(years * DAYS_PER_YEAR))
-
-    @classmethod
-    def from_birth_date(cls, born: date, on: date) -> Age:
-        """The age on ``on`` of someone born on ``born``."""
-        return cls.of_days((on - born).days)
-
-    @property
-    def years(self) -> float:
-        """The age in (fractional) years."""
-        return self.days / DAYS_PER_YEAR
-
-    def describe(self) -> str:
-        """Swedish human-readable form: ``"5 dagar"``, ``"2 månader"``, ``"34 år"``."""
-        if self.days < 60:
-            return f"{self.days} dagar"
-        if self.days < 2 * DAYS_PER_YEAR:
-            return f"{round(self.days / DAYS_PER_MONTH)} månader"
-        return f"{int(self.years)} år"
-
-
-@dataclass(frozen=True)
-class AgeRange:
-    """An age condition: ``min_days <= age < max_days`` (either bound may be open)."""
-
-    min_days: int | None = None
-    max_days: int | None = None
-
-    def contains(self, age: Age) -> bool:
-        """Whether ``age`` lies inside the range (lower bound inclusive, upper exclusive)."""
-        if self.min_days is not None and age.days < self.min_days:
-            return False
-        return self.max_days is None or age.days < self.max_days
-
-    def describe(self) -> str:
-        """Swedish human-readable form, e.g. ``"från 16 år"`` or ``"0 dagar–3 månader"``."""
-        low = Age(self.min_days).describe() if self.min_days is not None else None
-        high = Age(self.max_days).describe() if self.max_days is not None else None
-        if low and high:
-            return f"{low}–{high}"
-        if low:
-            return f"från {low}"
-        if high:
-            return f"under {high}"
-        return "alla åldrar"
-
-
-#: No age condition.
-ANY_AGE = AgeRange()
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from decision_support import sql
@@ -23,7 +23,7 @@ from decision_support.editorial import (
     ReviewEvent,
     StoredVersion,
 )  # fmt: skip
-from decision_support.errors import ContentError
+from decision_support.errors import ContentError, WorkflowError
 from decision_support.model import ContentSet, DecisionSupportConfig, GuidelineStatus
 from decision_support.ports import Actor
 
@@ -43,6 +43,26 @@ async def add_event(conn: AsyncConnection, draft_id: int, actor: Actor, at: date
     """Record one step of a version's history."""
     await conn.execute(sql.review_events.insert().values(
         version_id=draft_id, actor=actor.username, at=at, action=action, comment=comment))
+
+
+async def move_version(engine: AsyncEngine, stored: StoredVersion, after: str, action: str,
+                       actor: Actor, now: datetime, event: str, comment: str) -> None:
+    """Move a stored version from its status to ``after`` (with who approved or published
+    it) and record ``event``; refused if someone moved it meanwhile."""
+    values: dict[str, Any] = {"status": after, "updated_at": now}
+    if action == "approve":
+        values.update(approved_by=actor.username, approved_at=now)
+    elif action == "publish":
+        values.update(published_by=actor.username, published_at=now)
+    elif action == "reject":
+        values.update(approved_by=None, approved_at=None)
+    async with engine.begin() as conn:
+        changed = await conn.execute(update(sql.versions).where(
+            sql.versions.c.id == stored.draft_id, sql.versions.c.status == stored.status
+        ).values(**values))
+        if changed.rowcount != 1:
+            raise WorkflowError(f"draft {stored.draft_id} changed meanwhile; reload and try again")
+        await add_event(conn, stored.draft_id, actor, now, event, comment)
 
 
 async def load_versions(engine: AsyncEngine, config: DecisionSupportConfig,

@@ -16,9 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from decision_support.model import (
-    DAYS_PER_MONTH,
-    DAYS_PER_YEAR,
-    AgeRange,
     Audience,
     ContentSet,
     Criterion,
@@ -28,9 +25,9 @@ from decision_support.model import (
     Reference,
     RegionalOverlay,
     SearchTerms,
-    Sex,
     UrgencyBlock,
 )
+from decision_support.patient import DAYS_PER_MONTH, DAYS_PER_YEAR, AgeRange, Sex
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 CODE_PATTERN = re.compile(r"^[A-Z][A-Z0-9_]*$")
@@ -185,6 +182,34 @@ def parse_guideline(
     before = len(problems.items)
     r = Reader(file, problems)
     r.unknown_keys(data, _GUIDELINE_KEYS)
+    gid, version, status = _parse_identity(r, data, file)
+    cs_id, notice = _parse_content_set(r, data, content_set)
+    audience, ages = _parse_audience(r, data)
+    terms = _parse_search_terms(r, data)
+    levels = _parse_levels(r, data, config)
+    references = _parse_references(r, data)
+    guideline = Guideline(
+        id=gid,
+        title=r.string(data, "title", "title"),
+        version=version,
+        status=status,
+        audience=audience,
+        ages=ages,
+        search_terms=terms,
+        levels=levels,
+        self_care=r.strings(data, "self_care", "self_care"),
+        safety_net=r.strings(data, "safety_net", "safety_net", required=True),
+        references=references,
+        content_set=cs_id,
+        sample_notice=notice,
+        summary=r.string(data, "summary", "summary", required=False),
+    )
+    return guideline if len(problems.items) == before else None
+
+
+def _parse_identity(r: Reader, data: Mapping[str, Any],
+                    file: Path) -> tuple[str, str, GuidelineStatus]:
+    """``id`` (the file's name), ``version`` and workflow ``status``."""
     gid = r.string(data, "id", "id")
     if gid and not _ID.match(gid):
         r.add("id", f"{gid!r} must be lower-case letters, digits and hyphens")
@@ -203,6 +228,12 @@ def parse_guideline(
                 "status",
                 f"{status_text!r} is not one of {', '.join(s.value for s in GuidelineStatus)}",
             )
+    return gid, version, status
+
+
+def _parse_content_set(r: Reader, data: Mapping[str, Any],
+                       content_set: ContentSet | None) -> tuple[str, str]:
+    """The content set the file claims (it must be the directory's) and its sample notice."""
     cs_id = r.string(data, "content_set", "content_set")
     notice = r.string(data, "sample_notice", "sample_notice", required=False)
     if content_set is not None:
@@ -213,6 +244,11 @@ def parse_guideline(
             )
         if content_set.is_sample and not notice:
             r.add("sample_notice", "is required: the content set is sample content")
+    return cs_id, notice
+
+
+def _parse_audience(r: Reader, data: Mapping[str, Any]) -> tuple[Audience, AgeRange]:
+    """``[audience]``: adults, children or both, and the age range."""
     audience_t = r.table(data, "audience", "audience")
     r.unknown_keys(audience_t, {"group", "min_age", "max_age"}, "audience.")
     group = r.string(audience_t, "group", "audience.group")
@@ -222,13 +258,19 @@ def parse_guideline(
             audience = Audience(group)
         except ValueError:
             r.add("audience.group", f"{group!r} is not one of adult, child, both")
-    ages = r.age_range(audience_t, "audience.")
+    return audience, r.age_range(audience_t, "audience.")
+
+
+def _parse_search_terms(r: Reader, data: Mapping[str, Any]) -> SearchTerms:
     terms_t = r.table(data, "search_terms", "search_terms")
     r.unknown_keys(terms_t, set(_TERM_FIELDS), "search_terms.")
     terms = SearchTerms(**{f: r.strings(terms_t, f, f"search_terms.{f}") for f in _TERM_FIELDS})
     if not any(getattr(terms, f) for f in _TERM_FIELDS):
         r.add("search_terms", "must list at least one search term")
-    levels = _parse_levels(r, data, config)
+    return terms
+
+
+def _parse_references(r: Reader, data: Mapping[str, Any]) -> tuple[Reference, ...]:
     references = []
     for i, ref in enumerate(r.tables(data, "references", "references")):
         r.unknown_keys(ref, {"title", "publisher", "url"}, f"references[{i}].")
@@ -237,23 +279,7 @@ def parse_guideline(
             r.string(ref, "publisher", f"references[{i}].publisher", required=False),
             r.string(ref, "url", f"references[{i}].url", required=False),
         ))  # fmt: skip
-    guideline = Guideline(
-        id=gid,
-        title=r.string(data, "title", "title"),
-        version=version,
-        status=status,
-        audience=audience,
-        ages=ages,
-        search_terms=terms,
-        levels=levels,
-        self_care=r.strings(data, "self_care", "self_care"),
-        safety_net=r.strings(data, "safety_net", "safety_net", required=True),
-        references=tuple(references),
-        content_set=cs_id,
-        sample_notice=notice,
-        summary=r.string(data, "summary", "summary", required=False),
-    )
-    return guideline if len(problems.items) == before else None
+    return tuple(references)
 
 
 def _parse_levels(

@@ -51,6 +51,7 @@ from rapidfuzz.distance import OSA
 
 from decision_support.model import Age, Audience, Guideline
 from decision_support.normalise import fold, stem, terms, words
+from decision_support.search_filter import AudienceFilter
 
 __all__ = ["FIELD_WEIGHTS", "GuidelineIndex", "SearchHit"]
 
@@ -333,14 +334,15 @@ class GuidelineIndex:
         out.sort(key=lambda kv: (-kv[1], self._guidelines[kv[0]].id))
         return out
 
-    def _filter(self, age: Age | float | None, audience: Audience | str | None) -> _Allowed | None:
+    def _filter(self, age: Age | float | None,
+                audience: Audience | str | None) -> AudienceFilter | None:
         if age is None and audience is None:
             return None
         days = None
         if age is not None:
             days = age.days if isinstance(age, Age) else Age.of_years(float(age)).days
         want = Audience(audience) if audience is not None else None
-        return _Allowed(self._guidelines, self._ages, days, want)
+        return AudienceFilter(self._guidelines, self._ages, days, want)
 
     def _hit(
         self,
@@ -362,35 +364,6 @@ class GuidelineIndex:
                 kind = f"{m.kind}: '{m.word}'"
             why.append(f"{label} '{p.phrase}' ({kind})")
         return SearchHit(g.id, g.title, g.version, round(score, 4), why)
-
-
-class _Allowed:
-    """Membership test for the age/audience filter, evaluated lazily per candidate."""
-
-    def __init__(
-        self,
-        guidelines: tuple[Guideline, ...],
-        ages: list[tuple[int | None, int | None]],
-        days: int | None,
-        want: Audience | None,
-    ) -> None:
-        self._guidelines, self._ages, self._days, self._want = guidelines, ages, days, want
-        self._seen: dict[int, bool] = {}
-
-    def __contains__(self, gi: int) -> bool:
-        known = self._seen.get(gi)
-        if known is None:
-            known = self._seen[gi] = self._check(gi)
-        return known
-
-    def _check(self, gi: int) -> bool:
-        low, high = self._ages[gi]
-        days = self._days
-        if days is not None and (
-            (low is not None and days < low) or (high is not None and days >= high)
-        ):
-            return False
-        return self._want is None or self._guidelines[gi].audience.includes(self._want)
 
 
 def _phrases_of(g: Guideline) -> Iterable[tuple[str, str]]:

@@ -24,7 +24,7 @@ from decision_support import sql
 from decision_support.assessment import DeviationSummary, assess, decide
 from decision_support.content import GuidelineLibrary, apply_overlay, load_library
 from decision_support.diff import GuidelineDiff, diff
-from decision_support.document import parse_document
+from decision_support.document import parse_draft
 from decision_support.editorial import (
     DRAFT,
     PUBLISHED,
@@ -62,7 +62,7 @@ from decision_support.ports import (
     Actor,
     Clock,
 )  # fmt: skip
-from decision_support.repository import add_event, load_versions
+from decision_support.repository import add_event, load_versions, move_version
 from decision_support.schema import ContentProblem
 from decision_support.search import GuidelineIndex, SearchHit
 
@@ -343,17 +343,7 @@ class GuidelineService:
     # -- internals ------------------------------------------------------------
 
     def _validate(self, guideline_id: str, content: Any) -> tuple[Guideline, dict[str, Any]]:
-        if not isinstance(content, dict):
-            raise ContentError([_problem("", "content must be a JSON object")])
-        doc = {**content, "status": DRAFT}
-        doc.setdefault("id", guideline_id)
-        doc.setdefault("content_set", self.content_set.id)
-        if self.content_set.is_sample:
-            doc.setdefault("sample_notice", self.content_set.notice)
-        guideline, problems = parse_document(doc, guideline_id, self.config, self.content_set)
-        if problems or guideline is None:
-            raise ContentError(problems)
-        return guideline, doc
+        return parse_draft(content, guideline_id, self.config, self.content_set)
 
     async def _move(self, actor: Actor, draft_id: int, action: str, event: str, comment: str,
                     *, review: bool = False) -> StoredVersion:
@@ -361,21 +351,8 @@ class GuidelineService:
         after = check_transition(stored.status, action)
         if review:
             require_second_pair_of_eyes(actor, stored.editors())
-        now = self._clock()
-        values: dict[str, Any] = {"status": after, "updated_at": now}
-        if action == "approve":
-            values.update(approved_by=actor.username, approved_at=now)
-        elif action == "publish":
-            values.update(published_by=actor.username, published_at=now)
-        elif action == "reject":
-            values.update(approved_by=None, approved_at=None)
-        async with self._engine.begin() as conn:
-            changed = await conn.execute(update(sql.versions).where(
-                sql.versions.c.id == draft_id, sql.versions.c.status == stored.status
-            ).values(**values))
-            if changed.rowcount != 1:
-                raise WorkflowError(f"draft {draft_id} changed meanwhile; reload and try again")
-            await add_event(conn, draft_id, actor, now, event, comment.strip())
+        await move_version(self._engine, stored, after, action, actor, self._clock(), event,
+                           comment.strip())
         return await self.draft(draft_id)
 
     def _file(self, guideline_id: str) -> Guideline | None:

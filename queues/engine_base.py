@@ -1,6 +1,6 @@
 """The engine's shared state and the internal operations its parts call on each other.
 
-:class:`~queues.engine.Engine` is assembled from parts (matching, timers,
+:class:`~queues.engine.Engine` is assembled from parts (nurse commands, matching, timers,
 callbacks, supervisor commands), each a class deriving from :class:`EngineBase`,
 so each part's code is type-checked against the same attributes. The methods
 here are implemented by :class:`~queues.engine.Engine` or one of its parts.

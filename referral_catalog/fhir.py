@@ -131,7 +131,6 @@ def unit_resources(unit: CareUnit) -> list[dict[str, Any]]:
     identifier = [{"system": HSA_ID_SYSTEM, "value": unit.hsa_id}]
     telecom = _telecom(unit.phones, unit.web_url)
     hours = weekly_hours(unit.opening_hours)
-    c = unit.coordinates
     organization = {
         "resourceType": "Organization",
         "id": org_id,
@@ -142,7 +141,16 @@ def unit_resources(unit: CareUnit) -> list[dict[str, Any]]:
         "telecom": telecom,
         "address": _address(unit.postal_address, "work", "postal"),
     }
-    location = {
+    location = _location(unit, loc_id, org_id, identifier, telecom, hours)
+    service = _healthcare_service(unit, loc_id, org_id, identifier, telecom, hours)
+    return [_validated(r) for r in (organization, location, service)]
+
+
+def _location(unit: CareUnit, loc_id: str, org_id: str, identifier: list[dict[str, Any]],
+              telecom: list[dict[str, Any]], hours: list[dict[str, Any]]) -> dict[str, Any]:
+    """Where the unit is (besöksadress, position) and when it is open."""
+    c = unit.coordinates
+    return {
         "resourceType": "Location",
         "id": loc_id,
         "identifier": identifier,
@@ -156,8 +164,14 @@ def unit_resources(unit: CareUnit) -> list[dict[str, Any]]:
         "hoursOfOperation": [_location_hours(h) for h in hours],
         "availabilityExceptions": unit.opening_hours,
     }
+
+
+def _healthcare_service(unit: CareUnit, loc_id: str, org_id: str,
+                        identifier: list[dict[str, Any]], telecom: list[dict[str, Any]],
+                        hours: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the unit offers (care types), to whom (ages, languages) and when."""
     age = unit.age_group
-    service = {
+    return {
         "resourceType": "HealthcareService",
         "id": resource_id("hs", unit.hsa_id),
         "identifier": identifier,
@@ -191,7 +205,6 @@ def unit_resources(unit: CareUnit) -> list[dict[str, Any]]:
         ],
         "availabilityExceptions": unit.opening_hours,
     }
-    return [_validated(r) for r in (organization, location, service)]
 
 
 def _age_text(lo: int, hi: int | None) -> str:

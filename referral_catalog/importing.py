@@ -1,6 +1,6 @@
 """Import of care units (import av vårdenheter) from CSV and JSON (export: :mod:`.exporting`).
 
-All or nothing: :func:`import_json` and :func:`import_csv` return an
+All or nothing: :func:`import_json` and :func:`~.csv_import.import_csv` return an
 :class:`ImportResult` holding either every unit or every problem found, one
 :class:`RowError` per row and field, never a partial list. ``row`` is the
 1-based number of the record (the first unit is row 1; in a CSV file that is
@@ -16,12 +16,7 @@ ISO 8601 with offset, ``text``, ``opening_hours``). Hours are given either as
 ``public_holidays`` (see :mod:`.weekday_hours`); likewise ``drop_in_hours`` or
 ``drop_in_weekday_hours``.
 
-CSV: one unit per line with the columns in :data:`CSV_COLUMNS`; lists
-(``care_types``, ``languages``) are separated by ``|``; one phone per unit;
-``weekday_hours`` and ``notices`` hold JSON text. A cell the export quoted
-against spreadsheet formulas (a leading ``'``, see :mod:`.exporting`) is read
-back without it. A field longer than the ``csv`` module's limit (131,072
-characters) is an error of its row; the rows after it are still checked.
+CSV: one unit per line, read into the same records by :mod:`.csv_import`.
 
 Every field is also checked by :func:`~referral_catalog.validation.unit_problems`:
 URLs must be ``http``/``https`` and no field may hold control characters.
@@ -31,16 +26,13 @@ invalid UTF-8 (the CLI reads files through it).
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from referral_catalog.errors import InvalidCareUnit
-from referral_catalog.exporting import restore_cell
 from referral_catalog.model import (
     Address,
     AgeGroup,
@@ -179,40 +171,54 @@ def _notices(row: _Row) -> tuple[TemporaryNotice, ...]:
     return tuple(notices)
 
 
-def _parse_record(row: _Row) -> CareUnit | None:
-    rec = row.record
-    coords = None
-    c = rec.get("coordinates")
-    if c is not None:
-        if not isinstance(c, Mapping):
-            row.fail("coordinates", "must be an object with lat and lon")
-        else:
-            lat, lon = row.number("lat", c.get("lat")), row.number("lon", c.get("lon"))
-            if lat is None or lon is None:
-                row.fail("coordinates", "needs both lat and lon")
-            else:
-                try:
-                    coords = Coordinates(lat, lon)
-                except InvalidCareUnit as exc:
-                    row.fail(exc.field, exc.problem)
-    age = rec.get("age_group") or {}
-    age_min = row.number("age_min", age.get("min_years", 0), int) or 0
-    age_max = row.number("age_max", age.get("max_years"), int)
+def _coordinates(row: _Row) -> Coordinates | None:
+    c = row.record.get("coordinates")
+    if c is None:
+        return None
+    if not isinstance(c, Mapping):
+        row.fail("coordinates", "must be an object with lat and lon")
+        return None
+    lat, lon = row.number("lat", c.get("lat")), row.number("lon", c.get("lon"))
+    if lat is None or lon is None:
+        row.fail("coordinates", "needs both lat and lon")
+        return None
+    try:
+        return Coordinates(lat, lon)
+    except InvalidCareUnit as exc:
+        row.fail(exc.field, exc.problem)
+        return None
+
+
+def _phones(row: _Row) -> tuple[PhoneNumber, ...]:
     phones = []
-    for p in rec.get("phones") or []:
+    for p in row.record.get("phones") or []:
         if not isinstance(p, Mapping) or not p.get("number"):
             row.fail("phones", "each phone needs a number")
             continue
         phones.append(PhoneNumber(str(p["number"]), str(p.get("label", "")), p.get("hours")))
-    languages = rec.get("languages") or ["sv"]
+    return tuple(phones)
+
+
+def _status(row: _Row) -> UnitStatus:
     status_text = row.text("status") or UnitStatus.ACTIVE.value
     try:
-        status = UnitStatus(status_text)
+        return UnitStatus(status_text)
     except ValueError:
         row.fail(
             "status", f"{status_text!r} is not one of {', '.join(s.value for s in UnitStatus)}"
         )
-        status = UnitStatus.ACTIVE
+        return UnitStatus.ACTIVE
+
+
+def _parse_record(row: _Row) -> CareUnit | None:
+    rec = row.record
+    coords = _coordinates(row)
+    age = rec.get("age_group") or {}
+    age_min = row.number("age_min", age.get("min_years", 0), int) or 0
+    age_max = row.number("age_max", age.get("max_years"), int)
+    phones = _phones(row)
+    languages = rec.get("languages") or ["sv"]
+    status = _status(row)
     fields = {
         "hsa_id": row.text("hsa_id", required=True),
         "name": row.text("name", required=True),
@@ -225,7 +231,7 @@ def _parse_record(row: _Row) -> CareUnit | None:
         "visiting_address": _address(row, "visiting_address"),
         "postal_address": _address(row, "postal_address"),
         "coordinates": coords,
-        "phones": tuple(phones),
+        "phones": phones,
         "drop_in_hours": row.hours(
             "drop_in_hours", "drop_in_weekday_hours", rec.get("drop_in_public_holidays")
         ),
@@ -253,10 +259,10 @@ def _parse_record(row: _Row) -> CareUnit | None:
 
 def import_records(records: Iterable[Mapping[str, Any]]) -> ImportResult:
     """Validate unit records (JSON-shaped dicts); all of them or none."""
-    return _import_numbered(enumerate(records, 1))
+    return import_numbered(enumerate(records, 1))
 
 
-def _import_numbered(
+def import_numbered(
     records: Iterable[tuple[int, Mapping[str, Any]]], errors: Iterable[RowError] = ()
 ) -> ImportResult:
     """Validate ``(row, record)`` pairs; ``errors`` found earlier are merged by row."""
@@ -315,104 +321,3 @@ def import_json(text: str) -> ImportResult:
     if not isinstance(data, list):
         return ImportResult(errors=(RowError(0, "file", "expected a list of units"),))
     return import_records(data)
-
-
-def _csv_record(raw: Mapping[str, str | None], errors: list[RowError], row: int) -> dict[str, Any]:
-    def get(key: str) -> str:
-        return restore_cell((raw.get(key) or "").strip())
-
-    rec: dict[str, Any] = {
-        k: get(k) or None
-        for k in (
-            "hsa_id",
-            "name",
-            "region",
-            "municipality_code",
-            "unit_type",
-            "activity_code",
-            "opening_hours",
-            "public_holidays",
-            "drop_in_hours",
-            "web_url",
-            "e_service_url",
-            "internal_notes",
-            "status",
-        )
-    }
-    rec["care_types"] = [x.strip() for x in get("care_types").split("|") if x.strip()]
-    rec["languages"] = [x.strip() for x in get("languages").split("|") if x.strip()] or None
-    for kind in ("visiting", "postal"):
-        parts = [get(f"{kind}_{p}") for p in ("street", "postal_code", "city")]
-        if any(parts):
-            rec[f"{kind}_address"] = dict(zip(("street", "postal_code", "city"), parts))
-    if get("lat") or get("lon"):
-        rec["coordinates"] = {"lat": get("lat") or None, "lon": get("lon") or None}
-    if get("phone"):
-        rec["phones"] = [
-            {
-                "number": get("phone"),
-                "label": get("phone_label"),
-                "hours": get("phone_hours") or None,
-            }
-        ]
-    rec["age_group"] = {"min_years": get("age_min") or 0, "max_years": get("age_max") or None}
-    for name in ("weekday_hours", "notices"):
-        if get(name):
-            try:
-                rec[name] = json.loads(get(name))
-            except json.JSONDecodeError as exc:
-                errors.append(RowError(row, name, f"not JSON: {exc.msg}"))
-    rec["fictional"] = get("fictional").lower() in ("1", "true", "ja", "yes")
-    return rec
-
-
-def import_csv(text: str) -> ImportResult:
-    """Parse a CSV catalog with the columns in :data:`CSV_COLUMNS` (a header line first)."""
-    reader = csv.DictReader(io.StringIO(text))
-    try:
-        header = reader.fieldnames or []
-    except csv.Error as exc:
-        return ImportResult(errors=(RowError(0, "header", _csv_problem(exc)),))
-    missing = [
-        c
-        for c in ("hsa_id", "name", "region", "municipality_code", "care_types")
-        if c not in header
-    ]
-    if missing:
-        return ImportResult(errors=(RowError(0, "header", f"missing columns: {missing}"),))
-    pre_errors: list[RowError] = []
-    records = [(n, _csv_record(raw, pre_errors, n)) for n, raw in _csv_rows(reader, pre_errors)]
-    return _import_numbered(records, pre_errors)
-
-
-def _csv_rows(
-    reader: csv.DictReader[str], errors: list[RowError]
-) -> Iterator[tuple[int, dict[str, str | None]]]:
-    """Numbered rows; a row the ``csv`` module cannot read becomes an error of that row.
-
-    The reader drops the rest of the physical line it failed on and goes on with
-    the next one, so the other rows are still checked.
-    """
-    number = 0
-    while True:
-        number += 1
-        try:
-            raw = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            # DictReader's own line_num only moves on success; its reader's counts this line.
-            errors.append(
-                RowError(number, "record", f"line {reader.reader.line_num}: {_csv_problem(exc)}")
-            )
-            continue
-        yield number, raw
-
-
-def _csv_problem(exc: csv.Error) -> str:
-    if "field larger than field limit" in str(exc):
-        return (
-            f"a field is longer than {csv.field_size_limit()} characters, "
-            "the most a CSV field may hold"
-        )
-    return f"not readable as CSV ({exc})"

@@ -22,6 +22,7 @@ from typing import Any, Literal
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from referral_catalog import sql
+from referral_catalog.csv_import import import_csv
 from referral_catalog.errors import (
     ImportRejected,
     InvalidCareUnit,
@@ -31,7 +32,7 @@ from referral_catalog.errors import (
 )
 from referral_catalog.exporting import export_csv, export_json, unit_to_record
 from referral_catalog.geo import MunicipalityCentres
-from referral_catalog.importing import RowError, import_csv, import_json
+from referral_catalog.importing import RowError, import_json
 from referral_catalog.model import CareType, CareUnit, Coordinates, UnitStatus
 from referral_catalog.ports import Actor
 from referral_catalog.search import CatalogIndex, CatalogQuery, UnitHit

@@ -109,16 +109,7 @@ class EventOutOfOrder(ValueError):
 def apply_event(record: CallRecord | None, event: CallEvent) -> CallRecord:
     """The record after ``event``; ``record`` is None before the first event."""
     if record is None:
-        if event.type is not CallEventType.ARRIVED:
-            raise EventOutOfOrder(f"call {event.call_id}: first event is {event.type}, not arrived")
-        return CallRecord(
-            call_id=event.call_id,
-            channel_id=str(event.data.get("channel_id", "")),
-            state=CallState.IVR,
-            arrived_at=event.at,
-            caller_number=event.data.get("caller_number"),
-            last_seq=event.seq,
-        )
+        return _arrived(event)
     if event.seq != record.last_seq + 1:
         raise EventOutOfOrder(
             f"call {event.call_id}: event {event.seq} follows {record.last_seq}"
@@ -170,6 +161,20 @@ def apply_event(record: CallRecord | None, event: CallEvent) -> CallRecord:
             rec, state=CallState.ENDED, ended_at=event.at, end_cause=data.get("cause")
         )
     return rec
+
+
+def _arrived(event: CallEvent) -> CallRecord:
+    """The record a call's first event starts (it must be ``arrived``)."""
+    if event.type is not CallEventType.ARRIVED:
+        raise EventOutOfOrder(f"call {event.call_id}: first event is {event.type}, not arrived")
+    return CallRecord(
+        call_id=event.call_id,
+        channel_id=str(event.data.get("channel_id", "")),
+        state=CallState.IVR,
+        arrived_at=event.at,
+        caller_number=event.data.get("caller_number"),
+        last_seq=event.seq,
+    )
 
 
 def _wait(record: CallRecord, at: datetime) -> float | None:

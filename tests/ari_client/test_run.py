@@ -11,6 +11,7 @@ import pytest
 
 from ari import AriClient, AriEvent, AriSnapshot, UnknownEvent
 from ari import events as ev
+from ari.event_stream import reconnect_delay
 from tests.ari_client import recorded
 from tests.ari_client.fake_ari import APP, PASSWORD, USERNAME, FakeAri, free_port
 from tests.ari_client.helpers import Recorder, ReplacedRecorder, make_client, start_run, stop_run
@@ -183,7 +184,7 @@ async def test_many_keys_run_concurrently_and_workers_are_torn_down(
                 break
             await asyncio.sleep(0.01)
         assert client.active_keys == 0
-        assert client._dispatcher is not None and not client._dispatcher._workers
+        assert client._events.dispatcher is not None and not client._events.dispatcher._workers
         assert len(asyncio.all_tasks()) <= tasks_before
     finally:
         await stop_run(client, task)
@@ -341,9 +342,7 @@ async def test_handshake_refusal_retries(fake: FakeAri, recorder: Recorder,
 
 
 def test_backoff_grows_with_jitter_and_stays_within_bounds() -> None:
-    client = AriClient("http://127.0.0.1:1/ari", "u", "p", "a", reconnect_min=0.5,
-                       reconnect_max=30.0)
-    delays = [[client._delay(n) for _ in range(200)] for n in range(1, 12)]
+    delays = [[reconnect_delay(n, 0.5, 30.0) for _ in range(200)] for n in range(1, 12)]
     for n, values in enumerate(delays, start=1):
         assert all(0.5 <= d <= 30.0 for d in values)
         base = min(30.0, 0.5 * 2 ** (n - 1))

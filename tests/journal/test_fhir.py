@@ -18,16 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from journal.config import JournalConfig
 from journal.demo_data import bulk_load, demo_entries
 from journal.export import _COLUMNS, ExportFilter, Pseudonymiser, row_record
-from journal.fhir import (
-    _NS,
-    DEFAULT_SYSTEMS,
-    ShapeChecker,
-    _bundle_dict,
-    _uid,
-    entry_bundle,
-    fhir_chunk_factory,
-    validate,
-)
+from journal.fhir import DEFAULT_SYSTEMS, entry_bundle, fhir_chunk_factory
+from journal.fhir_bundle import _NS, _bundle_dict, _uid
+from journal.fhir_validation import ShapeChecker, validate
 from journal.model import Deviation, Referral
 from journal.ports import Actor
 from journal.service import JournalService

@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
+from referral_catalog.csv_import import import_csv
 from referral_catalog.errors import InvalidCareUnit
 from referral_catalog.exporting import CSV_COLUMNS, export_csv
-from referral_catalog.importing import decode_import, import_csv, import_json
+from referral_catalog.importing import decode_import, import_json
 from referral_catalog.model import Coordinates, PhoneNumber
 from referral_catalog.validation import validate_unit
 from tests.referral_catalog.helpers import unit

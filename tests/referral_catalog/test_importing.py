@@ -7,12 +7,9 @@ from typing import Any
 
 import pytest
 
+from referral_catalog.csv_import import import_csv
 from referral_catalog.exporting import CSV_COLUMNS, export_csv, export_json
-from referral_catalog.importing import (
-    RowError,
-    import_csv,
-    import_json,
-)
+from referral_catalog.importing import RowError, import_json
 from referral_catalog.model import CareType, NoticeKind
 from referral_catalog.weekday_hours import WeekdayHoursError, weekday_hours_to_osm
 from tests.referral_catalog.helpers import at, unit
