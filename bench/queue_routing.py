@@ -36,10 +36,10 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from queues.agent import Agent, AgentState
 from queues.engine import Engine
 from queues.events import CallOffered, Event
 from queues.index import CallEntry
+from queues.model import Agent, AgentState
 from queues.simulation_setup import POPULATION, REGIONS, national_setup
 
 START = datetime(2025, 3, 4, 10, 0, tzinfo=ZoneInfo("Europe/Stockholm"))  # a Tuesday

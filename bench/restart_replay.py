@@ -28,8 +28,8 @@ from sqlalchemy import delete, func, select
 from contactcenter.db import create_engine, upgrade
 from contactcenter.settings import load_settings
 from queues import events as ev
-from queues.agent import AgentState
 from queues.engine import Engine
+from queues.model import AgentState
 from queues.replica import EngineReplica
 from queues.settings import engine_config
 from queues.sql import queue_events, queue_snapshots

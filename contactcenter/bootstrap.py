@@ -35,6 +35,7 @@ from decision_support.content import load_config as load_guideline_config
 from decision_support.content import load_library
 from decision_support.service import GuidelineService
 from journal.service import JournalService
+from queues.roster import RosterStore
 from queues.service import QueueService
 from queues.settings import engine_config
 from referral_catalog.demo_fill import centres_for
@@ -67,6 +68,11 @@ class Parts:
         return IdentityService(session_factory(self.engine), self.clock,
                                known_regions=self.settings.regions.keys(),
                                token_days=self.settings.http.api_token_days)
+
+    @cached_property
+    def roster(self) -> RosterStore:
+        """The stored nurse roster (``radgivning nurse``)."""
+        return RosterStore(self.engine)
 
     @cached_property
     def journal(self) -> JournalService:

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from queues.agent import AgentState
 from queues.commands import command
 from queues.engine_base import EngineBase
 from queues.errors import UnknownCall
 from queues.events import CallbackAttempted, CallbackCompleted, CallbackRequested, Event
+from queues.model import AgentState
 
 __all__ = ["Callbacks"]
 

@@ -42,7 +42,6 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from queues.agent import Agent, AgentState
 from queues.announcements import HandleTimes, predicted_wait
 from queues.callbacks import Callbacks
 from queues.commands import aware as _aware
@@ -60,6 +59,7 @@ from queues.events import (
 )
 from queues.index import CallEntry, CallIndex, ReadyIndex, remove_key
 from queues.matching import Matcher
+from queues.model import Agent, AgentState
 from queues.nurse_commands import NurseCommands
 from queues.rules import RuleState
 from queues.supervisor import SupervisorCommands

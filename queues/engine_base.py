@@ -11,11 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from queues.agent import Agent, AgentState
 from queues.announcements import HandleTimes
 from queues.config import EngineConfig, RegionRule
 from queues.events import Event
 from queues.index import BucketKey, CallEntry, CallIndex, Profile, ReadyIndex
+from queues.model import Agent, AgentState
 from queues.rules import RuleState
 
 __all__ = ["Candidate", "EngineBase", "Timer"]

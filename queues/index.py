@@ -16,7 +16,7 @@ import bisect
 from dataclasses import dataclass
 from datetime import datetime
 
-from queues.agent import Agent
+from queues.model import Agent
 
 __all__ = ["BucketKey", "CallEntry", "CallIndex", "Key", "Profile", "ReadyIndex", "remove_key"]
 

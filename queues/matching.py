@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from queues.agent import Agent, AgentState
 from queues.engine_base import Candidate, EngineBase
 from queues.events import CallOffered, EligibilityChanged, Event
 from queues.index import BucketKey, CallEntry, Profile
+from queues.model import Agent, AgentState
 
 __all__ = ["Matcher"]
 

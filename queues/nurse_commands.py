@@ -1,6 +1,6 @@
 """The nurse's commands on the engine (a mixin): logging in and out, paus, answering, wrap-up.
 
-Every command moves the nurse through :class:`~queues.agent.AgentState`
+Every command moves the nurse through :class:`~queues.model.AgentState`
 (utloggad, redo, ringer, i samtal, efterarbete, paus) and returns the events
 it caused, starting with its :class:`~queues.events.CommandReceived` record; a
 nurse who becomes ready is offered the best eligible call at once. The state
@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from queues.agent import Agent, AgentState
 from queues.commands import command
 from queues.engine_base import EngineBase
 from queues.errors import DuplicateNurse, InvalidTransition
 from queues.events import CallEnded, Event, OfferDeclined, OfferWithdrawn
 from queues.index import CallEntry
+from queues.model import Agent, AgentState
 
 __all__ = ["NurseCommands"]
 

@@ -22,9 +22,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from queues import events as ev
-from queues.agent import AgentState
 from queues.config import EngineConfig
 from queues.engine import Engine
+from queues.model import AgentState
 from queues.ports import QUEUE_REPLICA
 from queues.serialization import decode, encode, event_from_row, event_to_row
 from queues.snapshots import SnapshotStore

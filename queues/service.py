@@ -14,13 +14,10 @@ decides for the calls of this instance goes to one
 Each instance acts only for the calls it *owns* (those that arrived on its
 Asterisk): an offer decided anywhere rings the nurse through the owner's ARI.
 
-The call flow's facts are submitted without waiting (``enqueue``,
-``answered``…) and applied in the order given; what needs an answer
-(``set_nurse_state``, ``supervise``, callbacks) is awaited.
-
-Restart: the current generation is replayed, so nurse states, pauses,
-wrap-ups and places in the queue survive; the call flow's recovery then
-reconciles with what Asterisk still has.
+The call flow's facts are submitted without waiting and applied in the order
+given; what needs an answer (``set_nurse_state``, ``supervise``, callbacks) is
+awaited. A restart replays the current generation, so nurse states, pauses,
+wrap-ups and places in the queue survive.
 """
 
 from __future__ import annotations
@@ -31,19 +28,18 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from queues import events as ev
-from queues.agent import AgentState
 from queues.bookings import CallbackBookings
 from queues.config import EngineConfig
 from queues.engine import Engine
 from queues.errors import ControlRejected, NurseStateRefused, QueueError, UnknownNurse
+from queues.model import AgentState
 from queues.ports import NATIONAL_SCOPE, QueueListener, RegionScope, Unheard
 from queues.replica import EngineReplica
-from queues.serialization import event_from_row
-from queues.sql import nurses, queue_events
+from queues.roster import Roster
+from queues.sql import stored_events
 from queues.statistics import Statistics, compute
 from queues.views import nurse_view, queue_snapshot
 from shared_kernel.health import HealthReporter
@@ -51,7 +47,6 @@ from shared_kernel.health import HealthReporter
 log = logging.getLogger(__name__)
 
 S = AgentState
-_NOT_FIGURES = ("CommandReceived", "GenerationStarted")
 
 
 class QueueService:
@@ -85,7 +80,7 @@ class QueueService:
         self.replica = EngineReplica(db=engine, clock=clock, config=config,
                                      instance_id=instance_id, on_events=self._act,
                                      health=health)
-        self._info: dict[str, dict[str, Any]] = {}
+        self.roster = Roster()
         self._listener: QueueListener = Unheard()
         self._timer: asyncio.Task[None] | None = None
         self._timer_wake = asyncio.Event()
@@ -105,13 +100,9 @@ class QueueService:
         from now on ``listener`` (the call flow) is told what to do for this instance's calls."""
         if listener is not None:
             self._listener = listener
-        async with self._db.connect() as conn:
-            rows = (await conn.execute(select(nurses).where(nurses.c.active.is_(True)))).all()
-        for row in rows:
-            self._remember(row.nurse_id, row.display_name, row.home_region, row.endpoint,
-                           row.username)
+        await self.roster.load(self._db)
         await self.replica.start(seed=self._seed)
-        for info in list(self._info.values()):
+        for info in self.roster.all():
             self._add_to_engine(info)
         if self._timer is None:
             self._timer = asyncio.get_running_loop().create_task(self._timer_loop())
@@ -119,7 +110,7 @@ class QueueService:
     def _seed(self, engine: Engine, at: datetime) -> list[ev.Event]:
         """A new generation starts with every nurse of the roster (logged out)."""
         events: list[ev.Event] = []
-        for info in self._info.values():
+        for info in self.roster.all():
             events += engine.add_nurse(info["nurse_id"], info["region"], at,
                                        endpoint=info["endpoint"])
         return events
@@ -136,14 +127,8 @@ class QueueService:
     # -- roster and nurse states --------------------------------------------------------------
     def add_nurse(self, nurse_id: str, display_name: str, region: str, endpoint: str,
                   username: str | None = None) -> None:
-        self._add_to_engine(self._remember(nurse_id, display_name, region, endpoint, username))
-
-    def _remember(self, nurse_id: str, display_name: str, region: str, endpoint: str,
-                  username: str | None) -> dict[str, Any]:
-        info = {"nurse_id": nurse_id, "display_name": display_name, "region": region,
-                "endpoint": endpoint, "username": username}
-        self._info[nurse_id] = info
-        return info
+        self._add_to_engine(self.roster.remember(nurse_id, display_name, region, endpoint,
+                                                 username))
 
     def _add_to_engine(self, info: dict[str, Any]) -> None:
         def intent(at: datetime) -> list[ev.Event]:
@@ -155,7 +140,8 @@ class QueueService:
             self._fire(intent, f"adding nurse {info['nurse_id']}")
 
     def nurse_info(self, nurse_id: str) -> dict[str, Any] | None:
-        return self._info.get(nurse_id)
+        """The nurse as the roster has her (name, region, endpoint, login), or None."""
+        return self.roster.get(nurse_id)
 
     def nurse_state(self, nurse_id: str) -> str:
         return self.engine.nurse(nurse_id).state.value
@@ -332,13 +318,7 @@ class QueueService:
     async def interval_statistics(self, since: datetime, until: datetime, *,
                                   service_level_seconds: int) -> Statistics:
         """Per 15-minute interval and queue, from the stored engine events in the window."""
-        async with self._db.connect() as conn:
-            rows = (await conn.execute(
-                select(queue_events.c.type, queue_events.c.data)
-                .where(queue_events.c.at >= since, queue_events.c.at < until,
-                       queue_events.c.type.not_in(_NOT_FIGURES))
-                .order_by(queue_events.c.id))).all()
-        return compute((event_from_row(r.type, r.data) for r in rows),
+        return compute(await stored_events(self._db, since, until),
                        service_level_seconds=service_level_seconds, until=until)
 
     # -- events out ---------------------------------------------------------------------------------
@@ -349,7 +329,7 @@ class QueueService:
             if isinstance(event, ev.CallOffered):
                 if not self.owns(event.call_id):
                     continue
-                endpoint = self._info.get(event.nurse_id, {}).get("endpoint") \
+                endpoint = (self.roster.get(event.nurse_id) or {}).get("endpoint") \
                     or self.engine.nurse(event.nurse_id).endpoint
                 self._listener.offered(event.call_id, event.nurse_id, endpoint,
                                        callback=event.callback)
@@ -407,7 +387,7 @@ class QueueService:
 
     # -- views ------------------------------------------------------------------------------------------
     def _nurse_view(self, nurse_id: str) -> dict[str, Any]:
-        return nurse_view(self.engine, self._info, nurse_id)
+        return nurse_view(self.engine, self.roster.by_id, nurse_id)
 
     def nurse_snapshot(self) -> list[dict[str, Any]]:
         agents = sorted(self.engine.agents.values(), key=lambda a: (a.home_region, a.nurse_id))

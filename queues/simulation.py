@@ -28,7 +28,6 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from queues.agent import AgentState
 from queues.config import EngineConfig
 from queues.engine import Engine
 from queues.events import (
@@ -39,6 +38,7 @@ from queues.events import (
     CommandReceived,
     Event,
 )
+from queues.model import AgentState
 from queues.simulation_setup import national_setup, national_tables
 from queues.statistics import IntervalStats, Statistics, compute
 

@@ -6,6 +6,8 @@ restart or a second instance sees the same history.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -18,9 +20,17 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    select,
 )
 
 from shared_kernel.naming import NAMING_CONVENTION
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+    from queues.events import Event
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -78,3 +88,17 @@ queue_snapshots = Table(
 """The engine's whole state as it was after the log's row ``upto_id``, so a restart replays
 only the commands after it. ``fingerprint`` names the engine code and configuration that
 wrote it; a snapshot from other code or configuration is not used (the log is replayed)."""
+
+
+async def stored_events(db: AsyncEngine, since: datetime, until: datetime) -> list[Event]:
+    """The engine events stored with ``since <= at < until``, in log order (not the log's
+    own command and generation rows)."""
+    from queues.serialization import event_from_row
+
+    async with db.connect() as conn:
+        rows = (await conn.execute(
+            select(queue_events.c.type, queue_events.c.data)
+            .where(queue_events.c.at >= since, queue_events.c.at < until,
+                   queue_events.c.type.not_in(("CommandReceived", "GenerationStarted")))
+            .order_by(queue_events.c.id))).all()
+    return [event_from_row(r.type, r.data) for r in rows]

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from queues.agent import AgentState
 from queues.commands import aware, command
 from queues.engine_base import EngineBase
 from queues.errors import UnknownCall
 from queues.events import Event, ModeChanged, NurseChanged, PriorityChanged
+from queues.model import AgentState
 from queues.rules import Redirect
 
 __all__ = ["SupervisorCommands"]

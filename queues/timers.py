@@ -13,11 +13,11 @@ import heapq
 from datetime import datetime
 from typing import Any
 
-from queues.agent import AgentState
 from queues.announcements import clamp_announcement
 from queues.engine_base import EngineBase
 from queues.events import Announcement, EligibilityChanged, Event, ModeChanged
 from queues.index import CallEntry
+from queues.model import AgentState
 
 __all__ = ["Timers"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from queues.agent import AgentState
 from queues.engine import Engine
+from queues.model import AgentState
 
 S = AgentState
 

@@ -12,11 +12,10 @@ import argparse
 import asyncio
 import re
 import sys
-
-from sqlalchemy import select, update
+from collections.abc import Awaitable, Callable
 
 from contactcenter.settings import Settings
-from queues.sql import nurses
+from queues.roster import RosterStore
 
 NOT_MIGRATED = 4
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
@@ -64,58 +63,47 @@ def run_add(args: argparse.Namespace, settings: Settings) -> int:
             print(f"radgivning: {problem}", file=sys.stderr)
         return 2
 
-    async def add(conn: object) -> int:
-        existing = (await conn.execute(  # type: ignore[attr-defined]
-            select(nurses.c.nurse_id).where(nurses.c.nurse_id == args.nurse_id))).first()
-        if existing is not None:
+    async def add(roster: RosterStore) -> int:
+        name = args.name.strip()
+        if not await roster.add(args.nurse_id, name, args.region, args.endpoint, args.user):
             print(f"radgivning: nurse {args.nurse_id} already exists", file=sys.stderr)
             return 1
-        await conn.execute(nurses.insert().values(  # type: ignore[attr-defined]
-            nurse_id=args.nurse_id, display_name=args.name.strip(), home_region=args.region,
-            endpoint=args.endpoint, username=args.user, active=True))
-        print(f"added nurse {args.nurse_id} ({args.name.strip()}, region {args.region}, "
-              f"{args.endpoint})")
+        print(f"added nurse {args.nurse_id} ({name}, region {args.region}, {args.endpoint})")
         return 0
 
-    return asyncio.run(_with_connection(settings, add))
+    return asyncio.run(_with_roster(settings, add))
 
 
 def run_list(args: argparse.Namespace, settings: Settings) -> int:
-    async def show(conn: object) -> int:
-        rows = (await conn.execute(  # type: ignore[attr-defined]
-            select(nurses).order_by(nurses.c.home_region, nurses.c.nurse_id))).all()
+    async def show(roster: RosterStore) -> int:
         print(f"{'ID':<20} {'NAME':<26} {'REGION':<7} {'ENDPOINT':<26} {'LOGIN':<16} ACTIVE")
-        for r in rows:
+        for r in await roster.all():
             print(f"{r.nurse_id:<20} {r.display_name:<26} {r.home_region:<7} {r.endpoint:<26} "
                   f"{r.username or '':<16} {'yes' if r.active else 'no'}")
         return 0
 
-    return asyncio.run(_with_connection(settings, show))
+    return asyncio.run(_with_roster(settings, show))
 
 
 def run_retire(args: argparse.Namespace, settings: Settings) -> int:
-    async def retire(conn: object) -> int:
-        result = await conn.execute(  # type: ignore[attr-defined]
-            update(nurses).where(nurses.c.nurse_id == args.nurse_id).values(active=False))
-        if result.rowcount == 0:
+    async def retire(roster: RosterStore) -> int:
+        if not await roster.retire(args.nurse_id):
             print(f"radgivning: no nurse {args.nurse_id}", file=sys.stderr)
             return 1
         print(f"nurse {args.nurse_id} retired")
         return 0
 
-    return asyncio.run(_with_connection(settings, retire))
+    return asyncio.run(_with_roster(settings, retire))
 
 
-async def _with_connection(settings: Settings, action: object) -> int:
-    from contactcenter.db import create_engine, current_revision
+async def _with_roster(settings: Settings,
+                       action: Callable[[RosterStore], Awaitable[int]]) -> int:
+    from contactcenter.bootstrap import open_services
+    from contactcenter.db import current_revision
 
     if await current_revision(settings.database.url) is None:
         print("radgivning: the database has no schema yet: run `radgivning db upgrade` first",
               file=sys.stderr)
         return NOT_MIGRATED
-    engine = create_engine(settings.database.url, echo=settings.database.echo)
-    try:
-        async with engine.begin() as conn:
-            return await action(conn)  # type: ignore[operator, no-any-return]
-    finally:
-        await engine.dispose()
+    async with open_services(settings) as parts:
+        return await action(parts.roster)

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contactcenter.db import create_engine, upgrade
 from contactcenter.health import Health
-from queues.agent import AgentState
+from queues.model import AgentState
 from queues.replica import COMMAND, EngineReplica
 from queues.sql import queue_events
 from shared_kernel.health import StorageUnavailable

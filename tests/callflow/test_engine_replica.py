@@ -15,9 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contactcenter.db import create_engine, upgrade
 from queues import events as ev
-from queues.agent import AgentState
 from queues.engine import Engine
 from queues.errors import QueueError
+from queues.model import AgentState
 from queues.replica import COMMAND, GENERATION_STARTED, EngineReplica
 from queues.serialization import event_from_row
 from queues.sql import queue_events, queue_snapshots

@@ -25,7 +25,6 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from queues.agent import AgentState
 from queues.engine import Engine
 from queues.events import (
     Announcement,
@@ -36,6 +35,7 @@ from queues.events import (
     CallQueued,
     Event,
 )
+from queues.model import AgentState
 from tests.queues.engine_fixtures import MONDAY, config, local
 
 REGIONS = ["01", "03", "04", "07", "10", "12", "13", "14", "17", "20", "21"]

@@ -1,4 +1,5 @@
-"""One state machine per nurse for the queue engine, with server-side timestamps.
+"""The queue context's model: one state machine per nurse (the engine's agents), with
+server-side timestamps.
 
 States (wire names): ``logged_out`` (utloggad), ``ready`` (redo), ``offered``
 (ringer), ``on_call`` (i samtal), ``wrap_up`` (efterarbete) and ``paused``
