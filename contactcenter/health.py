@@ -19,6 +19,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from shared_kernel.errors import DomainError, ErrorKind
+
 log = logging.getLogger(__name__)
 
 CAUSE_LENGTH = 160
@@ -36,13 +38,20 @@ PARTS = (DATABASE, CALL_LOG, QUEUE_LOG, QUEUE_REPLICA, ARI)
 _PROBE = text("UPDATE calls SET state = state WHERE 1 = 0")
 
 
-class StorageUnavailable(Exception):
-    """A change could not be stored, so it was not made (answered 503 by the API)."""
+class StorageUnavailable(DomainError):
+    """A change could not be stored, so it was not made (the client may try again)."""
+
+    kind = ErrorKind.UNAVAILABLE
+    error_id = "storage_unavailable"
 
     def __init__(self, what: str, cause: BaseException | str) -> None:
         self.what = what
         self.cause = describe(cause)
-        super().__init__(f"{what} could not be stored: {self.cause}")
+        super().__init__(f"{what} could not be stored, so it was not made",
+                         {"cause": self.cause})
+
+    def __str__(self) -> str:
+        return f"{self.what} could not be stored: {self.cause}"
 
 
 @dataclass
