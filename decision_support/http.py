@@ -2,17 +2,17 @@
 
 The composition root builds them with :func:`routes`, passing the service,
 ``actor_of(request) -> Actor | None`` (``None``: not signed in → 401) and the
-service's JSON body parser (which answers a bad body itself). Errors of
-the context are answered here as ``{"error_id", "message", "details"}``.
-Every response that carries guideline content also carries ``sample_notice``
-when the loaded content set is sample content.
+service's JSON body parser (which answers a bad body itself). Handlers let the
+context's errors (:class:`~decision_support.errors.DecisionSupportError`) propagate:
+the service's one error middleware answers them as ``{"error_id", "message",
+"details"}``. Every response that carries guideline content also carries
+``sample_notice`` when the loaded content set is sample content.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
-from functools import wraps
 from typing import Any, Protocol
 
 from aiohttp import web
@@ -35,10 +35,8 @@ from decision_support.service import GuidelineService
 __all__ = ["PREFIX", "routes"]
 
 PREFIX = "/api/v1/guidelines"
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+Handler = Callable[..., Awaitable[web.StreamResponse]]
 ActorOf = Callable[[web.Request], Actor | None]
-
-
 
 
 class ReadJson(Protocol):
@@ -58,48 +56,12 @@ def documented(**operation: Any) -> Callable[[Handler], Handler]:
     return mark
 
 
-class _Unauthenticated(Exception):
-    pass
-
-
-def _status(exc: e.DecisionSupportError) -> tuple[int, str, dict[str, Any]]:
-    if isinstance(exc, e.ContentError):
-        return 400, "invalid_content", {"problems": [
-            {"file": p.file, "field": p.field, "problem": p.problem} for p in exc.problems]}
-    if isinstance(exc, e.CriterionNotApplicable):
-        return 400, "criterion_not_applicable", {"criteria": exc.reasons}
-    if isinstance(exc, e.UnknownCriterion):
-        return 400, "unknown_criterion", {"criteria": list(exc.criterion_ids)}
-    if isinstance(exc, e.InvalidDeviation):
-        return 400, "invalid_deviation", {}
-    table: list[tuple[type[Exception], int, str]] = [
-        (e.PermissionDenied, 403, "forbidden"), (e.UnknownGuideline, 404, "unknown_guideline"),
-        (e.UnknownVersion, 404, "unknown_version"), (e.DraftNotFound, 404, "unknown_draft"),
-        (e.WorkflowError, 409, "workflow_conflict"), (e.AssessmentError, 400, "invalid_assessment"),
-        (e.InvalidRequest, 400, "invalid_request"),
-    ]  # fmt: skip
-    for kind, status, error_id in table:
-        if isinstance(exc, kind):
-            return status, error_id, {}
-    return 400, "decision_support_error", {}
-
-
-def _error(status: int, error_id: str, message: str, details: dict[str, Any]) -> web.Response:
-    return web.json_response({"error_id": error_id, "message": message, "details": details},
-                             status=status)
-
-
-def _answers_errors(handler: Handler) -> Handler:
-    @wraps(handler)
-    async def wrapped(request: web.Request) -> web.StreamResponse:
-        try:
-            return await handler(request)
-        except _Unauthenticated:
-            return _error(401, "unauthenticated", "sign in to use decision support", {})
-        except e.DecisionSupportError as exc:
-            status, error_id, details = _status(exc)
-            return _error(status, error_id, str(exc), details)
-    return wrapped
+def route(method: str, path: str) -> Callable[[Handler], Handler]:
+    """Where the handler answers; :func:`routes` adds every handler so marked, in order."""
+    def mark(handler: Handler) -> Handler:
+        handler.route = (method, path)  # type: ignore[attr-defined]
+        return handler
+    return mark
 
 
 def _assessment(a: Assessment) -> dict[str, Any]:
@@ -144,35 +106,72 @@ _EDITORS = ", ".join(sorted(EDIT_ROLES | APPROVE_ROLES))
 _READERS = ", ".join(sorted(READ_ROLES))
 
 
+
 def routes(service: GuidelineService, actor_of: ActorOf, *,
            read_json: ReadJson) -> web.RouteTableDef:
     """The decision-support routes; ``actor_of`` tells who is making the request,
     ``read_json`` reads a request's JSON object."""
-    r = web.RouteTableDef()
+    handlers = GuidelineRoutes(service, actor_of, read_json)
+    table = web.RouteTableDef()
+    for name, member in vars(GuidelineRoutes).items():  # in the order they are written
+        where = getattr(member, "route", None)
+        if where is not None:
+            table.route(*where)(getattr(handlers, name))
+    return table
 
-    def actor(request: web.Request, roles: frozenset[str], action: str) -> Actor:
-        who = actor_of(request)
+
+def _step(name: str, roles: frozenset[str]) -> Callable[[Handler], Handler]:
+    """Route and description of one editorial step on a draft (submit, approve…)."""
+    def mark(handler: Handler) -> Handler:
+        described = documented(summary=f"{name.capitalize()} a draft",
+                               roles=", ".join(sorted(roles)), path=_DRAFT_PATH, errors=[409],
+                               ok=_STORED, body_required=False,
+                               body={"type": "object", "properties": {"comment": _STR}})
+        return route("POST", f"{PREFIX}/drafts/{{draft_id}}/{name}")(described(handler))
+    return mark
+
+
+class GuidelineRoutes:
+    """The handlers of the decision-support routes, bound to one service.
+
+    Each handler checks who asks, reads the request, calls the service and answers;
+    the context's errors propagate to the service's error middleware."""
+
+    def __init__(self, service: GuidelineService, actor_of: ActorOf,
+                 read_json: ReadJson) -> None:
+        self._service = service
+        self._actor_of = actor_of
+        self._read_json = read_json
+
+    # -- helpers ------------------------------------------------------------------------
+
+    def _actor(self, request: web.Request, roles: frozenset[str], action: str) -> Actor:
+        who = self._actor_of(request)
         if who is None:
-            raise _Unauthenticated()
+            raise e.Unauthenticated()
         if not who.has_role(roles):
             raise e.PermissionDenied(f"{who.username} may not {action}")
         return who
 
-    def answer(payload: dict[str, Any], status: int = 200) -> web.Response:
-        if service.sample_notice:
-            payload = {**payload, "sample_notice": service.sample_notice}
+    def _answer(self, payload: dict[str, Any], status: int = 200) -> web.Response:
+        if self._service.sample_notice:
+            payload = {**payload, "sample_notice": self._service.sample_notice}
         return web.json_response(payload, status=status)
 
-    def draft_id(request: web.Request) -> int:
+    def _stored(self, s: Any, status: int = 200) -> web.Response:
+        return self._answer({**s.to_plain(), "content": to_plain(s.guideline, state=s.status)},
+                            status)
+
+    @staticmethod
+    def _draft_id(request: web.Request) -> int:
         text = request.match_info["draft_id"]
         if not fields.ASCII_INT.fullmatch(text) or not 1 <= int(text) <= 2**63 - 1:
             raise e.DraftNotFound(text[:40])
         return int(text)
 
-    def stored(s: Any) -> web.Response:
-        return answer({**s.to_plain(), "content": to_plain(s.guideline, state=s.status)})
+    # -- the library --------------------------------------------------------------------
 
-    @r.get(f"{PREFIX}/search")
+    @route("GET", f"{PREFIX}/search")
     @documented(summary="Search guidelines by symptom text", roles=_READERS,
                 query={"q": {"type": "string", "minLength": 1},
                        "age": {"type": "number", "minimum": 0,
@@ -182,9 +181,8 @@ def routes(service: GuidelineService, actor_of: ActorOf, *,
                 required_query=["q"],
                 ok={"type": "object", "required": ["hits"],
                     "properties": {"hits": {"type": "array", "items": {"type": "object"}}}})
-    @_answers_errors
-    async def search(request: web.Request) -> web.StreamResponse:
-        actor(request, READ_ROLES, "search guidelines")
+    async def search(self, request: web.Request) -> web.StreamResponse:
+        self._actor(request, READ_ROLES, "search guidelines")
         q = request.query
         if not q.get("q", "").strip():
             raise e.InvalidRequest("q (the search text) is required")
@@ -197,18 +195,18 @@ def routes(service: GuidelineService, actor_of: ActorOf, *,
         if not fields.ASCII_INT.fullmatch(limit_text):
             raise e.InvalidRequest("limit must be a whole number")
         limit = max(1, min(int(limit_text), 50))
-        hits = service.search(q["q"], age=age, audience=audience, limit=limit)
-        return answer({"hits": [{"id": h.guideline_id, "title": h.title, "version": h.version,
-                                 "score": h.score, "why": h.why} for h in hits]})
+        hits = self._service.search(q["q"], age=age, audience=audience, limit=limit)
+        return self._answer({"hits": [{"id": h.guideline_id, "title": h.title,
+                                       "version": h.version, "score": h.score, "why": h.why}
+                                      for h in hits]})
 
-    @r.get(f"{PREFIX}/changes")
+    @route("GET", f"{PREFIX}/changes")
     @documented(summary="Guidelines changed since a date", roles=_READERS,
                 query={"since": {"type": "string", "format": "date"}}, required_query=["since"],
                 ok={"type": "object", "required": ["since", "changes"],
                     "properties": {"changes": {"type": "array"}}})
-    @_answers_errors
-    async def changes(request: web.Request) -> web.StreamResponse:
-        actor(request, READ_ROLES, "read guideline changes")
+    async def changes(self, request: web.Request) -> web.StreamResponse:
+        self._actor(request, READ_ROLES, "read guideline changes")
         since = request.query.get("since", "")
         when: date | datetime | None
         try:
@@ -217,20 +215,19 @@ def routes(service: GuidelineService, actor_of: ActorOf, *,
             when = None
         if when is None or not fields.EARLIEST.year <= when.year <= fields.LATEST.year:
             raise e.InvalidRequest(f"since {since[:40]!r} must be a date (YYYY-MM-DD)")
-        return answer({"since": since, "changes": await service.changed_since(when)})
+        return self._answer({"since": since, "changes": await self._service.changed_since(when)})
 
-    @r.get(f"{PREFIX}/deviations")
+    @route("GET", f"{PREFIX}/deviations")
     @documented(summary="How often nurses deviated from each guideline, and why",
                 roles=", ".join(sorted(OWNER_ROLES)),
                 ok={"type": "object", "required": ["deviations"],
                     "properties": {"deviations": {"type": "array"}}})
-    @_answers_errors
-    async def deviations(request: web.Request) -> web.StreamResponse:
-        who = actor(request, OWNER_ROLES, "see deviation counts")
+    async def deviations(self, request: web.Request) -> web.StreamResponse:
+        who = self._actor(request, OWNER_ROLES, "see deviation counts")
         return web.json_response(
-            {"deviations": [_summary(s) for s in await service.deviation_counts(who)]})
+            {"deviations": [_summary(s) for s in await self._service.deviation_counts(who)]})
 
-    @r.post(f"{PREFIX}/decisions")
+    @route("POST", f"{PREFIX}/decisions")
     @documented(summary="Record a nurse's decision (the recommendation is recomputed)",
                 roles=", ".join(sorted(DECIDE_ROLES)), errors=[404],
                 body={"type": "object", "required": ["guideline_id", "age", "urgency",
@@ -241,148 +238,147 @@ def routes(service: GuidelineService, actor_of: ActorOf, *,
                                          "reason_code": _STR, "text": _STR}}}},
                 ok=(201, {"type": "object", "required": ["assessment", "decided_at"],
                           "properties": {"assessment": _ASSESSMENT}}))
-    @_answers_errors
-    async def record(request: web.Request) -> web.StreamResponse:
-        who = actor(request, DECIDE_ROLES, "record a decision")
-        body = await read_json(request)
+    async def record(self, request: web.Request) -> web.StreamResponse:
+        who = self._actor(request, DECIDE_ROLES, "record a decision")
+        body = await self._read_json(request)
         deviation = fields.deviation(body)
-        decision = await service.record_decision(
+        decision = await self._service.record_decision(
             who, fields.text(body, "guideline_id") or "", fields.criteria(body),
             age=fields.age(body), sex=fields.sex(body.get("sex")),
             urgency=fields.text(body, "urgency") or "",
             care_type=fields.text(body, "care_type") or "", deviation=deviation,
             at=fields.time(body.get("at"), "at"), version=fields.text(body, "version"),
             region=fields.text(body, "region"), call_id=fields.text(body, "call_id"))
-        return answer({"assessment": _assessment(decision.assessment),
-                       "urgency": decision.urgency, "care_type": decision.care_type,
-                       "deviates": decision.deviates,
-                       "deviation": {"reason_code": deviation.reason_code,
-                                     "text": deviation.text} if deviation else None,
-                       "decided_at": decision.decided_at.isoformat()}, status=201)
+        return self._answer({"assessment": _assessment(decision.assessment),
+                             "urgency": decision.urgency, "care_type": decision.care_type,
+                             "deviates": decision.deviates,
+                             "deviation": {"reason_code": deviation.reason_code,
+                                           "text": deviation.text} if deviation else None,
+                             "decided_at": decision.decided_at.isoformat()}, status=201)
 
-    @r.get(f"{PREFIX}/drafts")
+    # -- the editorial workflow -----------------------------------------------------------
+
+    @route("GET", f"{PREFIX}/drafts")
     @documented(summary="Drafts in the editorial workflow", roles=_EDITORS,
                 ok={"type": "object", "required": ["drafts"],
                     "properties": {"drafts": {"type": "array"}}})
-    @_answers_errors
-    async def drafts(request: web.Request) -> web.StreamResponse:
-        actor(request, EDIT_ROLES | APPROVE_ROLES, "list drafts")
-        return answer({"drafts": [s.to_plain() for s in await service.drafts()]})
+    async def drafts(self, request: web.Request) -> web.StreamResponse:
+        self._actor(request, EDIT_ROLES | APPROVE_ROLES, "list drafts")
+        return self._answer({"drafts": [s.to_plain() for s in await self._service.drafts()]})
 
-    @r.post(f"{PREFIX}/drafts")
+    @route("POST", f"{PREFIX}/drafts")
     @documented(summary="Start a draft of a guideline", roles=", ".join(sorted(EDIT_ROLES)),
                 errors=[404, 409],
                 body={"type": "object", "properties": {"guideline_id": _STR,
                                                        "content": {"type": "object"}}},
                 ok=(201, _STORED))
-    @_answers_errors
-    async def create(request: web.Request) -> web.StreamResponse:
-        who = actor(request, EDIT_ROLES, "create a draft")
-        body = await read_json(request)
+    async def create(self, request: web.Request) -> web.StreamResponse:
+        who = self._actor(request, EDIT_ROLES, "create a draft")
+        body = await self._read_json(request)
         content = body.get("content")
         if content is not None and not isinstance(content, dict):
             raise e.InvalidRequest("content must be an object (the guideline)")
         gid = fields.text(body, "guideline_id") or (content or {}).get("id") or ""
         if not isinstance(gid, str) or not gid:
             raise e.InvalidRequest("guideline_id (or content.id) is required")
-        s = await service.create_draft(who, gid, content if isinstance(content, dict) else {})
-        response = stored(s)
-        response.set_status(201)
-        return response
+        return self._stored(await self._service.create_draft(
+            who, gid, content if isinstance(content, dict) else {}), status=201)
 
-    @r.get(f"{PREFIX}/drafts/{{draft_id}}")
+    @route("GET", f"{PREFIX}/drafts/{{draft_id}}")
     @documented(summary="One draft", roles=_EDITORS, path=_DRAFT_PATH, ok=_STORED)
-    @_answers_errors
-    async def get_draft(request: web.Request) -> web.StreamResponse:
-        actor(request, EDIT_ROLES | APPROVE_ROLES, "read drafts")
-        return stored(await service.draft(draft_id(request)))
+    async def get_draft(self, request: web.Request) -> web.StreamResponse:
+        self._actor(request, EDIT_ROLES | APPROVE_ROLES, "read drafts")
+        return self._stored(await self._service.draft(self._draft_id(request)))
 
-    @r.put(f"{PREFIX}/drafts/{{draft_id}}")
+    @route("PUT", f"{PREFIX}/drafts/{{draft_id}}")
     @documented(summary="Change a draft's content", roles=", ".join(sorted(EDIT_ROLES)),
                 path=_DRAFT_PATH,
                 errors=[409], ok=_STORED,
                 body={"type": "object", "properties": {"content": {"type": "object"}}})
-    @_answers_errors
-    async def put_draft(request: web.Request) -> web.StreamResponse:
-        who = actor(request, EDIT_ROLES, "edit a draft")
-        body = await read_json(request)
+    async def put_draft(self, request: web.Request) -> web.StreamResponse:
+        who = self._actor(request, EDIT_ROLES, "edit a draft")
+        body = await self._read_json(request)
         content = body.get("content", body)
         if not isinstance(content, dict):
             raise e.InvalidRequest("content must be an object (the guideline)")
-        return stored(await service.update_draft(who, draft_id(request), content))
+        return self._stored(await self._service.update_draft(who, self._draft_id(request),
+                                                             content))
 
-    def step(name: str, roles: frozenset[str]) -> None:
-        @r.post(f"{PREFIX}/drafts/{{draft_id}}/{name}")
-        @documented(summary=f"{name.capitalize()} a draft", roles=", ".join(sorted(roles)),
-                    path=_DRAFT_PATH, errors=[409], ok=_STORED, body_required=False,
-                    body={"type": "object", "properties": {"comment": _STR}})
-        @_answers_errors
-        async def move(request: web.Request) -> web.StreamResponse:
-            who = actor(request, roles, f"{name} a draft")
-            comment = fields.text(await read_json(request, optional=True), "comment") or ""
-            method = getattr(service, name)
-            return stored(await method(who, draft_id(request), comment))
+    async def _move(self, request: web.Request, step: str,
+                    roles: frozenset[str]) -> web.StreamResponse:
+        who = self._actor(request, roles, f"{step} a draft")
+        comment = fields.text(await self._read_json(request, optional=True), "comment") or ""
+        method = getattr(self._service, step)
+        return self._stored(await method(who, self._draft_id(request), comment))
 
-    step("submit", EDIT_ROLES)
-    step("approve", APPROVE_ROLES)
-    step("reject", APPROVE_ROLES)
-    step("publish", APPROVE_ROLES)
+    @_step("submit", EDIT_ROLES)
+    async def submit(self, request: web.Request) -> web.StreamResponse:
+        return await self._move(request, "submit", EDIT_ROLES)
 
-    @r.get(f"{PREFIX}/{{guideline_id}}")
+    @_step("approve", APPROVE_ROLES)
+    async def approve(self, request: web.Request) -> web.StreamResponse:
+        return await self._move(request, "approve", APPROVE_ROLES)
+
+    @_step("reject", APPROVE_ROLES)
+    async def reject(self, request: web.Request) -> web.StreamResponse:
+        return await self._move(request, "reject", APPROVE_ROLES)
+
+    @_step("publish", APPROVE_ROLES)
+    async def publish(self, request: web.Request) -> web.StreamResponse:
+        return await self._move(request, "publish", APPROVE_ROLES)
+
+    # -- one guideline ------------------------------------------------------------------
+
+    @route("GET", f"{PREFIX}/{{guideline_id}}")
     @documented(summary="A guideline (current version, or the one asked for)",
                 roles=_READERS, query={"version": _STR, "region": _STR},
                 ok={"type": "object", "required": ["guideline"],
                     "properties": {"guideline": {"type": "object"}}})
-    @_answers_errors
-    async def get(request: web.Request) -> web.StreamResponse:
-        who = actor(request, READ_ROLES, "read guidelines")
+    async def get(self, request: web.Request) -> web.StreamResponse:
+        who = self._actor(request, READ_ROLES, "read guidelines")
         q = request.query
-        g = await service.get(request.match_info["guideline_id"], q.get("version") or None,
-                              q.get("region") or None, unpublished=_editorial(who))
-        return answer({"guideline": to_plain(g)})
+        g = await self._service.get(request.match_info["guideline_id"],
+                                    q.get("version") or None, q.get("region") or None,
+                                    unpublished=_editorial(who))
+        return self._answer({"guideline": to_plain(g)})
 
-    @r.get(f"{PREFIX}/{{guideline_id}}/versions")
+    @route("GET", f"{PREFIX}/{{guideline_id}}/versions")
     @documented(summary="A guideline's versions", roles=_READERS,
                 ok={"type": "object", "required": ["versions"],
                     "properties": {"versions": {"type": "array"}}})
-    @_answers_errors
-    async def versions(request: web.Request) -> web.StreamResponse:
-        who = actor(request, READ_ROLES, "read guideline versions")
-        found = await service.versions(request.match_info["guideline_id"],
-                                       unpublished=_editorial(who))
-        return answer({"versions": found})
+    async def versions(self, request: web.Request) -> web.StreamResponse:
+        who = self._actor(request, READ_ROLES, "read guideline versions")
+        found = await self._service.versions(request.match_info["guideline_id"],
+                                             unpublished=_editorial(who))
+        return self._answer({"versions": found})
 
-    @r.get(f"{PREFIX}/{{guideline_id}}/diff")
+    @route("GET", f"{PREFIX}/{{guideline_id}}/diff")
     @documented(summary="What changed between two versions of a guideline", roles=_READERS,
                 query={"from": _STR, "to": _STR}, required_query=["from", "to"],
                 ok={"type": "object", "required": ["diff"],
                     "properties": {"diff": {"type": "object"}}})
-    @_answers_errors
-    async def diff(request: web.Request) -> web.StreamResponse:
-        who = actor(request, READ_ROLES, "compare guideline versions")
+    async def diff(self, request: web.Request) -> web.StreamResponse:
+        who = self._actor(request, READ_ROLES, "compare guideline versions")
         q = request.query
         if not q.get("from") or not q.get("to"):
             raise e.InvalidRequest("from and to (versions) are required")
-        result = await service.diff(request.match_info["guideline_id"], q["from"], q["to"],
-                                    unpublished=_editorial(who))
-        return answer({"diff": result.to_plain()})
+        result = await self._service.diff(request.match_info["guideline_id"], q["from"],
+                                          q["to"], unpublished=_editorial(who))
+        return self._answer({"diff": result.to_plain()})
 
-    @r.post(f"{PREFIX}/{{guideline_id}}/assessment")
+    @route("POST", f"{PREFIX}/{{guideline_id}}/assessment")
     @documented(summary="Assess a patient against a guideline (nothing is stored)",
                 roles=_READERS, ok={"type": "object", "required": ["assessment"],
                                     "properties": {"assessment": _ASSESSMENT}},
                 body={"type": "object", "required": ["criteria", "age"], "properties": _PATIENT})
-    @_answers_errors
-    async def assessment(request: web.Request) -> web.StreamResponse:
-        actor(request, READ_ROLES, "assess against a guideline")
-        body = await read_json(request)
+    async def assessment(self, request: web.Request) -> web.StreamResponse:
+        self._actor(request, READ_ROLES, "assess against a guideline")
+        body = await self._read_json(request)
         if not isinstance(body.get("criteria"), list):
             raise e.InvalidRequest("criteria must be a list of criterion ids")
-        result = await service.assess(
+        result = await self._service.assess(
             request.match_info["guideline_id"], fields.criteria(body), age=fields.age(body),
             sex=fields.sex(body.get("sex")),
-            at=fields.time(body.get("at"), "at") or service.now(),
+            at=fields.time(body.get("at"), "at") or self._service.now(),
             version=fields.text(body, "version"), region=fields.text(body, "region"))
-        return answer({"assessment": _assessment(result)})
-
-    return r
+        return self._answer({"assessment": _assessment(result)})

@@ -1,27 +1,21 @@
 """Errors of the journal context (journalföring).
 
-Every error is a :class:`JournalError` carrying an HTTP-like ``status``, a
-stable ``error_id`` and ``details``. :mod:`journal.http` turns them into the
-API's ``{"error_id", "message", "details"}`` body itself (returned, not raised,
-so no middleware rewrites them); the composition root may also map them in its
-own error middleware.
+Every error is a :class:`JournalError`, a :class:`~shared_kernel.errors.DomainError`
+carrying a stable ``error_id``, ``details`` and a kind (never an HTTP status);
+the service's one error middleware answers it as
+``{"error_id", "message", "details"}`` with the kind's status.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from shared_kernel.errors import DomainError, ErrorKind
 
 
-class JournalError(Exception):
+class JournalError(DomainError):
     """Base class of every error raised by :mod:`journal`."""
 
-    status = 400
+    kind = ErrorKind.INVALID
     error_id = "journal_error"
-
-    def __init__(self, message: str, details: dict[str, Any] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.details = details or {}
 
 
 class InvalidEntry(JournalError, ValueError):
@@ -39,28 +33,28 @@ class InvalidIdentityNumber(InvalidEntry):
 class EntryNotFound(JournalError, LookupError):
     """No journal entry with that id."""
 
-    status = 404
+    kind = ErrorKind.NOT_FOUND
     error_id = "entry_not_found"
 
 
 class StaleRevision(JournalError):
     """The draft was saved by someone else since it was read (optimistic concurrency)."""
 
-    status = 409
+    kind = ErrorKind.CONFLICT
     error_id = "stale_revision"
 
 
 class EntrySigned(JournalError):
     """A signed entry is immutable: corrections are amendments (rättelse/tillägg)."""
 
-    status = 409
+    kind = ErrorKind.CONFLICT
     error_id = "entry_signed"
 
 
 class AccessDenied(JournalError, PermissionError):
     """The actor may not do this; the attempt is logged."""
 
-    status = 403
+    kind = ErrorKind.FORBIDDEN
     error_id = "access_denied"
 
 
@@ -74,5 +68,5 @@ class RegionMismatch(JournalError):
     """The request names another region than the call's: an entry belongs to its call's
     region and care provider. The attempt is logged like a refused access."""
 
-    status = 409
+    kind = ErrorKind.CONFLICT
     error_id = "region_mismatch"

@@ -4,9 +4,9 @@ answer JSON or stream).
 The composition root builds them with :func:`routes`, passing the service, a
 function that turns the request's principal into an :class:`~journal.ports.Actor`,
 and the service's JSON body parser (which answers a bad body itself), and wraps
-them in its authentication. Each route carries its OpenAPI description. :class:`~journal.errors.JournalError` is
-answered here as ``{"error_id", "message", "details"}`` with its status (returned,
-not raised, so no middleware rewrites it).
+them in its authentication. Each route carries its OpenAPI description. Handlers let
+:class:`~journal.errors.JournalError` propagate: the service's one error middleware
+answers it as ``{"error_id", "message", "details"}`` with its kind's status.
 """
 
 from __future__ import annotations
@@ -14,13 +14,12 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
-from functools import wraps
 from typing import Any, Protocol
 
 from aiohttp import web
 
 from journal.access_log import LogQuery
-from journal.errors import InvalidEntry, JournalError
+from journal.errors import InvalidEntry
 from journal.export import ExportFilter
 from journal.model import EntryContent, content_from_plain, to_plain
 from journal.ports import Actor
@@ -31,7 +30,8 @@ PSEUDONYM_KEY_HEADER = "X-Journal-Pseudonym-Key"
 _CONTENT_TYPES = {"jsonl": "application/x-ndjson", "csv": "text/csv",
                   "fhir": "application/fhir+ndjson"}
 
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+Handler = Callable[..., Awaitable[web.StreamResponse]]
+ActorOf = Callable[[web.Request], Actor]
 _ASCII_INT = re.compile(r"[+-]?[0-9]{1,19}")
 EARLIEST, LATEST = datetime(1900, 1, 1, tzinfo=UTC), datetime(2999, 12, 31, tzinfo=UTC)
 MAX_REVISION = 2**31 - 1
@@ -53,20 +53,12 @@ def documented(**operation: Any) -> Callable[[Handler], Handler]:
     return mark
 
 
-def error_response(exc: JournalError) -> web.Response:
-    """The API's error body for a journal error."""
-    return web.json_response({"error_id": exc.error_id, "message": exc.message,
-                              "details": exc.details}, status=exc.status)
-
-
-def _answers_errors(handler: Handler) -> Handler:
-    @wraps(handler)
-    async def wrapped(request: web.Request) -> web.StreamResponse:
-        try:
-            return await handler(request)
-        except JournalError as exc:
-            return error_response(exc)
-    return wrapped
+def route(method: str, path: str) -> Callable[[Handler], Handler]:
+    """Where the handler answers; :func:`routes` adds every handler so marked, in order."""
+    def mark(handler: Handler) -> Handler:
+        handler.route = (method, path)  # type: ignore[attr-defined]
+        return handler
+    return mark
 
 
 def _when(value: str | None, name: str) -> datetime | None:
@@ -147,13 +139,32 @@ _WRITER = "nurse (own drafts)"
 _FILTERS = {"since": _TIME, "until": _TIME, "region": _STR}
 
 
-def routes(service: JournalService, actor_of: Callable[[web.Request], Actor], *,
+def routes(service: JournalService, actor_of: ActorOf, *,
            read_json: ReadJson) -> web.RouteTableDef:
     """The journal's routes; ``actor_of`` tells who is making the request, ``read_json``
     reads a request's JSON object."""
-    r = web.RouteTableDef()
+    handlers = JournalRoutes(service, actor_of, read_json)
+    table = web.RouteTableDef()
+    for name, member in vars(JournalRoutes).items():  # in the order they are written
+        where = getattr(member, "route", None)
+        if where is not None:
+            table.route(*where)(getattr(handlers, name))
+    return table
 
-    @r.post(f"{PREFIX}/entries")
+
+class JournalRoutes:
+    """The handlers of the journal's routes, bound to one service.
+
+    Each reads the request, calls the service and answers JSON or a stream; the
+    journal's errors propagate to the service's error middleware."""
+
+    def __init__(self, service: JournalService, actor_of: ActorOf,
+                 read_json: ReadJson) -> None:
+        self._service = service
+        self._actor_of = actor_of
+        self._read_json = read_json
+
+    @route("POST", f"{PREFIX}/entries")
     @documented(summary="Start a draft entry for a call you took part in (or with "
                 "emergency access and a reason)", roles=_WRITER, errors=[409],
                 body={"type": "object", "required": ["call_id"],
@@ -166,8 +177,7 @@ def routes(service: JournalService, actor_of: Callable[[web.Request], Actor], *,
                                      "reason": {"type": "string", "minLength": 1,
                                                 "maxLength": 2000}}},
                 ok=(201, _ENTRY))
-    @_answers_errors
-    async def create(request: web.Request) -> web.StreamResponse:
+    async def create(self, request: web.Request) -> web.StreamResponse:
         """Open a draft entry for a call you took part in (emergency access otherwise).
 
         Body: ``call_id`` (string, required); ``region`` (string, optional: the entry
@@ -180,7 +190,7 @@ def routes(service: JournalService, actor_of: Callable[[web.Request], Actor], *,
         (``access_denied``, or ``reason_required`` when emergency access lacks a reason)
         and are logged too.
         """
-        body = await read_json(request)
+        body = await self._read_json(request)
         call_id = _string(body, "call_id", 64, required=True)
         region = _string(body, "region", 4)
         reason = _string(body, "reason", 2000)
@@ -189,71 +199,66 @@ def routes(service: JournalService, actor_of: Callable[[web.Request], Actor], *,
             raise InvalidEntry("emergency must be true or false", {"field": "emergency"})
         content = _content(body)
         assert call_id is not None
-        entry = await service.create_draft(actor_of(request), call_id, region, content,
+        entry = await self._service.create_draft(self._actor_of(request), call_id, region, content,
                                            emergency=emergency, reason=reason)
         return web.json_response(to_plain(entry), status=201)
 
-    @r.get(f"{PREFIX}/entries/mine")
+    @route("GET", f"{PREFIX}/entries/mine")
     @documented(summary="The caller's own recent entries", roles="nurse",
                 query={"limit": {"type": "integer", "minimum": 1, "maximum": 200}},
                 ok={"type": "object", "required": ["entries"],
                     "properties": {"entries": {"type": "array", "items": _ENTRY}}})
-    @_answers_errors
-    async def mine(request: web.Request) -> web.StreamResponse:
+    async def mine(self, request: web.Request) -> web.StreamResponse:
         limit = _int(request.query.get("limit", "20"), "limit", 1, 200)
-        entries = await service.list_own_recent(actor_of(request), limit)
+        entries = await self._service.list_own_recent(self._actor_of(request), limit)
         return web.json_response({"entries": [to_plain(e) for e in entries]})
 
-    @r.get(f"{PREFIX}/entries/{{entry_id}}")
+    @route("GET", f"{PREFIX}/entries/{{entry_id}}")
     @documented(summary="Read an entry and its amendments (others' entries need a reason)",
                 roles="nurse", query={"reason": _STR, "emergency": {"type": "boolean"}},
                 ok=_ENTRY)
-    @_answers_errors
-    async def get(request: web.Request) -> web.StreamResponse:
-        read = await service.get_entry(actor_of(request), request.match_info["entry_id"],
+    async def get(self, request: web.Request) -> web.StreamResponse:
+        read = await self._service.get_entry(self._actor_of(request), request.match_info["entry_id"],
                                        request.query.get("reason"),
                                        _flag(request.query.get("emergency")))
         return web.json_response({**to_plain(read.entry),
                                   "amendments": [to_plain(a) for a in read.amendments],
                                   "access": {"basis": read.basis, "emergency": read.emergency}})
 
-    @r.put(f"{PREFIX}/entries/{{entry_id}}")
+    @route("PUT", f"{PREFIX}/entries/{{entry_id}}")
     @documented(summary="Change a draft (optimistic concurrency on its revision)", roles=_WRITER,
                 errors=[409], ok=_ENTRY,
                 body={"type": "object", "required": ["revision"],
                       "properties": {"content": _CONTENT, "revision": _REVISION}})
-    @_answers_errors
-    async def update(request: web.Request) -> web.StreamResponse:
-        body = await read_json(request)
-        entry = await service.update_draft(
-            actor_of(request), request.match_info["entry_id"],
+    async def update(self, request: web.Request) -> web.StreamResponse:
+        body = await self._read_json(request)
+        entry = await self._service.update_draft(
+            self._actor_of(request), request.match_info["entry_id"],
             _content(body) or content_from_plain({}), _revision(body))
         return web.json_response(to_plain(entry))
 
-    @r.post(f"{PREFIX}/entries/{{entry_id}}/sign")
+    @route("POST", f"{PREFIX}/entries/{{entry_id}}/sign")
     @documented(summary="Sign a draft (it cannot change afterwards)", roles=_WRITER,
                 errors=[409], ok=_ENTRY,
                 body={"type": "object", "required": ["revision"],
                       "properties": {"revision": _REVISION}})
-    @_answers_errors
-    async def sign(request: web.Request) -> web.StreamResponse:
-        body = await read_json(request)
-        entry = await service.sign(actor_of(request), request.match_info["entry_id"],
+    async def sign(self, request: web.Request) -> web.StreamResponse:
+        body = await self._read_json(request)
+        entry = await self._service.sign(self._actor_of(request), request.match_info["entry_id"],
                                    _revision(body))
         return web.json_response(to_plain(entry))
 
-    @r.post(f"{PREFIX}/entries/{{entry_id}}/amendments")
+    @route("POST", f"{PREFIX}/entries/{{entry_id}}/amendments")
     @documented(summary="Amend a signed entry (a new signed entry linked to it)",
                 roles=_WRITER, errors=[409], ok=(201, _ENTRY),
                 body={"type": "object", "properties": {"content": _CONTENT}})
-    @_answers_errors
-    async def amend(request: web.Request) -> web.StreamResponse:
-        body = await read_json(request)
-        entry = await service.amend(actor_of(request), request.match_info["entry_id"],
+    async def amend(self, request: web.Request) -> web.StreamResponse:
+        body = await self._read_json(request)
+        entry = await self._service.amend(self._actor_of(request), request.match_info["entry_id"],
                                     _content(body) or content_from_plain({}))
         return web.json_response(to_plain(entry), status=201)
 
-    @r.get(f"{PREFIX}/access-log")
+    @route("GET", f"{PREFIX}/access-log")
     @documented(summary="Who read or changed what (the access log), for auditors",
                 roles="auditor", query={**_FILTERS, "actor_id": _STR, "entry_id": _STR,
                                         "action": _STR, "emergency": {"type": "boolean"},
@@ -263,8 +268,7 @@ def routes(service: JournalService, actor_of: Callable[[web.Request], Actor], *,
                 ok={"type": "object", "required": ["records", "next_after_id"],
                     "properties": {"records": {"type": "array"},
                                    "next_after_id": {"type": ["integer", "null"]}}})
-    @_answers_errors
-    async def access_log(request: web.Request) -> web.StreamResponse:
+    async def access_log(self, request: web.Request) -> web.StreamResponse:
         q = request.query
         query = LogQuery(since=_when(q.get("since"), "since"), until=_when(q.get("until"), "until"),
                          actor_id=q.get("actor_id"), entry_id=q.get("entry_id"),
@@ -272,11 +276,11 @@ def routes(service: JournalService, actor_of: Callable[[web.Request], Actor], *,
                          region=q.get("region"),
                          after_id=_int(q.get("after_id", "0"), "after_id", 0, 2**63 - 1),
                          limit=_int(q.get("limit", "100"), "limit", 1, 1000))
-        records = await service.query_access_log(actor_of(request), query)
+        records = await self._service.query_access_log(self._actor_of(request), query)
         return web.json_response({"records": [to_plain(rec) for rec in records],
                                   "next_after_id": records[-1].id if records else None})
 
-    @r.get(f"{PREFIX}/export")
+    @route("GET", f"{PREFIX}/export")
     @documented(summary="Export entries (JSON Lines, CSV or FHIR), optionally pseudonymised",
                 roles="region_admin (of the region), or a system actor",
                 query={**_FILTERS, "format": {"type": "string", "enum": list(_CONTENT_TYPES)},
@@ -284,8 +288,7 @@ def routes(service: JournalService, actor_of: Callable[[web.Request], Actor], *,
                        "pseudonymise": {"type": "boolean"}},
                 headers={PSEUDONYM_KEY_HEADER: {"type": "string", "minLength": 16}},
                 ok={}, ok_media=list(_CONTENT_TYPES.values()))
-    @_answers_errors
-    async def export(request: web.Request) -> web.StreamResponse:
+    async def export(self, request: web.Request) -> web.StreamResponse:
         q = request.query
         fmt = q.get("format", "jsonl")
         if fmt not in _CONTENT_TYPES:
@@ -295,27 +298,25 @@ def routes(service: JournalService, actor_of: Callable[[web.Request], Actor], *,
             raise InvalidEntry(f"pseudonymised exports need the {PSEUDONYM_KEY_HEADER} header")
         if key and len(key.encode()) < 16:
             raise InvalidEntry("the pseudonymisation key needs at least 16 bytes")
-        chunks = await service.export(actor_of(request), fmt, ExportFilter(
+        chunks = await self._service.export(self._actor_of(request), fmt, ExportFilter(
             since=_when(q.get("since"), "since"), until=_when(q.get("until"), "until"),
             region=q.get("region"), contact_reason=q.get("contact_reason"),
             urgency=q.get("urgency")), key.encode() if key and _flag(q.get("pseudonymise"))
             else None)
         return await _stream(request, chunks, _CONTENT_TYPES[fmt], f"journal.{fmt}")
 
-    @r.post(f"{PREFIX}/patient-export")
+    @route("POST", f"{PREFIX}/patient-export")
     @documented(summary="A patient's own entries (patient view), by identity number",
                 roles="region_admin, or a system actor",
                 body={"type": "object", "required": ["kind", "number"],
                       "properties": {"kind": _STR, "number": _STR}},
                 ok={}, ok_media=["application/x-ndjson"])
-    @_answers_errors
-    async def patient_export(request: web.Request) -> web.StreamResponse:
-        body = await read_json(request)
-        chunks = await service.patient_export(actor_of(request), _required_string(body, "kind"),
+    async def patient_export(self, request: web.Request) -> web.StreamResponse:
+        body = await self._read_json(request)
+        chunks = await self._service.patient_export(self._actor_of(request), _required_string(body, "kind"),
                                               _required_string(body, "number"))
         return await _stream(request, chunks, "application/x-ndjson", "patient.jsonl")
 
-    return r
 
 
 async def _stream(request: web.Request, chunks: AsyncIterator[str], content_type: str,

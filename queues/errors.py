@@ -1,7 +1,8 @@
 """Errors of the queue context (kö och sjuksköterskestatus).
 
-Every error here is a :class:`QueueError`, so an adapter can catch the whole
-family in one place and still tell the cases apart.
+Every error here is a :class:`QueueError`, a :class:`~shared_kernel.errors.DomainError`
+with a stable ``error_id`` and a kind (never an HTTP status), so an adapter can
+catch the whole family in one place and still tell the cases apart.
 """
 
 from __future__ import annotations
@@ -9,16 +10,23 @@ from __future__ import annotations
 from shared_kernel.errors import DomainError, ErrorKind
 
 
-class QueueError(Exception):
-    """Base class of every error raised by the queue engine (:mod:`queues.engine`)."""
+class QueueError(DomainError):
+    """Base class of every error raised by the queue engine (:mod:`queues.engine`): the
+    engine refused a command in its current state."""
+
+    kind = ErrorKind.CONFLICT
+    error_id = "rejected"
 
 
 class InvalidTransition(QueueError):
     """A nurse was asked for a state change that their current state does not allow.
 
     The message names the nurse, the state they are in and the attempted action,
-    e.g. ``nurse ssk-01-1 is ringing (ringer); cannot log_out``.
+    e.g. ``nurse ssk-01-1 is ringing (ringer); cannot log_out``; ``details`` the nurse
+    and the state.
     """
+
+    error_id = "invalid_transition"
 
     def __init__(self, nurse_id: str, state: str, action: str, hint: str = "") -> None:
         self.nurse_id = nurse_id
@@ -27,57 +35,65 @@ class InvalidTransition(QueueError):
         message = f"nurse {nurse_id} is {state}; cannot {action}"
         if hint:
             message = f"{message} ({hint})"
-        super().__init__(message)
+        super().__init__(message, {"nurse_id": nurse_id, "state": state})
 
 
 class DuplicateCall(QueueError, ValueError):
     """A call that is already waiting (or already offered) was added again."""
 
+    error_id = "duplicate_call"
+
     def __init__(self, call_id: str, where: str) -> None:
         self.call_id = call_id
-        super().__init__(f"call {call_id} is already {where}")
+        super().__init__(f"call {call_id} is already {where}", {"call_id": call_id})
 
 
 class UnknownCall(QueueError, LookupError):
     """No call with this id is waiting where it was looked for."""
 
+    kind = ErrorKind.NOT_FOUND
+    error_id = "call_not_found"
+
     def __init__(self, call_id: str, where: str = "in the queue") -> None:
         self.call_id = call_id
-        super().__init__(f"call {call_id} is not {where}")
+        super().__init__(f"call {call_id} is not {where}", {"call_id": call_id})
 
 
 class UnknownNurse(QueueError, LookupError):
     """A nurse id that the dispatcher does not know."""
 
+    kind = ErrorKind.NOT_FOUND
+    error_id = "agent_not_found"
+
     def __init__(self, nurse_id: str) -> None:
         self.nurse_id = nurse_id
-        super().__init__(f"nurse {nurse_id!r} is not known to the dispatcher")
+        super().__init__(f"nurse {nurse_id!r} is not known to the dispatcher",
+                         {"nurse_id": nurse_id})
 
 
 class DuplicateNurse(QueueError, ValueError):
     """A nurse id that is already registered with the dispatcher."""
 
+    error_id = "nurse_exists"
+
     def __init__(self, nurse_id: str) -> None:
         self.nurse_id = nurse_id
-        super().__init__(f"nurse {nurse_id!r} is already registered")
+        super().__init__(f"nurse {nurse_id!r} is already registered", {"nurse_id": nurse_id})
 
 
-
-class NurseStateRefused(QueueError, DomainError):
+class NurseStateRefused(QueueError):
     """A person asked for a nurse state change the nurse's current state does not allow
-    (``invalid_transition``, naming the nurse and her state)."""
+    (``invalid_transition``, naming the nurse and her state as the API shows it)."""
 
-    kind = ErrorKind.CONFLICT
     error_id = "invalid_transition"
 
     def __init__(self, message: str, nurse_id: str, state: str) -> None:
         super().__init__(message, {"nurse_id": nurse_id, "state": state})
 
 
-class ControlRejected(QueueError, DomainError):
+class ControlRejected(QueueError):
     """A supervisor's control the engine refused in the current state (``rejected``)."""
 
-    kind = ErrorKind.CONFLICT
     error_id = "rejected"
 
     def __init__(self, message: str, command: str) -> None:

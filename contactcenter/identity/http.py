@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import html
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
@@ -21,12 +20,19 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 from aiohttp import web
 
 from contactcenter.identity import csrf
+from contactcenter.identity.errors import (
+    InvalidCredentials,
+    RoleRequired,
+    TooManyAttempts,
+    Unauthenticated,
+)
 from contactcenter.identity.limiter import MAX_USERNAME_LENGTH, LoginLimiter
 from contactcenter.identity.model import PASSWORD_MAX_LENGTH, Principal, Role
 from contactcenter.identity.service import IdentityService
-from contactcenter.web.errors import ApiError
+from contactcenter.web.errors import ApiError, error_middleware, http_error
 from contactcenter.web.json_input import parse_json, read_body_bytes
 from contactcenter.web.openapi import documented, obj
+from shared_kernel.errors import ErrorKind
 
 SESSION_COOKIE = "rgv_session"
 # aiohttp ≥ 3.13 has typed request keys; older versions take the plain string.
@@ -39,23 +45,11 @@ _SERVICE = web.AppKey("identity_service", IdentityService)
 _CONFIG = web.AppKey("identity_config", dict)
 
 
-def _error(status: int, error_id: str, message: str,
-           details: dict[str, Any] | None = None) -> web.Response:
-    return web.json_response({"error_id": error_id, "message": message,
-                              "details": details or {}}, status=status)
-
-
-def _unauthenticated() -> web.Response:
-    return _error(401, "unauthenticated", "log in or send an API token (Authorization: Bearer)")
-
-
 def principal(request: web.Request) -> Principal:
-    """The request's principal; raises 401 (JSON body) when there is none."""
+    """The request's principal; raises :class:`Unauthenticated` (401) when there is none."""
     who: Principal | None = request.get(PRINCIPAL_KEY)
     if who is None:
-        raise web.HTTPUnauthorized(
-            text=json.dumps({"error_id": "unauthenticated", "message": "not logged in",
-                             "details": {}}), content_type="application/json")
+        raise Unauthenticated("not logged in")
     return who
 
 
@@ -66,10 +60,9 @@ def require_roles(*roles: Role) -> Callable[[Handler], Handler]:
         async def guarded(request: web.Request) -> web.StreamResponse:
             who = request.get(PRINCIPAL_KEY)
             if who is None:
-                return _unauthenticated()
+                raise Unauthenticated()
             if not who.has_role(*roles):
-                return _error(403, "forbidden", "your roles do not allow this",
-                              {"required_roles": [r.value for r in roles]})
+                raise RoleRequired([r.value for r in roles])
             return await handler(request)
         return guarded
     return decorate
@@ -87,7 +80,11 @@ def login_required_page(handler: Handler) -> Handler:
 
 def setup_identity(app: web.Application, service: IdentityService, *, session_hours: float,
                    cookie_secure: bool) -> None:
-    """Install the principal middleware and the login, logout and whoami routes."""
+    """Install the principal middleware and the login, logout and whoami routes (and the
+    service's one error middleware, if the application has none yet: the refusals here
+    are raised as errors and answered there)."""
+    if error_middleware not in app.middlewares:
+        app.middlewares.insert(0, error_middleware)
     app[_SERVICE] = service
     app[_CONFIG] = {"session_hours": session_hours, "cookie_secure": cookie_secure,
                     "limiter": LoginLimiter(service.clock, service.login_throttle)}
@@ -122,7 +119,7 @@ async def _principal_middleware(request: web.Request, handler: Handler) -> web.S
     path = request.path.rstrip("/") or "/"
     if who is None and (path == "/api/v1" or path.startswith("/api/v1/")) \
             and path not in PUBLIC_API_PATHS:
-        return _unauthenticated()
+        raise Unauthenticated()
     return await handler(request)
 
 
@@ -158,25 +155,16 @@ _LOGIN_BODY = obj(["username", "password"], username={"type": "string"},
 async def login(request: web.Request) -> web.StreamResponse:
     """``POST /login`` with a form or JSON ``{username, password}``."""
     is_json = request.content_type == "application/json"
-    try:
-        body = parse_json(await read_body_bytes(request)) if is_json \
-            else await _login_form(request)
-    except ApiError as exc:  # a body that cannot be read: 400 or 413 with the error body
-        return _error(exc.status, exc.error_id, exc.message, exc.details)
-    if is_json:
-        if not isinstance(body, dict):
-            return _error(400, "invalid_body", "expected a JSON object {username, password}")
-        next_url = "/"
-    else:
-        next_url = _safe_next(str(body.get("next", "/")))
-        if not csrf.form_is_genuine(request, body):
-            return _form_page(request, next_url, "Sidan hade gått ut; logga in igen. / The page "
-                              "had expired; please log in again.", status=403)
+    body = await _login_body(request, is_json)
+    next_url = "/" if is_json else _safe_next(str(body.get("next", "/")))
+    if not is_json and not csrf.form_is_genuine(request, body):
+        return _form_page(request, next_url, "Sidan hade gått ut; logga in igen. / The page "
+                          "had expired; please log in again.", status=403)
     username, password = body.get("username"), body.get("password")
     if not isinstance(username, str) or not isinstance(password, str):
         if is_json:
-            return _error(400, "invalid_body", "username and password are required",
-                          {"required": ["username", "password"]})
+            raise ApiError("invalid_body", "username and password are required",
+                           {"required": ["username", "password"]})
         return _form_page(request, next_url, "Ange användarnamn och lösenord. / Enter "
                           "username and password.", status=400)
     config = request.app[_CONFIG]
@@ -186,12 +174,10 @@ async def login(request: web.Request) -> web.StreamResponse:
     attempt = await limiter.begin(named, request.remote)
     if attempt.retry_after is not None:
         if is_json:
-            response = _error(429, "too_many_attempts", "too many failed logins; try later",
-                              {"retry_after_seconds": attempt.retry_after})
-        else:
-            response = _form_page(request, next_url, "För många misslyckade försök. Försök igen "
-                                  "senare. / Too many failed attempts; try again later.",
-                                  status=429)
+            raise TooManyAttempts(attempt.retry_after)
+        response = _form_page(request, next_url, "För många misslyckade försök. Försök igen "
+                              "senare. / Too many failed attempts; try again later.",
+                              status=429)
         response.headers["Retry-After"] = str(attempt.retry_after)
         return response
     who = None
@@ -199,7 +185,7 @@ async def login(request: web.Request) -> web.StreamResponse:
         who = await request.app[_SERVICE].authenticate(username, password)
     if who is None:
         if is_json:
-            return _error(401, "invalid_credentials", "wrong username or password")
+            raise InvalidCredentials()
         return _form_page(request, next_url, "Fel användarnamn eller lösenord. / Wrong "
                           "username or password.", status=401, username=named or "")
     await limiter.succeeded(attempt)
@@ -211,6 +197,17 @@ async def login(request: web.Request) -> web.StreamResponse:
     return response
 
 
+async def _login_body(request: web.Request, is_json: bool) -> dict[str, Any]:
+    """The login's JSON object or form fields; one that cannot be read is refused (400 or
+    413 with the error body)."""
+    if not is_json:
+        return await _login_form(request)
+    body = parse_json(await read_body_bytes(request))
+    if not isinstance(body, dict):
+        raise ApiError("invalid_body", "expected a JSON object {username, password}")
+    return body
+
+
 async def _login_form(request: web.Request) -> dict[str, str]:
     """The login form's fields; bytes that are not UTF-8 (or a NUL, which no column can
     hold) are a 400 with the error body, not a server error."""
@@ -220,8 +217,12 @@ async def _login_form(request: web.Request) -> dict[str, str]:
         else:
             text = (await read_body_bytes(request)).decode("utf-8")
             fields = dict(parse_qsl(text, keep_blank_values=True, errors="strict"))
-    except web.HTTPRequestEntityTooLarge:
-        raise ApiError("body_too_large", "the login form is too large", status=413) from None
+    except web.HTTPRequestEntityTooLarge as exc:
+        if exc.content_type == "application/json":
+            raise  # already the error body (read_body_bytes')
+        raise http_error(web.HTTPRequestEntityTooLarge, "body_too_large",
+                         "the login form is too large", max_size=request.client_max_size,
+                         actual_size=request.content_length or 0) from None
     except ValueError:  # UnicodeDecodeError, or a malformed multipart body
         raise ApiError("invalid_body", "the login form is not UTF-8 text") from None
     if any("\x00" in value for value in fields.values()):
@@ -235,12 +236,10 @@ async def _login_form(request: web.Request) -> dict[str, str]:
 async def logout(request: web.Request) -> web.StreamResponse:
     """``POST /logout``: end the session; forms are sent back to the login page."""
     if csrf.is_form(request):
-        try:
-            form = await _login_form(request)
-        except ApiError as exc:  # a form that cannot be read: 400 or 413 with the error body
-            return _error(exc.status, exc.error_id, exc.message, exc.details)
+        form = await _login_form(request)  # one that cannot be read: 400 or 413
         if not csrf.form_is_genuine(request, form):
-            return _error(403, "cross_site_request", "the form's CSRF token is missing or wrong")
+            raise ApiError("cross_site_request", "the form's CSRF token is missing or wrong",
+                           kind=ErrorKind.FORBIDDEN)
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         await request.app[_SERVICE].end_session(token)

@@ -27,6 +27,7 @@ from contactcenter.identity.model import Principal, Role
 from contactcenter.web.errors import ApiError, NotFound
 from contactcenter.web.json_input import ascii_int, read_json_object
 from contactcenter.web.openapi import OPENAPI_KEY, documented, obj
+from shared_kernel.errors import ErrorKind
 
 if TYPE_CHECKING:
     from contactcenter.services import Services
@@ -218,7 +219,7 @@ def _agent_state_route(r: web.RouteTableDef, services: Services) -> None:
         if not own and not who.has_role(Role.SUPERVISOR):
             raise ApiError("forbidden", "you may change only your own state, or as a "
                            "supervisor the state of nurses in your regions",
-                           {"nurse_id": nurse_id}, status=403)
+                           {"nurse_id": nurse_id}, kind=ErrorKind.FORBIDDEN)
         result = await services.queues.set_nurse_state(nurse_id, state, reason)
         return web.json_response({"agent": result})
 

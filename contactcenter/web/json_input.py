@@ -24,7 +24,7 @@ from typing import Any
 
 from aiohttp import web
 
-from contactcenter.web.errors import ApiError
+from contactcenter.web.errors import ApiError, http_error
 
 MAX_BODY_BYTES = 1024**2
 """aiohttp's own default (``client_max_size``); larger bodies are answered 413."""
@@ -124,16 +124,19 @@ def parse_json(raw: bytes) -> Any:
 async def read_body_bytes(request: web.Request) -> bytes:
     """The raw body, or 413 (error body) when it is larger than :data:`MAX_BODY_BYTES`."""
     if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
-        raise _too_large()
+        raise _too_large(request.content_length)
     try:
         return await request.read()
     except web.HTTPRequestEntityTooLarge:
         raise _too_large() from None
 
 
-def _too_large() -> ApiError:
-    return ApiError("body_too_large", f"request body is larger than {MAX_BODY_BYTES} bytes",
-                    {"max_bytes": MAX_BODY_BYTES}, status=413)
+def _too_large(actual: int | None = None) -> web.HTTPException:
+    # A refusal of the transport, not of the domain: no error kind is a 413.
+    return http_error(web.HTTPRequestEntityTooLarge, "body_too_large",
+                      f"request body is larger than {MAX_BODY_BYTES} bytes",
+                      {"max_bytes": MAX_BODY_BYTES}, max_size=MAX_BODY_BYTES,
+                      actual_size=actual if actual is not None else MAX_BODY_BYTES + 1)
 
 
 async def read_json_object(request: web.Request, *, optional: bool = False,

@@ -221,3 +221,25 @@ async def test_a_page_marked_login_required_redirects_to_the_login_form(
         assert response.headers["Location"] == "/login?next=%2Flive%3Fx%3D1"
         await login_json(c, "anna")
         assert await (await c.get("/live")).text() == "live page"
+
+
+@pytest.mark.parametrize("send", ["urlencoded", "multipart", "json"])
+async def test_a_login_body_over_the_limit_is_a_413_with_the_error_body(client: TestClient,
+                                                                        send: str):
+    from aiohttp import FormData
+
+    big = "x" * (1024**2 + 10)
+    if send == "json":
+        response = await client.post("/login", data=f'{{"username": "{big}"}}',
+                                     headers={"Content-Type": "application/json"})
+    elif send == "urlencoded":
+        response = await client.post("/login", data={"username": big, "password": "p"})
+    else:
+        form = FormData()
+        form.add_field("username", big)
+        form.add_field("password", "p", content_type="text/plain", filename="p.txt")
+        response = await client.post("/login", data=form)
+    assert response.status == 413
+    body = await response.json()
+    assert body["error_id"] == "body_too_large" and set(body) == {"error_id", "message",
+                                                                  "details"}

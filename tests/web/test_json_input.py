@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from contactcenter.web.errors import ApiError
+from contactcenter.web.errors import ApiError, status_of
 from contactcenter.web.json_input import INT64, MAX_DEPTH, ascii_int, nesting_depth, parse_json
 
 
@@ -17,7 +17,7 @@ def test_nesting_up_to_the_limit_is_read_and_one_level_more_is_refused() -> None
     assert parse_json(b"[" * MAX_DEPTH + b"]" * MAX_DEPTH) is not None
     with pytest.raises(ApiError) as refused:
         parse_json(b"[" * (MAX_DEPTH + 1) + b"]" * (MAX_DEPTH + 1))
-    assert refused.value.status == 400 and refused.value.error_id == "invalid_json"
+    assert status_of(refused.value) == 400 and refused.value.error_id == "invalid_json"
 
 
 def test_a_surrogate_pair_is_an_ordinary_character_but_a_lone_half_is_refused() -> None:
