@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from aiohttp import web
 
@@ -31,6 +31,7 @@ from decision_support.ports import (
     Actor,
 )  # fmt: skip
 from decision_support.service import GuidelineService
+from shared_kernel.routes import ReadJson, documented, marked, route
 
 __all__ = ["PREFIX", "routes"]
 
@@ -39,29 +40,10 @@ Handler = Callable[..., Awaitable[web.StreamResponse]]
 ActorOf = Callable[[web.Request], Actor | None]
 
 
-class ReadJson(Protocol):
-    """Reads the request's JSON object and refuses a bad one itself (400/413 with the error
-    body): the composition root passes the service's one parser, so every route reads
-    JSON with the same limits. ``optional``: an empty body reads as ``{}``."""
-
-    def __call__(self, request: web.Request, *,
-                 optional: bool = False) -> Awaitable[dict[str, Any]]: ...
 
 
-def documented(**operation: Any) -> Callable[[Handler], Handler]:
-    """The route's OpenAPI description, collected by the service's document builder."""
-    def mark(handler: Handler) -> Handler:
-        handler.openapi = operation  # type: ignore[attr-defined]
-        return handler
-    return mark
 
 
-def route(method: str, path: str) -> Callable[[Handler], Handler]:
-    """Where the handler answers; :func:`routes` adds every handler so marked, in order."""
-    def mark(handler: Handler) -> Handler:
-        handler.route = (method, path)  # type: ignore[attr-defined]
-        return handler
-    return mark
 
 
 def _assessment(a: Assessment) -> dict[str, Any]:
@@ -108,16 +90,11 @@ _READERS = ", ".join(sorted(READ_ROLES))
 
 
 def routes(service: GuidelineService, actor_of: ActorOf, *,
-           read_json: ReadJson) -> web.RouteTableDef:
+           read_json: ReadJson) -> list[web.RouteDef]:
     """The decision-support routes; ``actor_of`` tells who is making the request,
     ``read_json`` reads a request's JSON object."""
     handlers = GuidelineRoutes(service, actor_of, read_json)
-    table = web.RouteTableDef()
-    for name, member in vars(GuidelineRoutes).items():  # in the order they are written
-        where = getattr(member, "route", None)
-        if where is not None:
-            table.route(*where)(getattr(handlers, name))
-    return table
+    return [web.route(method, path, handler) for method, path, handler in marked(handlers)]
 
 
 def _step(name: str, roles: frozenset[str]) -> Callable[[Handler], Handler]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from aiohttp import web
 
@@ -24,6 +24,7 @@ from journal.export import ExportFilter
 from journal.model import EntryContent, content_from_plain, to_plain
 from journal.ports import Actor
 from journal.service import JournalService
+from shared_kernel.routes import ReadJson, documented, marked, route
 
 PREFIX = "/api/v1/journal"
 PSEUDONYM_KEY_HEADER = "X-Journal-Pseudonym-Key"
@@ -37,28 +38,10 @@ EARLIEST, LATEST = datetime(1900, 1, 1, tzinfo=UTC), datetime(2999, 12, 31, tzin
 MAX_REVISION = 2**31 - 1
 
 
-class ReadJson(Protocol):
-    """Reads the request's JSON object; refuses a bad body itself (400/413 with the error
-    body). The composition root passes the service's one parser, so every route of the
-    service reads JSON with the same limits."""
-
-    def __call__(self, request: web.Request) -> Awaitable[dict[str, Any]]: ...
 
 
-def documented(**operation: Any) -> Callable[[Handler], Handler]:
-    """The route's OpenAPI description, collected by the service's document builder."""
-    def mark(handler: Handler) -> Handler:
-        handler.openapi = operation  # type: ignore[attr-defined]
-        return handler
-    return mark
 
 
-def route(method: str, path: str) -> Callable[[Handler], Handler]:
-    """Where the handler answers; :func:`routes` adds every handler so marked, in order."""
-    def mark(handler: Handler) -> Handler:
-        handler.route = (method, path)  # type: ignore[attr-defined]
-        return handler
-    return mark
 
 
 def _when(value: str | None, name: str) -> datetime | None:
@@ -140,16 +123,11 @@ _FILTERS = {"since": _TIME, "until": _TIME, "region": _STR}
 
 
 def routes(service: JournalService, actor_of: ActorOf, *,
-           read_json: ReadJson) -> web.RouteTableDef:
+           read_json: ReadJson) -> list[web.RouteDef]:
     """The journal's routes; ``actor_of`` tells who is making the request, ``read_json``
     reads a request's JSON object."""
     handlers = JournalRoutes(service, actor_of, read_json)
-    table = web.RouteTableDef()
-    for name, member in vars(JournalRoutes).items():  # in the order they are written
-        where = getattr(member, "route", None)
-        if where is not None:
-            table.route(*where)(getattr(handlers, name))
-    return table
+    return [web.route(method, path, handler) for method, path, handler in marked(handlers)]
 
 
 class JournalRoutes:

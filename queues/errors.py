@@ -98,3 +98,26 @@ class ControlRejected(QueueError):
 
     def __init__(self, message: str, command: str) -> None:
         super().__init__(message, {"command": command})
+
+
+class InvalidRequest(DomainError):
+    """A value a queue route cannot take (400, naming the field)."""
+
+
+class NotVisible(DomainError):
+    """Nothing of that id, or nothing the asker may see (404, as if it did not exist)."""
+
+    kind = ErrorKind.NOT_FOUND
+
+
+class NotYours(DomainError):
+    """Seen, but not the asker's to change: another region, or national scope needed (403)."""
+
+    kind = ErrorKind.FORBIDDEN
+    error_id = "forbidden"
+
+
+class IdTaken(DomainError):
+    """An id already in use by another region's object (409)."""
+
+    kind = ErrorKind.CONFLICT

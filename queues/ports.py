@@ -5,19 +5,17 @@ answered, a call ended) through :class:`~queues.service.QueueService`; the
 service tells the call flow what to do through one :class:`QueueListener`,
 handed in by the composition root when the service starts. Its routes learn
 who is asking through ``actor_of`` (an :class:`Actor`) and read JSON bodies
-with the service's one parser (:class:`ReadJson`).
+with the service's one parser (:class:`shared_kernel.routes.ReadJson`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from aiohttp import web
-
     from queues.events import Announcement
 
 Clock = Callable[[], datetime]
@@ -95,10 +93,3 @@ class Actor:
     def sees_region(self, region: str | None) -> bool:
         """Whether an object of ``region`` is the actor's; ``None`` (national): national only."""
         return self.national if region is None else self.can_access_region(region)
-
-
-class ReadJson(Protocol):
-    """Reads the request's JSON object; refuses a bad body itself. The composition root
-    passes the service's one parser, so every route reads JSON with the same limits."""
-
-    def __call__(self, request: web.Request) -> Awaitable[dict[str, Any]]: ...

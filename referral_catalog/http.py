@@ -13,7 +13,7 @@ catalog's errors propagate: the service's one error middleware answers them as
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol
+from typing import Any
 
 from aiohttp import web
 
@@ -25,6 +25,7 @@ from referral_catalog.ports import EDIT_ROLE, READ_ROLES, Actor
 from referral_catalog.request_params import MAX_LIMIT, param, query_from_request
 from referral_catalog.search import UnitHit
 from referral_catalog.service import CatalogService, StoredUnit
+from shared_kernel.routes import ReadJson, documented, marked, route
 
 __all__ = ["PREFIX", "query_from_request", "routes"]
 
@@ -35,28 +36,10 @@ _CONTENT_TYPES = {"csv": "text/csv", "json": "application/json", "fhir": "applic
 _EDIT_ROLES = frozenset({EDIT_ROLE})
 
 
-class ReadJson(Protocol):
-    """Reads the request's JSON body and refuses a bad one itself (400/413 with the error
-    body): the composition root passes the service's one parser, so every route reads
-    JSON with the same limits. ``any_value``: a list is accepted too."""
-
-    def __call__(self, request: web.Request, *, any_value: bool = False) -> Awaitable[Any]: ...
 
 
-def documented(**operation: Any) -> Callable[[Any], Any]:
-    """The route's OpenAPI description, collected by the service's document builder."""
-    def mark(handler: Any) -> Any:
-        handler.openapi = operation
-        return handler
-    return mark
 
 
-def route(method: str, path: str) -> Callable[[Handler], Handler]:
-    """Where the handler answers; :func:`routes` adds every handler so marked, in order."""
-    def mark(handler: Handler) -> Handler:
-        handler.route = (method, path)  # type: ignore[attr-defined]
-        return handler
-    return mark
 
 
 def hit_json(hit: UnitHit) -> dict[str, Any]:
@@ -125,16 +108,11 @@ _SEARCH = {"region": _STR, "care_type": {"type": "array", "items": _STR},
 
 
 def routes(service: CatalogService, actor_of: ActorOf, *,
-           read_json: ReadJson) -> web.RouteTableDef:
+           read_json: ReadJson) -> list[web.RouteDef]:
     """The catalog's routes, bound to ``service``; ``actor_of`` resolves the caller,
     ``read_json`` reads a request's JSON body."""
     handlers = CatalogRoutes(service, actor_of, read_json)
-    table = web.RouteTableDef()
-    for name, member in vars(CatalogRoutes).items():  # in the order they are written
-        where = getattr(member, "route", None)
-        if where is not None:
-            table.route(*where)(getattr(handlers, name))
-    return table
+    return [web.route(method, path, handler) for method, path, handler in marked(handlers)]
 
 
 class CatalogRoutes:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import html
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 from aiohttp import web
@@ -40,6 +40,7 @@ PRINCIPAL_KEY: Any = (web.RequestKey("principal", Principal)
                       if hasattr(web, "RequestKey") else "principal")
 PUBLIC_API_PATHS = frozenset({"/api/v1/health", "/api/v1/openapi.json"})
 
+H = TypeVar("H", bound=Callable[..., Any])
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 _SERVICE = web.AppKey("identity_service", IdentityService)
 _CONFIG = web.AppKey("identity_config", dict)
@@ -53,18 +54,20 @@ def principal(request: web.Request) -> Principal:
     return who
 
 
-def require_roles(*roles: Role) -> Callable[[Handler], Handler]:
-    """Allow the handler only for principals holding any of ``roles`` (401 / 403 otherwise)."""
-    def decorate(handler: Handler) -> Handler:
+def require_roles(*roles: Role) -> Callable[[H], H]:
+    """Allow the handler (a function or a method of a routes class) only for principals
+    holding any of ``roles`` (401 / 403 otherwise)."""
+    def decorate(handler: H) -> H:
         @functools.wraps(handler)
-        async def guarded(request: web.Request) -> web.StreamResponse:
+        async def guarded(*args: Any) -> web.StreamResponse:  # (request) or (self, request)
+            request: web.Request = args[-1]
             who = request.get(PRINCIPAL_KEY)
             if who is None:
                 raise Unauthenticated()
             if not who.has_role(*roles):
                 raise RoleRequired([r.value for r in roles])
-            return await handler(request)
-        return guarded
+            return await handler(*args)
+        return guarded  # type: ignore[return-value]
     return decorate
 
 

@@ -26,8 +26,9 @@ from contactcenter.identity.http import current_principal, principal, require_ro
 from contactcenter.identity.model import Principal, Role
 from contactcenter.web.errors import ApiError, NotFound
 from contactcenter.web.json_input import ascii_int, read_json_object
-from contactcenter.web.openapi import OPENAPI_KEY, documented, obj
+from contactcenter.web.openapi import OPENAPI_KEY
 from shared_kernel.errors import ErrorKind
+from shared_kernel.routes import documented, marked, obj, route
 
 if TYPE_CHECKING:
     from contactcenter.services import Services
@@ -64,42 +65,43 @@ HEALTH = obj(["status"], status={"type": "string", "enum": ["ok", "failing"]},
 """200 when every part works; 503 with the same body naming the failing parts, since when."""
 
 
-def routes(services: Services) -> web.RouteTableDef:
+_STATES = ["ready", "paused", "logged_out"]
+
+
+def routes(services: Services) -> list[web.RouteDef]:
     """The core routes (health, calls, queues, nurses, the live feed) on ``services``."""
-    r = web.RouteTableDef()
-    _health_routes(r, services)
-    _call_routes(r, services)
-    _queue_and_agent_routes(r, services)
-    _agent_state_route(r, services)
-    _live_route(r, services)
-    return r
+    handlers = CoreRoutes(services)
+    return [web.route(method, path, handler) for method, path, handler in marked(handlers)]
 
 
-def _health_routes(r: web.RouteTableDef, services: Services) -> None:
-    @r.get("/api/v1/health")
+class CoreRoutes:
+    """The handlers of the core routes, bound to the running services."""
+
+    def __init__(self, services: Services) -> None:
+        self._services = services
+
+    @route("GET", "/api/v1/health")
     @documented(summary="Service health: each part's state", public=True,
                 roles="none (public)", errors=[503], ok=HEALTH, error_schemas={503: HEALTH})
-    async def health(request: web.Request) -> web.Response:
+    async def health(self, request: web.Request) -> web.Response:
         """Public (no token): each part's state; 503 naming what fails, and since when."""
-        body = await services.health_report()
+        body = await self._services.health_report()
         return web.json_response(body, status=200 if body["status"] == "ok" else 503)
 
-    @r.get("/api/v1/openapi.json")
+    @route("GET", "/api/v1/openapi.json")
     @documented(summary="This document", public=True, roles="none (public)",
                 ok=obj(["openapi", "paths"]))
-    async def openapi(request: web.Request) -> web.Response:
+    async def openapi(self, request: web.Request) -> web.Response:
         return web.json_response(request.app[OPENAPI_KEY])
 
-
-def _call_routes(r: web.RouteTableDef, services: Services) -> None:
-    @r.get("/api/v1/calls")
+    @route("GET", "/api/v1/calls")
     @documented(summary="Live or recent calls", roles=_READER_ROLES,
                 query={"scope": {"type": "string", "enum": ["live", "recent"]},
                        "limit": {"type": "integer", "minimum": 1, "maximum": 500}},
                 ok=obj(["scope", "calls"], scope={"type": "string"},
                        calls={"type": "array", "items": CALL}))
     @require_roles(*READERS)
-    async def list_calls(request: web.Request) -> web.Response:
+    async def list_calls(self, request: web.Request) -> web.Response:
         """Live or recent calls.
 
         Only those the caller may see: their regions', those without a region in the
@@ -109,22 +111,22 @@ def _call_routes(r: web.RouteTableDef, services: Services) -> None:
         limit = _int_query(request, "limit", 50, 1, 500)
         who = principal(request)
         if scope == "live":
-            calls = services.live_calls()
+            calls = self._services.live_calls()
         elif scope == "recent":
-            calls = await services.call_log.load_recent(limit if national(who) else 500)
+            calls = await self._services.call_log.load_recent(limit if national(who) else 500)
         else:
             raise ApiError("invalid_query", "scope must be 'live' or 'recent'",
                            {"scope": scope, "allowed": ["live", "recent"]})
-        calls = [shown_call(who, c) for c in calls if services.call_visible(who, c)]
+        calls = [shown_call(who, c) for c in calls if self._services.call_visible(who, c)]
         return web.json_response({"scope": scope, "calls": calls[:limit]})
 
-    @r.get("/api/v1/calls/{call_id}/events")
+    @route("GET", "/api/v1/calls/{call_id}/events")
     @documented(summary="Every recorded step of one call", roles="supervisor, staffing_system",
                 ok=obj(["events"], events={"type": "array", "items": obj(
                     ["seq", "type", "at"], seq={"type": "integer"}, type={"type": "string"},
                     at={"type": "string", "format": "date-time"}, data={"type": "object"})}))
     @require_roles(Role.SUPERVISOR, Role.STAFFING_SYSTEM)
-    async def call_events(request: web.Request) -> web.Response:
+    async def call_events(self, request: web.Request) -> web.Response:
         """Every recorded step of one call.
 
         A call the caller may not see (another region's; one still in the IVR without
@@ -132,8 +134,8 @@ def _call_routes(r: web.RouteTableDef, services: Services) -> None:
         list."""
         call_id = request.match_info["call_id"]
         who = principal(request)
-        events = await services.call_log.events_of(call_id)
-        if not events or not services.call_visible(who, replay(events).as_dict()):
+        events = await self._services.call_log.events_of(call_id)
+        if not events or not self._services.call_visible(who, replay(events).as_dict()):
             raise NotFound("call_not_found", "no call with that id", {"call_id": call_id})
         numbers = sees_numbers(who)
         return web.json_response({"events": [
@@ -142,30 +144,70 @@ def _call_routes(r: web.RouteTableDef, services: Services) -> None:
             for e in events
         ]})
 
-
-def _queue_and_agent_routes(r: web.RouteTableDef, services: Services) -> None:
-    @r.get("/api/v1/queues")
+    @route("GET", "/api/v1/queues")
     @documented(summary="Queues with waiting calls and nurses", roles=_READER_ROLES,
                 ok=obj(["queues"], queues={"type": "array", "items": obj(
                     ["queue_id"], queue_id={"type": "string"}, name={"type": "string"},
                     waiting={"type": "integer"}, calls={"type": "array"})}))
     @require_roles(*READERS)
-    async def list_queues(request: web.Request) -> web.Response:
+    async def list_queues(self, request: web.Request) -> web.Response:
         """The queues of the caller's regions, and the national queue (a pool every region
         serves)."""
         who = principal(request)
-        return web.json_response({"queues": [q for q in services.queues.queue_snapshot()
-                                             if services.queue_visible(who, q["queue_id"])]})
+        return web.json_response({"queues": [q for q in self._services.queues.queue_snapshot()
+                                             if self._services.queue_visible(who, q["queue_id"])]})
 
-    @r.get("/api/v1/agents")
+    @route("GET", "/api/v1/agents")
     @documented(summary="Nurses and their states", roles=_READER_ROLES,
                 ok=obj(["agents"], agents={"type": "array", "items": AGENT}))
     @require_roles(*READERS)
-    async def list_agents(request: web.Request) -> web.Response:
+    async def list_agents(self, request: web.Request) -> web.Response:
         """The nurses of the caller's regions with their states."""
         who = principal(request)
-        return web.json_response({"agents": [a for a in services.queues.nurse_snapshot()
+        return web.json_response({"agents": [a for a in self._services.queues.nurse_snapshot()
                                              if who.can_access_region(a["region"])]})
+
+    @route("POST", "/api/v1/agents/{nurse_id}/state")
+    @documented(summary="Log a nurse in (ready), pause them with a reason, or log them out",
+                roles="the nurse themself, or a supervisor of the nurse's region",
+                body=obj(["state"], state={"type": "string", "enum": _STATES},
+                         reason={"type": "string",
+                                 "description": "pause reason (for paused)"}),
+                ok=obj(["agent"], agent=AGENT), errors=[409])
+    @require_roles(Role.NURSE, Role.SUPERVISOR)
+    async def set_agent_state(self, request: web.Request) -> web.Response:
+        """Log a nurse in (ready), pause them with a reason, or log them out.
+
+        A nurse changes their own state, a supervisor that of their regions' nurses;
+        another region's nurse answers 404, a fellow nurse's state 403."""
+        state, reason = _state_change(await read_json_object(request))
+        nurse_id = request.match_info["nurse_id"]
+        nurse = self._services.queues.nurse_info(nurse_id)
+        who = principal(request)
+        own = nurse is not None and nurse.get("username") is not None \
+            and nurse.get("username") == who.username
+        if nurse is None or not (own or who.can_access_region(nurse["region"])):
+            raise NotFound("agent_not_found", "no nurse with that id", {"nurse_id": nurse_id})
+        if not own and not who.has_role(Role.SUPERVISOR):
+            raise ApiError("forbidden", "you may change only your own state, or as a "
+                           "supervisor the state of nurses in your regions",
+                           {"nurse_id": nurse_id}, kind=ErrorKind.FORBIDDEN)
+        result = await self._services.queues.set_nurse_state(nurse_id, state, reason)
+        return web.json_response({"agent": result})
+
+    @route("GET", "/api/v1/live")
+    @documented(summary="WebSocket feed of snapshots (calls, queues, agents) whenever they "
+                "change", roles=_READER_ROLES, ok=(101, {}))
+    @require_roles(*READERS)
+    async def live_feed(self, request: web.Request) -> web.WebSocketResponse:
+        """WebSocket: a snapshot at once, then a new one whenever something changed.
+
+        Each snapshot shows what the routes above would: the caller's regions, numbers
+        omitted for roles that may not see them."""
+        ws = web.WebSocketResponse(heartbeat=20)
+        await ws.prepare(request)
+        await _feed(request, ws, self._services, principal(request))
+        return ws
 
 
 def live_view(services: Services, who: Principal) -> dict[str, Any]:
@@ -174,9 +216,6 @@ def live_view(services: Services, who: Principal) -> dict[str, Any]:
     snapshot["calls"] = [shown_call(who, c) for c in snapshot["calls"]]
     snapshot["recent"] = [shown_call(who, c) for c in snapshot["recent"]]
     return snapshot
-
-
-_STATES = ["ready", "paused", "logged_out"]
 
 
 def _state_change(body: dict[str, Any]) -> tuple[str, str | None]:
@@ -192,52 +231,6 @@ def _state_change(body: dict[str, Any]) -> tuple[str, str | None]:
         raise ApiError("invalid_reason", "a pause needs a reason code",
                        {"field": "reason", "value": reason})
     return state, reason.strip() if isinstance(reason, str) else None
-
-
-def _agent_state_route(r: web.RouteTableDef, services: Services) -> None:
-    @r.post("/api/v1/agents/{nurse_id}/state")
-    @documented(summary="Log a nurse in (ready), pause them with a reason, or log them out",
-                roles="the nurse themself, or a supervisor of the nurse's region",
-                body=obj(["state"], state={"type": "string", "enum": _STATES},
-                         reason={"type": "string",
-                                 "description": "pause reason (for paused)"}),
-                ok=obj(["agent"], agent=AGENT), errors=[409])
-    @require_roles(Role.NURSE, Role.SUPERVISOR)
-    async def set_agent_state(request: web.Request) -> web.Response:
-        """Log a nurse in (ready), pause them with a reason, or log them out.
-
-        A nurse changes their own state, a supervisor that of their regions' nurses;
-        another region's nurse answers 404, a fellow nurse's state 403."""
-        state, reason = _state_change(await read_json_object(request))
-        nurse_id = request.match_info["nurse_id"]
-        nurse = services.queues.nurse_info(nurse_id)
-        who = principal(request)
-        own = nurse is not None and nurse.get("username") is not None \
-            and nurse.get("username") == who.username
-        if nurse is None or not (own or who.can_access_region(nurse["region"])):
-            raise NotFound("agent_not_found", "no nurse with that id", {"nurse_id": nurse_id})
-        if not own and not who.has_role(Role.SUPERVISOR):
-            raise ApiError("forbidden", "you may change only your own state, or as a "
-                           "supervisor the state of nurses in your regions",
-                           {"nurse_id": nurse_id}, kind=ErrorKind.FORBIDDEN)
-        result = await services.queues.set_nurse_state(nurse_id, state, reason)
-        return web.json_response({"agent": result})
-
-
-def _live_route(r: web.RouteTableDef, services: Services) -> None:
-    @r.get("/api/v1/live")
-    @documented(summary="WebSocket feed of snapshots (calls, queues, agents) whenever they "
-                "change", roles=_READER_ROLES, ok=(101, {}))
-    @require_roles(*READERS)
-    async def live_feed(request: web.Request) -> web.WebSocketResponse:
-        """WebSocket: a snapshot at once, then a new one whenever something changed.
-
-        Each snapshot shows what the routes above would: the caller's regions, numbers
-        omitted for roles that may not see them."""
-        ws = web.WebSocketResponse(heartbeat=20)
-        await ws.prepare(request)
-        await _feed(request, ws, services, principal(request))
-        return ws
 
 
 async def _feed(request: web.Request, ws: web.WebSocketResponse, services: Services,

@@ -31,7 +31,7 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
-from shared_kernel.openapi import documented, obj
+from shared_kernel.routes import documented, obj
 
 __all__ = ["OPENAPI_KEY", "describe_routes", "documented", "obj"]
 
