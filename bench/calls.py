@@ -36,7 +36,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ari import AriClient
-from ari import events as ev
+from ari import events as ari_events
 from ari_simulator import AriSimulator
 from contactcenter.bootstrap import build_services
 from contactcenter.db import upgrade
@@ -157,8 +157,8 @@ class _Baseline:
     async def on_connected(self, snapshot: object) -> None:
         return None
 
-    async def on_event(self, event: ev.AriEvent) -> None:
-        if not isinstance(event, ev.StasisStart):
+    async def on_event(self, event: ari_events.AriEvent) -> None:
+        if not isinstance(event, ari_events.StasisStart):
             return
         if event.args and event.args[0] == "nurse":
             caller = event.args[1]

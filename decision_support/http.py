@@ -17,7 +17,7 @@ from typing import Any
 
 from aiohttp import web
 
-from decision_support import errors as e
+from decision_support import errors
 from decision_support import request_fields as fields
 from decision_support.assessment import DeviationSummary
 from decision_support.document import to_plain
@@ -125,9 +125,9 @@ class GuidelineRoutes:
     def _actor(self, request: web.Request, roles: frozenset[str], action: str) -> Actor:
         who = self._actor_of(request)
         if who is None:
-            raise e.Unauthenticated()
+            raise errors.Unauthenticated()
         if not who.has_role(roles):
-            raise e.PermissionDenied(f"{who.username} may not {action}")
+            raise errors.PermissionDenied(f"{who.username} may not {action}")
         return who
 
     def _answer(self, payload: dict[str, Any], status: int = 200) -> web.Response:
@@ -143,7 +143,7 @@ class GuidelineRoutes:
     def _draft_id(request: web.Request) -> int:
         text = request.match_info["draft_id"]
         if not fields.ASCII_INT.fullmatch(text) or not 1 <= int(text) <= 2**63 - 1:
-            raise e.DraftNotFound(text[:40])
+            raise errors.DraftNotFound(text[:40])
         return int(text)
 
     # -- the library --------------------------------------------------------------------
@@ -162,15 +162,15 @@ class GuidelineRoutes:
         self._actor(request, READ_ROLES, "search guidelines")
         q = request.query
         if not q.get("q", "").strip():
-            raise e.InvalidRequest("q (the search text) is required")
+            raise errors.InvalidRequest("q (the search text) is required")
         age = (fields.query_number(q["age"], "age", 0, fields.MAX_AGE["years"])
                if q.get("age") else None)
         audience = q.get("audience") or None
         if audience not in (None, "adult", "child", "both"):
-            raise e.InvalidRequest("audience must be adult, child or both")
+            raise errors.InvalidRequest("audience must be adult, child or both")
         limit_text = q.get("limit", "10")
         if not fields.ASCII_INT.fullmatch(limit_text):
-            raise e.InvalidRequest("limit must be a whole number")
+            raise errors.InvalidRequest("limit must be a whole number")
         limit = max(1, min(int(limit_text), 50))
         hits = self._service.search(q["q"], age=age, audience=audience, limit=limit)
         return self._answer({"hits": [{"id": h.guideline_id, "title": h.title,
@@ -191,7 +191,7 @@ class GuidelineRoutes:
         except ValueError:
             when = None
         if when is None or not fields.EARLIEST.year <= when.year <= fields.LATEST.year:
-            raise e.InvalidRequest(f"since {since[:40]!r} must be a date (YYYY-MM-DD)")
+            raise errors.InvalidRequest(f"since {since[:40]!r} must be a date (YYYY-MM-DD)")
         return self._answer({"since": since, "changes": await self._service.changed_since(when)})
 
     @route("GET", f"{PREFIX}/deviations")
@@ -254,10 +254,10 @@ class GuidelineRoutes:
         body = await self._read_json(request)
         content = body.get("content")
         if content is not None and not isinstance(content, dict):
-            raise e.InvalidRequest("content must be an object (the guideline)")
+            raise errors.InvalidRequest("content must be an object (the guideline)")
         gid = fields.text(body, "guideline_id") or (content or {}).get("id") or ""
         if not isinstance(gid, str) or not gid:
-            raise e.InvalidRequest("guideline_id (or content.id) is required")
+            raise errors.InvalidRequest("guideline_id (or content.id) is required")
         return self._stored(await self._service.create_draft(
             who, gid, content if isinstance(content, dict) else {}), status=201)
 
@@ -277,7 +277,7 @@ class GuidelineRoutes:
         body = await self._read_json(request)
         content = body.get("content", body)
         if not isinstance(content, dict):
-            raise e.InvalidRequest("content must be an object (the guideline)")
+            raise errors.InvalidRequest("content must be an object (the guideline)")
         return self._stored(await self._service.update_draft(who, self._draft_id(request),
                                                              content))
 
@@ -338,7 +338,7 @@ class GuidelineRoutes:
         who = self._actor(request, READ_ROLES, "compare guideline versions")
         q = request.query
         if not q.get("from") or not q.get("to"):
-            raise e.InvalidRequest("from and to (versions) are required")
+            raise errors.InvalidRequest("from and to (versions) are required")
         result = await self._service.diff(request.match_info["guideline_id"], q["from"],
                                           q["to"], unpublished=_editorial(who))
         return self._answer({"diff": result.to_plain()})
@@ -352,7 +352,7 @@ class GuidelineRoutes:
         self._actor(request, READ_ROLES, "assess against a guideline")
         body = await self._read_json(request)
         if not isinstance(body.get("criteria"), list):
-            raise e.InvalidRequest("criteria must be a list of criterion ids")
+            raise errors.InvalidRequest("criteria must be a list of criterion ids")
         result = await self._service.assess(
             request.match_info["guideline_id"], fields.criteria(body), age=fields.age(body),
             sex=fields.sex(body.get("sex")),

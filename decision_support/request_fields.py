@@ -14,7 +14,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from decision_support import errors as e
+from decision_support import errors
 from decision_support.model import Age, Deviation, Sex
 
 ASCII_INT = re.compile(r"[+-]?[0-9]{1,19}")
@@ -29,7 +29,7 @@ def text(body: dict[str, Any], name: str, *, required: bool = False) -> str | No
     if value is None and not required:
         return None
     if not isinstance(value, str) or (required and not value):
-        raise e.InvalidRequest(f"{name} must be a string")
+        raise errors.InvalidRequest(f"{name} must be a string")
     return value
 
 
@@ -42,11 +42,11 @@ def age(body: dict[str, Any]) -> Age:
         if flat is not None:
             spec = {key: flat}
     if len(spec) != 1:
-        raise e.InvalidRequest("age is required: {\"days\": N}, {\"months\": N} or {\"years\": N}")
+        raise errors.InvalidRequest("age is required: {\"days\": N}, {\"months\": N} or {\"years\": N}")
     (unit, value), = spec.items()
     if unit not in MAX_AGE or isinstance(value, bool) or not isinstance(value, int | float) \
             or not 0 <= value <= MAX_AGE[unit]:
-        raise e.InvalidRequest(f"age must be a number of days, months or years from 0 to "
+        raise errors.InvalidRequest(f"age must be a number of days, months or years from 0 to "
                                f"{MAX_AGE['years']} years")
     return {"days": lambda: Age.of_days(int(value)), "months": lambda: Age.of_months(value),
             "years": lambda: Age.of_years(value)}[unit]()
@@ -61,7 +61,7 @@ def sex(value: Any) -> Sex | None:
             return Sex(value)
     except ValueError:
         pass
-    raise e.InvalidRequest("sex must be female or male")
+    raise errors.InvalidRequest("sex must be female or male")
 
 
 def time(value: Any, name: str) -> datetime | None:
@@ -76,7 +76,7 @@ def time(value: Any, name: str) -> datetime | None:
     except (ValueError, OverflowError):
         parsed = None
     if parsed is None:
-        raise e.InvalidRequest(f"{name} must be an ISO 8601 time from {EARLIEST.year} to "
+        raise errors.InvalidRequest(f"{name} must be an ISO 8601 time from {EARLIEST.year} to "
                                f"{LATEST.year}")
     return parsed
 
@@ -87,7 +87,7 @@ def criteria(body: dict[str, Any]) -> list[str]:
     if criteria is None:
         return []
     if not isinstance(criteria, list) or not all(isinstance(c, str) for c in criteria):
-        raise e.InvalidRequest("criteria must be a list of criterion ids")
+        raise errors.InvalidRequest("criteria must be a list of criterion ids")
     return criteria
 
 
@@ -97,7 +97,7 @@ def deviation(body: dict[str, Any]) -> Deviation | None:
     if dev is None:
         return None
     if not isinstance(dev, dict):
-        raise e.InvalidRequest("deviation must be an object {reason_code, text}")
+        raise errors.InvalidRequest("deviation must be an object {reason_code, text}")
     return Deviation(text(dev, "reason_code") or "", text(dev, "text") or "")
 
 
@@ -105,7 +105,7 @@ def query_number(text: str, name: str, low: float, high: float) -> float:
     """A query parameter as a decimal number in ASCII (float() also takes "١" and "nan")."""
     if not _ASCII_DECIMAL.fullmatch(text) or not math.isfinite(number := float(text)) \
             or not low <= number <= high:
-        raise e.InvalidRequest(f"{name} must be a number from {low:g} to {high:g}")
+        raise errors.InvalidRequest(f"{name} must be a number from {low:g} to {high:g}")
     return number
 
 

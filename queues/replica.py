@@ -96,14 +96,14 @@ __all__ = ["COMMAND", "GENERATION_STARTED", "EngineReplica", "InstanceIdInUse", 
 log = logging.getLogger(__name__)
 
 BATCH_LIMIT = 200
-EventsCallback = Callable[[list[ev.Event]], None]
+OnEvents = Callable[[list[ev.Event]], None]
 
 
 class EngineReplica:
     """The engine state of this instance, changed only through the shared log."""
 
     def __init__(self, *, db: AsyncEngine, clock: Callable[[], datetime],
-                 config: EngineConfig, instance_id: str, on_events: EventsCallback,
+                 config: EngineConfig, instance_id: str, on_events: OnEvents,
                  snapshot_every: int = 20_000,
                  health: HealthReporter | None = None) -> None:
         self._db = db

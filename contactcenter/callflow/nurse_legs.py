@@ -18,7 +18,7 @@ import time
 from typing import Any
 
 from ari import AriError
-from ari import events as ev
+from ari import events as ari_events
 from contactcenter.callflow.desk import CallDesk
 from contactcenter.callflow.live import LiveCall
 from contactcenter.calls.model import CallEventType
@@ -193,13 +193,13 @@ class NurseLegs:
         self._desk.queues.requeue(call.call_id, nurse_id, call.region, call.queue_id or "",
                              call.arrived_at)
 
-    async def left(self, call: LiveCall, event: ev.AriEvent) -> None:
+    async def left(self, call: LiveCall, event: ari_events.AriEvent) -> None:
         """The nurse's leg ended: an offer failed, or the call ends (the nurse hung up)."""
         channel_id = call.nurse_channel_id or ""
         if not call.connected:
-            if isinstance(event, ev.ChannelDestroyed):
+            if isinstance(event, ari_events.ChannelDestroyed):
                 self.offer_failed(call, channel_id, event.cause_txt or f"cause {event.cause}")
-            elif isinstance(event, ev.StasisEnd):
+            elif isinstance(event, ari_events.StasisEnd):
                 self.offer_failed(call, channel_id, "nurse leg left")
             return
         await self._desk.finish(call, "nurse_hangup", abandoned=False)

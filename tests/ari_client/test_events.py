@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 
 from ari import UnknownEvent, parse_event
-from ari import events as ev
+from ari import events as ari_events
 from tests.ari_client import recorded
 from tests.ari_client.recorded import expected_key
 
@@ -59,49 +59,49 @@ def _first(name: str, type_: str, pred=lambda raw: True) -> dict:
 
 def test_event_fields() -> None:
     start = parse_event(_first("01-inbound-ivr-dtmf", "StasisStart"))
-    assert isinstance(start, ev.StasisStart)
+    assert isinstance(start, ari_events.StasisStart)
     assert start.args == ("1177",)
     assert start.channel.id == "caller-1" and start.channel.state == "Ring"
     assert start.channel.caller.number == "+46701234567"
     assert start.replace_channel is None
 
     dtmf = parse_event(_first("01-inbound-ivr-dtmf", "ChannelDtmfReceived"))
-    assert isinstance(dtmf, ev.ChannelDtmfReceived)
+    assert isinstance(dtmf, ari_events.ChannelDtmfReceived)
     assert (dtmf.digit, dtmf.duration_ms, dtmf.ordering_key) == ("1", 100, "caller-1")
 
     hangup = parse_event(_first("01-inbound-ivr-dtmf", "ChannelHangupRequest"))
-    assert isinstance(hangup, ev.ChannelHangupRequest)
+    assert isinstance(hangup, ari_events.ChannelHangupRequest)
     assert (hangup.cause, hangup.soft, hangup.channel.id) == (32, True, "pstn-1")
 
     destroyed = parse_event(_first("01-inbound-ivr-dtmf", "ChannelDestroyed"))
-    assert isinstance(destroyed, ev.ChannelDestroyed)
+    assert isinstance(destroyed, ari_events.ChannelDestroyed)
     assert (destroyed.cause, destroyed.cause_txt) == (16, "Normal Clearing")
 
     varset = parse_event(_first("01-inbound-ivr-dtmf", "ChannelVarset"))
-    assert isinstance(varset, ev.ChannelVarset)
+    assert isinstance(varset, ari_events.ChannelVarset)
     assert (varset.variable, varset.value, varset.channel.id) == ("STASISSTATUS", "", "caller-1")
 
     dial = parse_event(_first("01-inbound-ivr-dtmf", "Dial"))
-    assert isinstance(dial, ev.Dial)
+    assert isinstance(dial, ari_events.Dial)
     assert (dial.peer.id, dial.dialstatus, dial.ordering_key) == ("pstn-1", "", "pstn-1")
     assert dial.dialstring == "1177@from-pstn"
 
     finished = parse_event(_first("01-inbound-ivr-dtmf", "PlaybackFinished"))
-    assert isinstance(finished, ev.PlaybackFinished)
+    assert isinstance(finished, ari_events.PlaybackFinished)
     assert (finished.playback.id, finished.playback.state) == ("pb-ivr-1", "done")
     assert finished.ordering_key == "caller-1"
 
     entered = parse_event(_first("03-agent-connect", "ChannelEnteredBridge"))
-    assert isinstance(entered, ev.ChannelEnteredBridge)
+    assert isinstance(entered, ari_events.ChannelEnteredBridge)
     assert entered.bridge.id == "bridge-hold-1" and entered.ordering_key == "caller-1"
     assert "caller-1" in entered.bridge.channels
 
     gone = parse_event(_first("03-agent-connect", "BridgeDestroyed"))
-    assert isinstance(gone, ev.BridgeDestroyed)
+    assert isinstance(gone, ari_events.BridgeDestroyed)
     assert gone.ordering_key == gone.bridge.id == "bridge-mix-1"
 
     replaced = parse_event(_first("08-application-replaced", "ApplicationReplaced"))
-    assert isinstance(replaced, ev.ApplicationReplaced)
+    assert isinstance(replaced, ari_events.ApplicationReplaced)
     assert replaced.ordering_key == ""
 
 
@@ -109,7 +109,7 @@ def test_sip_bye_hangup_has_no_cause() -> None:
     raw = dict(_first("01-inbound-ivr-dtmf", "ChannelHangupRequest"))
     del raw["cause"], raw["soft"]
     event = parse_event(raw)
-    assert isinstance(event, ev.ChannelHangupRequest)
+    assert isinstance(event, ari_events.ChannelHangupRequest)
     assert event.cause is None and event.soft is None
 
 
@@ -128,22 +128,22 @@ def test_other_ordering_keys() -> None:
               "bridge_class": "stasis", "creator": "Stasis", "name": "", "channels": [],
               "creationtime": "2026-11-22T05:34:35.000+0000"}
     created = parse_event({**base, "type": "BridgeCreated", "bridge": bridge})
-    assert isinstance(created, ev.BridgeCreated) and created.ordering_key == "b-1"
+    assert isinstance(created, ari_events.BridgeCreated) and created.ordering_key == "b-1"
     merged = parse_event({**base, "type": "BridgeMerged", "bridge": bridge,
                           "bridge_from": {**bridge, "id": "b-2"}})
-    assert isinstance(merged, ev.BridgeMerged) and merged.ordering_key == "b-1"
+    assert isinstance(merged, ari_events.BridgeMerged) and merged.ordering_key == "b-1"
     glob = parse_event({**base, "type": "ChannelVarset", "variable": "G", "value": "1"})
-    assert isinstance(glob, ev.ChannelVarset) and glob.channel is None
+    assert isinstance(glob, ari_events.ChannelVarset) and glob.channel is None
     assert glob.ordering_key == ""
     endpoint = parse_event({**base, "type": "EndpointStateChange", "endpoint": {
         "technology": "PJSIP", "resource": "nurse-1", "state": "online", "channel_ids": []}})
-    assert isinstance(endpoint, ev.EndpointStateChange) and endpoint.ordering_key == ""
+    assert isinstance(endpoint, ari_events.EndpointStateChange) and endpoint.ordering_key == ""
     device = parse_event({**base, "type": "DeviceStateChanged",
                           "device_state": {"name": "Custom:x", "state": "INUSE"}})
-    assert isinstance(device, ev.DeviceStateChanged) and device.ordering_key == ""
+    assert isinstance(device, ari_events.DeviceStateChanged) and device.ordering_key == ""
     user = parse_event({**base, "type": "ChannelUserevent", "eventname": "hello",
                         "userevent": {"a": "1"}})
-    assert isinstance(user, ev.ChannelUserevent) and user.ordering_key == ""
+    assert isinstance(user, ari_events.ChannelUserevent) and user.ordering_key == ""
 
 
 def test_channel_events_from_the_spec() -> None:
@@ -174,7 +174,7 @@ def test_unknown_and_malformed_events() -> None:
     assert broken.type == "StasisStart" and broken.parse_error
 
     no_ts = parse_event({"type": "ApplicationReplaced", "application": "contactcenter"})
-    assert isinstance(no_ts, ev.ApplicationReplaced) and no_ts.timestamp is None
+    assert isinstance(no_ts, ari_events.ApplicationReplaced) and no_ts.timestamp is None
 
 
 def test_event_registry_has_every_typed_class() -> None:
@@ -187,6 +187,6 @@ def test_event_registry_has_every_typed_class() -> None:
                  "ChannelTalkingStarted", "ChannelTalkingFinished", "ChannelHold",
                  "ChannelUnhold", "EndpointStateChange", "DeviceStateChanged",
                  "ChannelUserevent"]:
-        cls = ev.EVENT_TYPES[name]
-        assert cls.__name__ == name and issubclass(cls, ev.AriEvent)
+        cls = ari_events.EVENT_TYPES[name]
+        assert cls.__name__ == name and issubclass(cls, ari_events.AriEvent)
         assert hasattr(cls, "__slots__")

@@ -10,7 +10,7 @@ from collections import defaultdict
 import pytest
 
 from ari import AriClient, AriEvent, AriSnapshot, UnknownEvent
-from ari import events as ev
+from ari import events as ari_events
 from ari.event_stream import reconnect_delay
 from tests.ari_client import recorded
 from tests.ari_client.fake_ari import APP, PASSWORD, USERNAME, FakeAri, free_port
@@ -199,7 +199,7 @@ async def test_handler_exception_is_logged_and_loop_continues(
         fake: FakeAri, client: AriClient, caplog: pytest.LogCaptureFixture) -> None:
     class Failing(Recorder):
         async def on_event(self, event: AriEvent) -> None:
-            if isinstance(event, ev.ChannelDtmfReceived):
+            if isinstance(event, ari_events.ChannelDtmfReceived):
                 raise RuntimeError("boom in handler")  # noqa: TRY004 — any error will do
             await super().on_event(event)
 
@@ -288,7 +288,7 @@ async def test_reconnect_after_server_drops_socket(fake: FakeAri, client: AriCli
     assert recorder.log.count("connected") == 2
     assert recorder.log.index("disconnected") < len(recorder.log) - 1
     assert recorder.log[recorder.log.index("disconnected") + 1] == "connected"
-    assert isinstance(recorder.events[-1], ev.ChannelDtmfReceived)
+    assert isinstance(recorder.events[-1], ari_events.ChannelDtmfReceived)
     assert len(fake.received("GET", "/channels")) == 2
     messages = [r.getMessage() for r in caplog.records]
     assert any("reconnecting in" in m for m in messages)
@@ -395,7 +395,7 @@ async def test_application_replaced(fake: FakeAri, client: AriClient,
     finally:
         await stop_run(client, task)
     assert waited >= 0.55
-    assert isinstance(handler.replaced[0], ev.ApplicationReplaced)
+    assert isinstance(handler.replaced[0], ari_events.ApplicationReplaced)
     assert handler.events == []  # went to on_application_replaced, not on_event
     assert handler.log[:3] == ["connected", "replaced", "disconnected"]
     assert any("ApplicationReplaced" in r.getMessage() for r in caplog.records)
@@ -415,7 +415,7 @@ async def test_application_replaced_without_callback_goes_to_on_event(
         await asyncio.wait_for(first.closed.wait(), 2)
     finally:
         await stop_run(client, task)  # close() also ends the wait before reconnecting
-    assert isinstance(recorder.events[0], ev.ApplicationReplaced)
+    assert isinstance(recorder.events[0], ari_events.ApplicationReplaced)
     assert len(fake.ws_connects) == 1
 
 
