@@ -20,8 +20,9 @@ from typing import Any
 from sqlalchemy import select
 
 from ari_simulator import AriSimulator
-from contactcenter.bootstrap import Services, build_services, start_web
+from contactcenter.bootstrap import Services, build_services, open_services, start_web
 from contactcenter.db import upgrade
+from contactcenter.health import DatabaseNotWritable, describe, require_writable
 from contactcenter.settings import Settings
 from queues.sql import nurses
 
@@ -170,7 +171,9 @@ async def run_demo(settings: Settings, *, port: int, callers: bool = True,
                    state: dict[str, Any] | None = None) -> None:
     """Start everything and run until cancelled. ``state`` receives the running parts."""
     demo = settings.demo
-    await _upgrade_writable(settings.database.url)
+    await _upgrade(settings.database.url)
+    async with open_services(settings) as parts:  # else the demo would lose all done in it
+        await require_writable(parts.engine, settings.database.url)
     sim = AriSimulator(username=settings.ari.username, password=settings.ari.password,
                        speed=demo.speed)
     await sim.start()
@@ -212,24 +215,15 @@ async def run_demo(settings: Settings, *, port: int, callers: bool = True,
         await sim.stop()
 
 
-async def _upgrade_writable(url: str) -> None:
-    """Migrate the demo's database, refusing (DatabaseNotWritable) one that cannot be
-    written: the demo would say it runs and lose everything done in it."""
+async def _upgrade(url: str) -> None:
+    """Migrate the demo's database; one that cannot be migrated is not writable."""
     from sqlalchemy.exc import DBAPIError
-
-    from contactcenter.db import create_engine
-    from contactcenter.health import DatabaseNotWritable, describe, require_writable
 
     try:
         await upgrade(url)
     except DBAPIError as exc:
         raise DatabaseNotWritable(f"the database could not be migrated ({describe(exc)})"
                                   ) from exc
-    engine = create_engine(url)
-    try:
-        await require_writable(engine, url)
-    finally:
-        await engine.dispose()
 
 
 def _print_banner(url: str, users: Any, ari_url: str) -> None:

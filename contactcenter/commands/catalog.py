@@ -88,8 +88,8 @@ def cli_actor(region: str | None) -> Actor:
 async def _with_service(
     settings: Settings, action: Callable[[CatalogService], Awaitable[int]], *, load: bool = False
 ) -> int:
-    from contactcenter.db import create_engine, current_revision
-    from referral_catalog.demo_fill import centres_for
+    from contactcenter.bootstrap import open_services
+    from contactcenter.db import current_revision
 
     revision = await current_revision(settings.database.url)
     if revision is None or CATALOG_REVISION not in revision:
@@ -97,18 +97,13 @@ async def _with_service(
             "the database has no catalog schema yet: run `radgivning db upgrade` first",
             NOT_MIGRATED,
         )
-    engine = create_engine(settings.database.url, echo=settings.database.echo)
-    try:
-        service = CatalogService(
-            engine, lambda: datetime.now(UTC), centres_for(settings.config_dir)
-        )
-        if load:
-            await service.start()
-        return await action(service)
-    except CatalogError as exc:
-        return _fail(str(exc), 1)
-    finally:
-        await engine.dispose()
+    async with open_services(settings) as parts:
+        try:
+            if load:
+                await parts.catalog.start()
+            return await action(parts.catalog)
+        except CatalogError as exc:
+            return _fail(str(exc), 1)
 
 
 def run_import(args: argparse.Namespace, settings: Settings) -> int:

@@ -62,7 +62,7 @@ def run_downgrade(args: argparse.Namespace, settings: Settings) -> int:
 def run_grant(args: argparse.Namespace, settings: Settings) -> int:
     from sqlalchemy.engine import make_url
 
-    from contactcenter.db import create_engine
+    from contactcenter.bootstrap import open_services
     from contactcenter.db_grants import GrantRefused, grant_service_role
 
     url = settings.database.url
@@ -72,12 +72,8 @@ def run_grant(args: argparse.Namespace, settings: Settings) -> int:
         return 2
 
     async def grant() -> None:
-        engine = create_engine(url)
-        try:
-            async with engine.begin() as conn:
-                await grant_service_role(conn, args.role)
-        finally:
-            await engine.dispose()
+        async with open_services(settings) as parts, parts.engine.begin() as conn:
+            await grant_service_role(conn, args.role)
 
     try:
         asyncio.run(grant())

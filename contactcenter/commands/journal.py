@@ -64,12 +64,6 @@ def _cli_actor():  # type: ignore[no-untyped-def]
     return Actor.system_actor(f"cli:{getpass.getuser()}")
 
 
-def _config(settings: Settings):  # type: ignore[no-untyped-def]
-    from contactcenter.contexts import journal_config
-
-    return journal_config(settings)
-
-
 async def _has_schema(engine) -> bool:  # type: ignore[no-untyped-def]
     from sqlalchemy import inspect
 
@@ -86,21 +80,17 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _export(args: argparse.Namespace, settings: Settings, out: TextIO, key: bytes) -> int:
-    from contactcenter.db import create_engine
+    from contactcenter.bootstrap import open_services
     from journal.errors import JournalError
     from journal.export import ExportFilter
-    from journal.service import JournalService
-    from shared_kernel.clock import utc_now
 
-    engine = create_engine(settings.database.url)
-    try:
-        if not await _has_schema(engine):
+    async with open_services(settings) as parts:
+        if not await _has_schema(parts.engine):
             print("radgivning: no journal tables: run `radgivning db upgrade` first",
                   file=sys.stderr)
             return NO_SCHEMA
-        service = JournalService(engine, utc_now, _config(settings))
         try:
-            chunks = await service.export(
+            chunks = await parts.journal.export(
                 _cli_actor(), args.format,
                 ExportFilter(args.since, args.until, args.region, args.contact_reason,
                              args.urgency),
@@ -112,59 +102,51 @@ async def _export(args: argparse.Namespace, settings: Settings, out: TextIO, key
             out.write(chunk)
         out.flush()
         return 0
-    finally:
-        await engine.dispose()
 
 
 def run_demo_fill(args: argparse.Namespace, settings: Settings) -> int:
     async def fill() -> int:
+        from contactcenter.bootstrap import open_services
         from contactcenter.contexts import care_providers
-        from contactcenter.db import create_engine
         from journal.demo_data import bulk_load, demo_entries
 
-        engine = create_engine(settings.database.url)
-        try:
-            if not await _has_schema(engine):
+        async with open_services(settings) as parts:
+            if not await _has_schema(parts.engine):
                 print("radgivning: no journal tables: run `radgivning db upgrade` first",
                       file=sys.stderr)
                 return NO_SCHEMA
-            count = await bulk_load(engine, demo_entries(
+            count = await bulk_load(parts.engine, demo_entries(
                 args.entries, seed=args.seed, end=datetime.now(UTC), days=30,
                 care_providers=care_providers(settings)))
             print(f"added {count} fictional journal entries (demo data)")
             return 0
-        finally:
-            await engine.dispose()
 
     return asyncio.run(fill())
 
 
 def run_purge(args: argparse.Namespace, settings: Settings) -> int:
     async def purge() -> int:
-        from contactcenter.db import create_engine
-        from journal.service import JournalService
+        from contactcenter.bootstrap import open_services
+        from contactcenter.contexts import journal_config
         from shared_kernel.clock import utc_now
 
-        config = _config(settings)
+        config = journal_config(settings)
         archive = Path(args.archive or Path(config.archive_dir) /
                        f"journal-archive-{utc_now():%Y%m%dT%H%M%SZ}.jsonl")
         archive.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(settings.database.url)
-        try:
-            if not await _has_schema(engine):
+        async with open_services(settings) as parts:
+            if not await _has_schema(parts.engine):
                 print("radgivning: no journal tables: run `radgivning db upgrade` first",
                       file=sys.stderr)
                 return NO_SCHEMA
-            service = JournalService(engine, utc_now, config)
             with archive.open("a", encoding="utf-8") as out:  # noqa: ASYNC230 (a CLI run)
                 async def write(chunk: str) -> None:
                     out.write(chunk)
                     out.flush()
 
-                removed = await service.purge_older_than(_cli_actor(), args.years, write)
+                removed = await parts.journal.purge_older_than(_cli_actor(), args.years,
+                                                               write)
             print(f"archived and removed {removed} journal entries (archive: {archive})")
             return 0
-        finally:
-            await engine.dispose()
 
     return asyncio.run(purge())

@@ -120,23 +120,19 @@ async def with_identity(settings: Settings,
                         action: Callable[[IdentityService], Awaitable[int]]) -> int:
     """Run ``action`` with an identity service; clear messages for unmigrated schemas and
     identity errors (exit 4 and 1)."""
-    from contactcenter.db import create_engine, current_revision, session_factory
-    from shared_kernel.clock import utc_now
+    from contactcenter.bootstrap import open_services
+    from contactcenter.db import current_revision
 
     if await current_revision(settings.database.url) is None:
         print("radgivning: the database has no schema yet: run `radgivning db upgrade` first",
               file=sys.stderr)
         return NOT_MIGRATED
-    engine = create_engine(settings.database.url, echo=settings.database.echo)
-    try:
-        service = IdentityService(session_factory(engine), utc_now,
-                                  known_regions=settings.regions.keys(),
-                                  token_days=settings.http.api_token_days)
-        return await action(service)
-    except IdentityError as exc:
-        details = ", ".join(f"{k}={v}" for k, v in exc.details.items()
-                            if not isinstance(v, list))
-        print(f"radgivning: {exc.message}{f' ({details})' if details else ''}", file=sys.stderr)
-        return 1
-    finally:
-        await engine.dispose()
+    async with open_services(settings) as parts:
+        try:
+            return await action(parts.identity)
+        except IdentityError as exc:
+            details = ", ".join(f"{k}={v}" for k, v in exc.details.items()
+                                if not isinstance(v, list))
+            print(f"radgivning: {exc.message}{f' ({details})' if details else ''}",
+                  file=sys.stderr)
+            return 1
