@@ -22,10 +22,22 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from journal.errors import InvalidEntry
 from journal.model import EntryContent, JournalEntry, content_from_plain, patient_view
 from journal.sql import as_utc, journal_entries
 
-FORMATS = ("jsonl", "csv", "fhir")
+FORMATS = {"jsonl": "application/x-ndjson", "csv": "text/csv",
+           "fhir": "application/fhir+ndjson"}
+"""The export formats and the media type each is served as: the one list of them (the
+service, the route and the command line all read it)."""
+
+
+def check_format(fmt: str) -> str:
+    """``fmt`` if it is an export format (InvalidEntry naming the known ones otherwise)."""
+    if fmt not in FORMATS:
+        raise InvalidEntry(f"format must be {', '.join(list(FORMATS)[:-1])} or "
+                           f"{list(FORMATS)[-1]}", {"format": fmt})
+    return fmt
 _COLUMNS = [c for c in journal_entries.c if c.name not in ("revision", "updated_at")]
 
 

@@ -20,7 +20,7 @@ from aiohttp import web
 
 from journal.access_log import LogQuery
 from journal.errors import InvalidEntry
-from journal.export import ExportFilter
+from journal.export import FORMATS, ExportFilter, check_format
 from journal.model import EntryContent, content_from_plain, to_plain
 from journal.ports import Actor
 from journal.service import JournalService
@@ -28,8 +28,6 @@ from shared_kernel.routes import ReadJson, documented, marked, route
 
 PREFIX = "/api/v1/journal"
 PSEUDONYM_KEY_HEADER = "X-Journal-Pseudonym-Key"
-_CONTENT_TYPES = {"jsonl": "application/x-ndjson", "csv": "text/csv",
-                  "fhir": "application/fhir+ndjson"}
 
 Handler = Callable[..., Awaitable[web.StreamResponse]]
 ActorOf = Callable[[web.Request], Actor]
@@ -261,16 +259,14 @@ class JournalRoutes:
     @route("GET", f"{PREFIX}/export")
     @documented(summary="Export entries (JSON Lines, CSV or FHIR), optionally pseudonymised",
                 roles="region_admin (of the region), or a system actor",
-                query={**_FILTERS, "format": {"type": "string", "enum": list(_CONTENT_TYPES)},
+                query={**_FILTERS, "format": {"type": "string", "enum": list(FORMATS)},
                        "contact_reason": _STR, "urgency": _STR,
                        "pseudonymise": {"type": "boolean"}},
                 headers={PSEUDONYM_KEY_HEADER: {"type": "string", "minLength": 16}},
-                ok={}, ok_media=list(_CONTENT_TYPES.values()))
+                ok={}, ok_media=list(FORMATS.values()))
     async def export(self, request: web.Request) -> web.StreamResponse:
         q = request.query
-        fmt = q.get("format", "jsonl")
-        if fmt not in _CONTENT_TYPES:
-            raise InvalidEntry("format must be jsonl, csv or fhir", {"format": fmt})
+        fmt = check_format(q.get("format", "jsonl"))
         key = request.headers.get(PSEUDONYM_KEY_HEADER)
         if _flag(q.get("pseudonymise")) and not key:
             raise InvalidEntry(f"pseudonymised exports need the {PSEUDONYM_KEY_HEADER} header")
@@ -281,7 +277,7 @@ class JournalRoutes:
             region=q.get("region"), contact_reason=q.get("contact_reason"),
             urgency=q.get("urgency")), key.encode() if key and _flag(q.get("pseudonymise"))
             else None)
-        return await _stream(request, chunks, _CONTENT_TYPES[fmt], f"journal.{fmt}")
+        return await _stream(request, chunks, FORMATS[fmt], f"journal.{fmt}")
 
     @route("POST", f"{PREFIX}/patient-export")
     @documented(summary="A patient's own entries (patient view), by identity number",

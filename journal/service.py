@@ -30,7 +30,13 @@ from journal.errors import (
     RegionMismatch,
     StaleRevision,
 )
-from journal.export import ExportFilter, Pseudonymiser, stream, stream_patient_view
+from journal.export import (
+    ExportFilter,
+    Pseudonymiser,
+    check_format,
+    stream,
+    stream_patient_view,
+)
 from journal.identity_numbers import parse_identity
 from journal.model import EntryContent, JournalEntry
 from journal.ports import Actor, CallDirectory
@@ -214,8 +220,7 @@ class JournalService:
         if not decision.allowed:
             await self._deny(actor, Action.EXPORT, decision, region=export_filter.region,
                              query=query)
-        if fmt not in ("jsonl", "csv", "fhir"):
-            raise InvalidEntry("format must be jsonl, csv or fhir", {"format": fmt})
+        check_format(fmt)
         try:
             pseudonymiser = Pseudonymiser(pseudonymise_key) if pseudonymise_key else None
         except ValueError as exc:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from contactcenter.settings import Settings
+from journal.export import FORMATS as EXPORT_FORMATS
 
 PSEUDONYM_KEY_ENV = "RADGIVNING_JOURNAL_PSEUDONYM_KEY"
 NO_SCHEMA = 4
@@ -27,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser = subparsers.add_parser("journal", help="journal export and demo data")
     sub = parser.add_subparsers(dest="journal_command", metavar="SUBCOMMAND", required=True)
     export = sub.add_parser("export", help="export signed entries (JSON Lines, CSV, FHIR R4)")
-    export.add_argument("--format", choices=("jsonl", "csv", "fhir"), default="jsonl")
+    export.add_argument("--format", choices=tuple(EXPORT_FORMATS), default="jsonl")
     export.add_argument("--since", type=_date, help="from this date/time (UTC), inclusive")
     export.add_argument("--until", type=_date, help="up to this date/time (UTC), exclusive")
     export.add_argument("--region", help="a region (county code)")
