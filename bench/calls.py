@@ -29,7 +29,7 @@ import json
 import sys
 import tempfile
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from ari import AriClient
 from ari import events as ari_events
 from ari_simulator import AriSimulator
-from contactcenter.bootstrap import build_services
+from contactcenter.bootstrap import Services, build_services
 from contactcenter.db import upgrade
 from contactcenter.demo import DemoNurse, ensure_roster
 from contactcenter.settings import load_settings
@@ -63,8 +63,17 @@ async def wait_until(predicate: Any, timeout: float) -> bool:
     return False
 
 
-async def run_service(calls: int, rate: float, tmp: Path,
-                      database_url: str | None = None) -> dict[str, Any]:
+@dataclass
+class _Rig:
+    """The service under test, its simulator and the bench nurses."""
+
+    sim: AriSimulator
+    services: Services
+    roster: list[DemoNurse]
+
+
+async def start_service(calls: int, tmp: Path, database_url: str | None) -> _Rig:
+    """A migrated database, the simulator, the service connected, every bench nurse's phone."""
     settings = load_settings(overrides={
         "database.url": database_url or f"sqlite+aiosqlite:///{tmp / 'bench.db'}",
         "callflow.wrapup_seconds": 3600.0,
@@ -85,63 +94,77 @@ async def run_service(calls: int, rate: float, tmp: Path,
     for nurse in roster:
         await sim.add_phone(endpoint=nurse.endpoint, behaviour="answer", answer_delay=0.0,
                             talk=None)
-    flow = services.flow
-    log = services.call_log
+    return _Rig(sim, services, roster)
+
+
+async def sustained_arrivals(rig: _Rig, calls: int, rate: float) -> dict[str, Any]:
+    """Phase 1: callers arrive at ``rate`` while enough nurses are ready."""
+    services, sim = rig.services, rig.sim
+    for nurse in rig.roster[:calls]:
+        await services.queues.set_nurse_state(nurse.nurse_id, "ready")
+    connected_before = services.queues.totals()["answered"]
+    start = time.perf_counter()
+    interval = 1.0 / rate
+    for i in range(calls):
+        target = start + i * interval
+        delay = target - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        await sim.add_caller(number="+46812345678", municipality="0180", patience=None,
+                             talk=None)
+    offered_seconds = time.perf_counter() - start
+    ok = await wait_until(
+        lambda: services.queues.totals()["answered"] - connected_before >= calls, 120)
+    elapsed = time.perf_counter() - start
+    answered = services.queues.totals()["answered"] - connected_before
+    latencies = [
+        ((r.answered_at - r.arrived_at).total_seconds())
+        for r in services.call_log.live() if r.answered_at is not None
+    ]
+    return {
+        "calls": calls, "offered_rate": rate, "answered": answered, "completed": ok,
+        "offered_seconds": round(offered_seconds, 3),
+        "sustained_calls_per_s": round(answered / elapsed, 1),
+        "stasis_to_bridged_p50_ms": round(pct(latencies, 50) * 1000, 2),
+        "stasis_to_bridged_p99_ms": round(pct(latencies, 99) * 1000, 2),
+    }
+
+
+async def ready_to_bridged(rig: _Rig, calls: int) -> dict[str, Any]:
+    """Phase 2: ``calls // 2`` calls wait, then nurses become ready one at a time."""
+    services, sim = rig.services, rig.sim
+    waiting = calls // 2
+    services.flow.ready_to_bridged.clear()
+    before = services.queues.totals()["answered"]
+    for _ in range(waiting):
+        await sim.add_caller(number="+46812345678", municipality="0180", patience=None,
+                             talk=None)
+    await wait_until(lambda: sum(q["waiting"] for q in services.queues.queue_snapshot())
+                     >= waiting, 60)
+    for nurse in rig.roster[calls:calls + waiting]:
+        await services.queues.set_nurse_state(nurse.nurse_id, "ready")
+        await wait_until(lambda n=nurse: services.queues.nurse_state(n.nurse_id)
+                         == "on_call", 10)
+    await wait_until(lambda: services.queues.totals()["answered"] - before >= waiting, 60)
+    samples = list(services.flow.ready_to_bridged)
+    return {
+        "calls": waiting, "samples": len(samples),
+        "ready_to_bridged_p50_ms": round(pct(samples, 50) * 1000, 2),
+        "ready_to_bridged_p99_ms": round(pct(samples, 99) * 1000, 2),
+    }
+
+
+async def run_service(calls: int, rate: float, tmp: Path,
+                      database_url: str | None = None) -> dict[str, Any]:
+    rig = await start_service(calls, tmp, database_url)
     try:
-        # Phase 1: sustained arrivals with nurses ready.
-        for nurse in roster[:calls]:
-            await services.queues.set_nurse_state(nurse.nurse_id, "ready")
-        connected_before = services.queues.totals()["answered"]
-        start = time.perf_counter()
-        interval = 1.0 / rate
-        for i in range(calls):
-            target = start + i * interval
-            delay = target - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            await sim.add_caller(number="+46812345678", municipality="0180", patience=None,
-                                 talk=None)
-        offered_seconds = time.perf_counter() - start
-        ok = await wait_until(
-            lambda: services.queues.totals()["answered"] - connected_before >= calls, 120)
-        elapsed = time.perf_counter() - start
-        answered = services.queues.totals()["answered"] - connected_before
-        latencies = [
-            ((r.answered_at - r.arrived_at).total_seconds())
-            for r in log.live() if r.answered_at is not None
-        ]
-        phase1 = {
-            "calls": calls, "offered_rate": rate, "answered": answered, "completed": ok,
-            "offered_seconds": round(offered_seconds, 3),
-            "sustained_calls_per_s": round(answered / elapsed, 1),
-            "stasis_to_bridged_p50_ms": round(pct(latencies, 50) * 1000, 2),
-            "stasis_to_bridged_p99_ms": round(pct(latencies, 99) * 1000, 2),
-        }
-        # Phase 2: calls wait, then nurses become ready one at a time.
-        waiting = calls // 2
-        flow.ready_to_bridged.clear()
-        before = services.queues.totals()["answered"]
-        for _ in range(waiting):
-            await sim.add_caller(number="+46812345678", municipality="0180", patience=None,
-                                 talk=None)
-        await wait_until(lambda: sum(q["waiting"] for q in services.queues.queue_snapshot())
-                         >= waiting, 60)
-        for nurse in roster[calls:calls + waiting]:
-            await services.queues.set_nurse_state(nurse.nurse_id, "ready")
-            await wait_until(lambda n=nurse: services.queues.nurse_state(n.nurse_id)
-                             == "on_call", 10)
-        await wait_until(lambda: services.queues.totals()["answered"] - before >= waiting, 60)
-        samples = list(flow.ready_to_bridged)
-        phase2 = {
-            "calls": waiting, "samples": len(samples),
-            "ready_to_bridged_p50_ms": round(pct(samples, 50) * 1000, 2),
-            "ready_to_bridged_p99_ms": round(pct(samples, 99) * 1000, 2),
-        }
-        await log.flush()
+        phase1 = await sustained_arrivals(rig, calls, rate)
+        phase2 = await ready_to_bridged(rig, calls)
+        await rig.services.call_log.flush()
         return {"sustained": phase1, "ready_to_bridged": phase2}
     finally:
-        await services.stop()
-        await sim.stop()
+        await rig.services.stop()
+        await rig.sim.stop()
 
 
 class _Baseline:

@@ -163,63 +163,83 @@ class Bench:
             self.cycle_relay(e.end_wrap_up(offer.nurse_id, self.now))
 
     def run(self, iterations: int) -> dict[str, Any]:
+        """Time every kind of decision ``iterations`` times, then the mode toggles."""
         e = self.engine
         t: dict[str, list[float]] = {k: [] for k in (
             "ready_engine", "ready_naive", "wait_engine", "wait_naive", "offer_engine",
-            "offer_naive")}
+            "offer_naive", "mode_engine", "mode_naive")}
         mismatches = 0
         fewest = e.waiting_count()
         for i in range(iterations):
             fewest = min(fewest, e.waiting_count())
             self.now += timedelta(milliseconds=50)
-            # nurse ready -> offer
-            nurse_id = self.busy[i % len(self.busy)]
-            e.end_call(nurse_id, self.now)
-            agent = e.nurse(nurse_id)
-            c0 = time.perf_counter()
-            expected = naive_best_call(e, agent)
-            c1 = time.perf_counter()
-            events = e.end_wrap_up(nurse_id, self.now)
-            c2 = time.perf_counter()
-            t["ready_naive"].append(c1 - c0)
-            t["ready_engine"].append(c2 - c1)
-            got = offered(events)
-            if not got or got[0].call_id != expected:
-                mismatches += 1
-            for offer in got:
-                e.answer(offer.nurse_id, self.now)
-            # call arrives -> wait (no eligible nurse ready; crisis callers would reach the
-            # ready relay nurses through the national queue, so none of them here)
-            c0 = time.perf_counter()
-            events = self.add_waiting(avoid="09")
-            c1 = time.perf_counter()
-            entry = e.call(f"c{self.next_call}")
-            assert entry is not None
-            if naive_best_nurse(e, entry) is not None or offered(events):
-                mismatches += 1
-            c2 = time.perf_counter()
-            t["wait_engine"].append(c1 - c0)
-            t["wait_naive"].append(c2 - c1)
-            # call arrives -> offer (relay caller, relay nurses ready)
-            call_id = self.new_id()
-            c0 = time.perf_counter()
-            events = e.call_arrived(call_id, None, self.now, 0, RELAY, national=True)
-            c1 = time.perf_counter()
-            entry = e.call(call_id)
-            got = offered(events)
-            probe = CallEntry(call_id, "national", None, self.now, self.now.timestamp(), 0, 0,
-                              RELAY)
-            c2 = time.perf_counter()
-            naive_best_nurse(e, probe)
-            c3 = time.perf_counter()
-            t["offer_engine"].append(c1 - c0)
-            t["offer_naive"].append(c3 - c2)
-            if len(got) != 1 or entry is None:
-                mismatches += 1
-            self.cycle_relay(events)
-        # a rule change: a supervisor closes and reopens a night pool (full re-match)
-        t["mode_engine"], t["mode_naive"] = [], []
-        for i in range(min(iterations, 400)):
+            mismatches += self.time_ready(self.busy[i % len(self.busy)], t)
+            mismatches += self.time_wait(t)
+            mismatches += self.time_offer(t)
+        self.time_mode_toggles(min(iterations, 400), t)
+        return {"waiting_calls": e.waiting_count(), "fewest_waiting": fewest,
+                "nurses": len(e.agents),
+                "regions": len(REGIONS), "iterations": iterations,
+                "decisions": summary(t), "mismatches_with_naive": mismatches}
+
+    def time_ready(self, nurse_id: str, t: dict[str, list[float]]) -> int:
+        """Nurse ready -> offer: a wrap-up ends; 1 if the engine's offer differs from the scan."""
+        e = self.engine
+        e.end_call(nurse_id, self.now)
+        agent = e.nurse(nurse_id)
+        c0 = time.perf_counter()
+        expected = naive_best_call(e, agent)
+        c1 = time.perf_counter()
+        events = e.end_wrap_up(nurse_id, self.now)
+        c2 = time.perf_counter()
+        t["ready_naive"].append(c1 - c0)
+        t["ready_engine"].append(c2 - c1)
+        got = offered(events)
+        for offer in got:
+            e.answer(offer.nurse_id, self.now)
+        return int(not got or got[0].call_id != expected)
+
+    def time_wait(self, t: dict[str, list[float]]) -> int:
+        """Call arrives -> wait: no eligible nurse is ready; 1 if either side finds one.
+
+        Crisis callers would reach the ready relay nurses through the national
+        queue, so none of them here.
+        """
+        e = self.engine
+        c0 = time.perf_counter()
+        events = self.add_waiting(avoid="09")
+        c1 = time.perf_counter()
+        entry = e.call(f"c{self.next_call}")
+        assert entry is not None
+        mismatch = naive_best_nurse(e, entry) is not None or bool(offered(events))
+        c2 = time.perf_counter()
+        t["wait_engine"].append(c1 - c0)
+        t["wait_naive"].append(c2 - c1)
+        return int(mismatch)
+
+    def time_offer(self, t: dict[str, list[float]]) -> int:
+        """Call arrives -> offer: a relay caller while relay nurses are ready; 1 unless one offer."""
+        e = self.engine
+        call_id = self.new_id()
+        c0 = time.perf_counter()
+        events = e.call_arrived(call_id, None, self.now, 0, RELAY, national=True)
+        c1 = time.perf_counter()
+        entry = e.call(call_id)
+        got = offered(events)
+        probe = CallEntry(call_id, "national", None, self.now, self.now.timestamp(), 0, 0,
+                          RELAY)
+        c2 = time.perf_counter()
+        naive_best_nurse(e, probe)
+        c3 = time.perf_counter()
+        t["offer_engine"].append(c1 - c0)
+        t["offer_naive"].append(c3 - c2)
+        self.cycle_relay(events)
+        return int(len(got) != 1 or entry is None)
+
+    def time_mode_toggles(self, toggles: int, t: dict[str, list[float]]) -> None:
+        """A rule change: a supervisor closes and reopens a night pool (full re-match)."""
+        e = self.engine
+        for i in range(toggles):
             c0 = time.perf_counter()
             e.set_mode("night_norr", self.now, i % 2 == 1, by="bench", why="toggle")
             c1 = time.perf_counter()
@@ -229,16 +249,15 @@ class Bench:
             c2 = time.perf_counter()
             t["mode_engine"].append(c1 - c0)
             t["mode_naive"].append(c2 - c1)
-        rows = {}
-        for name in ("ready", "wait", "offer", "mode"):
-            rows[name] = {who: {"p50_ms": pct(t[f"{name}_{who}"], 50) * 1e3,
-                                "p99_ms": pct(t[f"{name}_{who}"], 99) * 1e3,
-                                "max_ms": max(t[f"{name}_{who}"]) * 1e3}
-                          for who in ("engine", "naive")}
-        return {"waiting_calls": e.waiting_count(), "fewest_waiting": fewest,
-                "nurses": len(e.agents),
-                "regions": len(REGIONS), "iterations": iterations,
-                "decisions": rows, "mismatches_with_naive": mismatches}
+
+
+def summary(t: dict[str, list[float]]) -> dict[str, dict[str, dict[str, float]]]:
+    """p50, p99 and max in ms of each decision, engine and naive scan."""
+    return {name: {who: {"p50_ms": pct(t[f"{name}_{who}"], 50) * 1e3,
+                         "p99_ms": pct(t[f"{name}_{who}"], 99) * 1e3,
+                         "max_ms": max(t[f"{name}_{who}"]) * 1e3}
+                   for who in ("engine", "naive")}
+            for name in ("ready", "wait", "offer", "mode")}
 
 
 LABELS = {"ready": "nurse ready → offer", "wait": "call arrives → wait",

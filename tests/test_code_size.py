@@ -21,19 +21,6 @@ MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
 MODULE = "<module>"
 
-# (path, qualified function name, or MODULE for the module's own length).
-# Still over the limits today and being split in the same issue (issue 11) by
-# other hands; empty this set as they land. Nothing may be added to it: a new
-# offender fails the test.
-ALLOWED: frozenset[tuple[str, str]] = frozenset({
-    # Benchmarks of this part of the issue not split yet (next in line):
-    ("bench/calls.py", "run_service"),
-    ("bench/catalog_search.py", MODULE),
-    ("bench/catalog_search.py", "main"),
-    ("bench/queue_routing.py", "Bench.run"),
-})
-
-
 def _modules() -> Iterator[Path]:
     for package in PACKAGES:
         for path in sorted((ROOT / package).rglob("*.py")):
@@ -71,8 +58,7 @@ def _offenders() -> list[tuple[str, str, int]]:
 
 
 def test_no_module_over_400_lines_and_no_function_over_60() -> None:
-    offenders = [(path, name, lines) for path, name, lines in _offenders()
-                 if (path, name) not in ALLOWED]
+    offenders = _offenders()
     assert not offenders, "split these (module: lines; function: lines):\n" + "\n".join(
         f"  {path} {name}: {lines}" for path, name, lines in offenders)
 
@@ -82,9 +68,3 @@ def test_the_walk_finds_the_project_code() -> None:
     paths = {p.relative_to(ROOT).as_posix() for p in _modules()}
     assert "queues/engine.py" in paths and "ari/client.py" in paths
     assert not any("/migrations/" in p for p in paths)
-
-
-def test_every_allowed_entry_still_offends() -> None:
-    # An entry that no longer offends must leave the set, so it only ever shrinks.
-    still = {(path, name) for path, name, _ in _offenders()}
-    assert not ALLOWED - still, f"remove from ALLOWED: {sorted(ALLOWED - still)}"
