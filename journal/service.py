@@ -33,8 +33,9 @@ from journal.errors import (
 from journal.export import ExportFilter, Pseudonymiser, stream, stream_patient_view
 from journal.identity_numbers import parse_identity
 from journal.model import EntryContent, JournalEntry
-from journal.ports import Actor, CallDirectory, Clock
+from journal.ports import Actor, CallDirectory
 from journal.sql import entry_from_row, entry_values, journal_entries
+from shared_kernel.clock import Clock
 
 
 @dataclass(frozen=True)

@@ -33,10 +33,11 @@ from referral_catalog.exporting import export_csv, export_json, unit_to_record
 from referral_catalog.geo import MunicipalityCentres
 from referral_catalog.importing import RowError, import_csv, import_json
 from referral_catalog.model import CareType, CareUnit, Coordinates, UnitStatus
-from referral_catalog.ports import Actor, Clock
+from referral_catalog.ports import Actor
 from referral_catalog.search import CatalogIndex, CatalogQuery, UnitHit
 from referral_catalog.sql import StoredUnit, as_utc
 from referral_catalog.validation import validate_unit
+from shared_kernel.clock import Clock
 
 ImportFormat = Literal["csv", "json"]
 ExportFormat = Literal["csv", "json", "fhir"]
