@@ -255,10 +255,11 @@ class CallFlow(NurseLegs, CallbackFlow):
             await self._hangup(call.channel_id)
 
     async def _play_quietly(self, call: LiveCall, media: list[str]) -> None:
+        # With a playback id kept in call.playbacks, so joining a nurse can stop it.
         try:
-            await self._ari.channels.play(call.channel_id, media)
-        except AriError as exc:  # the caller may have left or been connected meanwhile
-            log.info("call %s: announcement not played: %s", call.call_id, exc)
+            await self._ivr.play(call, media, wait=False)
+        except CallerGone:  # the caller left meanwhile
+            log.info("call %s: announcement not played: the caller left", call.call_id)
 
     # -- ending -----------------------------------------------------------------------------
     async def _caller_left(self, call: LiveCall, cause: str) -> None:

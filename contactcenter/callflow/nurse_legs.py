@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ari import AriError
 from ari import events as ev
+from contactcenter.callflow.announcements import stop_playbacks
 from contactcenter.callflow.live import LiveCall
 from contactcenter.calls.model import CallEventType
 
@@ -134,6 +135,7 @@ class NurseLegs:
             await self._ari.bridges.create(type="mixing", bridge_id=bridge_id,
                                            name=f"call-{call.call_id}")
             call.mixing_bridge_id = bridge_id
+            await stop_playbacks(self._ari, call)  # else Asterisk joins them when it ends
             if call.holding_bridge_id:
                 try:
                     await self._ari.bridges.remove_channel(call.holding_bridge_id, call.channel_id)
