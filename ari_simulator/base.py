@@ -45,6 +45,8 @@ class SwitchBase:
         self.bridges: dict[str, Bridge] = {}
         self.playbacks: dict[str, Playback] = {}
         self.playback_queues: dict[str, list[Playback]] = {}
+        #: target uri -> futures of bridge moves waiting for its playbacks to end
+        self.media_waiters: dict[str, list[asyncio.Future[None]]] = {}
         self.live_recordings: dict[str, LiveRecording] = {}
         self.stored_recordings: dict[str, dict[str, Any]] = {}
         self.channelvars: list[str] = []

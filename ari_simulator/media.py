@@ -1,6 +1,7 @@
 """Playbacks and recordings of the simulated switch (mixed into ``Switch``)."""
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from typing import Any
@@ -120,6 +121,21 @@ class MediaOps(SwitchBase):
             self.later(0.0, self._start_playback, queue[0])
         else:
             self.playback_queues.pop(pb.target_uri, None)
+            for waiter in self.media_waiters.pop(pb.target_uri, []):
+                if not waiter.done():
+                    waiter.set_result(None)
+
+    async def channel_commands_wait(self, channel_ids: list[str]) -> None:
+        """A channel runs its Stasis commands one by one, and playing media is one of them
+        (``res_stasis_playback.c`` ``play_uri``; in a bridge ``..._queue_playfile_sync``):
+        moving it into or out of a bridge waits until its playbacks have ended or been
+        stopped."""
+        for channel_id in channel_ids:
+            target = f"channel:{channel_id}"
+            if self.playback_queues.get(target):
+                waiter = asyncio.get_running_loop().create_future()
+                self.media_waiters.setdefault(target, []).append(waiter)
+                await waiter
 
     def get_playback(self, playback_id: str) -> Playback:
         pb = self.playbacks.get(playback_id)

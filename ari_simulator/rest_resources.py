@@ -160,12 +160,16 @@ class OtherResources:
 
     async def add_channel(self, req: AriRequest) -> Reply:
         bridge = self.sw.get_bridge(req.match["bridgeId"])
+        self.sw.check_bridge_members(req.get_list("channel"))
+        await self.sw.channel_commands_wait(req.get_list("channel"))
         self.sw.add_channels(bridge, req.get_list("channel"), req.get("role") or "")
         return 204, None
 
     async def remove_channel(self, req: AriRequest) -> Reply:
         bridge = self.sw.get_bridge(req.match["bridgeId"])
         for channel_id in req.get_list("channel") or [""]:
+            self.sw.remove_channel(bridge, channel_id, validate_only=True)
+            await self.sw.channel_commands_wait([channel_id])
             self.sw.remove_channel(bridge, channel_id)
         return 204, None
 

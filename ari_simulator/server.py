@@ -147,13 +147,17 @@ class AriSimulator:
 
     async def add_phone(self, endpoint: str = "PJSIP/ssk-01-1", behaviour: str = "answer",
                         answer_delay: float = 0.2, talk: float | None = None,
-                        context: str = "agents") -> SimPhone:
-        """Register a PJSIP phone that answers / is busy / never answers / is unreachable."""
+                        context: str = "agents", hang_up_after: float | None = None
+                        ) -> SimPhone:
+        """Register a PJSIP phone that answers / is busy / never answers / is unreachable.
+
+        ``talk``: seconds it talks once joined with someone; ``hang_up_after``: seconds
+        after answering when it hangs up, joined or not."""
         if behaviour not in ("answer", "no_answer", "busy", "unreachable"):
             raise ValueError(f"unknown behaviour {behaviour!r}")
         if not endpoint.startswith("PJSIP/"):
             raise ValueError("endpoint must look like PJSIP/<name>")
-        phone = SimPhone(self.switch, endpoint, behaviour, answer_delay, talk)
+        phone = SimPhone(self.switch, endpoint, behaviour, answer_delay, talk, hang_up_after)
         self.switch.endpoints[endpoint] = {
             "state": "offline" if behaviour == "unreachable" else "online",
             "context": context, "phone": phone}
