@@ -49,7 +49,8 @@ class ChannelsResource:
         r.add("GET", base + "/rtp_statistics", self.not_implemented)
 
     async def not_implemented(self, req: AriRequest) -> Reply:
-        raise AriError(501, "Not implemented by the simulator")
+        # Not simulated: answered as Asterisk answers for an unloaded ARI module.
+        raise AriError(404, "Resource not found")
 
     async def list(self, req: AriRequest) -> Reply:
         return 200, [self.sw.snap(c) for c in self.sw.channels.values() if not c.gone]
