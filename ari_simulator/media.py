@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
 from typing import Any
 
@@ -86,7 +85,7 @@ class MediaOps(SwitchBase):
         if length is None:
             self.finish_playback(pb, "failed")
             return
-        pb.remaining, pb.started_at = length, time.monotonic()
+        pb.remaining, pb.started_at = length, self.now()
         pb.handle = self.later(length, self._media_done, pb)
 
     def _media_done(self, pb: Playback) -> None:
@@ -156,7 +155,7 @@ class MediaOps(SwitchBase):
             raise AriError(400, f"Invalid operation {operation}")
         if pb.state not in ("playing", "paused"):
             raise AriError(409, "Playback not in a controllable state")
-        elapsed = (time.monotonic() - pb.started_at) * self.speed
+        elapsed = self.now() - pb.started_at
         if operation == "pause" and pb.state == "playing":
             pb.handle.cancel()
             pb.remaining = max(pb.remaining - elapsed, 0.0)
@@ -164,7 +163,7 @@ class MediaOps(SwitchBase):
         elif operation == "unpause" and pb.state == "paused":
             pb.state = "playing"
             self._media_event(pb.target_uri, {"type": "PlaybackStarted", "playback": pb.to_json()})
-            pb.started_at = time.monotonic()
+            pb.started_at = self.now()
             pb.handle = self.later(pb.remaining, self._media_done, pb)
         elif operation in ("restart", "reverse", "forward") and pb.state == "playing":
             pb.handle.cancel()
@@ -176,7 +175,7 @@ class MediaOps(SwitchBase):
                 left = min(total, left + pb.skipms / 1000.0)
             else:
                 left = max(0.0, left - pb.skipms / 1000.0)
-            pb.remaining, pb.started_at = left, time.monotonic()
+            pb.remaining, pb.started_at = left, self.now()
             pb.handle = self.later(left, self._media_done, pb)
 
     def stop_target_media(self, target_uri: str) -> None:
@@ -215,7 +214,7 @@ class MediaOps(SwitchBase):
                 self.remove_helper(bridge, rec.recorder)
             raise AriError(409, f"Recording '{name}' already exists and can not be overwritten")
         self.live_recordings[name] = rec
-        rec.state, rec.started_at = "recording", time.monotonic()
+        rec.state, rec.started_at = "recording", self.now()
         started = {"type": "RecordingStarted", "recording": rec.to_json()}
         self.later(0.0, self._media_event, target_uri, started)
         if max_duration > 0:
@@ -231,7 +230,7 @@ class MediaOps(SwitchBase):
             rec.handle.cancel()
         del self.live_recordings[rec.name]
         if duration is None:
-            duration = round((time.monotonic() - rec.started_at) * self.speed)
+            duration = round(self.now() - rec.started_at)
         rec.state, rec.duration = state, duration
         type_ = "RecordingFinished" if state != "failed" else "RecordingFailed"
         self._media_event(rec.target_uri, {"type": type_, "recording": rec.to_json()})
