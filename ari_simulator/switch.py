@@ -27,6 +27,10 @@ class Switch(BridgeOps, MediaOps, DtmfSnoopOps):
         if self.bus.active_app(app_name) is None:
             ch.variables["STASISSTATUS"] = "FAILED"
             return False
+        if ch.pre_stasis is None and (ch.runs_dialplan or ch.app_name != "Stasis"):
+            # Stasis() from the dialplan leaves nothing behind when the channel ends;
+            # an originated leg shows its originate app again (01, 03).
+            ch.pre_stasis = ("", "") if ch.runs_dialplan else (ch.app_name, ch.app_data)
         ch.app_name, ch.app_data = "Stasis", ",".join([app_name, *args])
         # STASISSTATUS is reset before the app subscribes: only apps already
         # watching the channel (e.g. its originator) see this ChannelVarset.
@@ -240,6 +244,17 @@ class Switch(BridgeOps, MediaOps, DtmfSnoopOps):
         elif how == "dialplan":
             # Hangup() in the dialplan is a soft hangup with the Q.850 cause.
             self.chan_event(ch, "ChannelHangupRequest", cause=cause, soft=True)
+        if how == "peer":
+            # The Local pair queues the hangup on the other half, whose own thread runs
+            # it after the first half is destroyed (01: HangupRequest caller-1,
+            # ChannelDestroyed pstn-1, then StasisEnd caller-1 ...).
+            self.later(0.0, self._end_hangup, ch, cause, how, tech_cause)
+            return
+        self._end_hangup(ch, cause, how, tech_cause)
+
+    def _end_hangup(self, ch: Channel, cause: int, how: str, tech_cause: int | None) -> None:
+        if ch.gone:
+            return
         if ch.bridge_id:
             self.leave_bridge(ch, hangup=True)
         in_stasis = ch.stasis_app is not None
@@ -273,6 +288,8 @@ class Switch(BridgeOps, MediaOps, DtmfSnoopOps):
             timer.cancel()
         if ch.bridge_id:
             self.leave_bridge(ch, hangup=True)
+        if ch.stasis_app is None and ch.pre_stasis is not None and ch.app_name == "Stasis":
+            ch.app_name, ch.app_data = ch.pre_stasis
         if not silent:
             fields: dict[str, Any] = {"cause": cause, "cause_txt": CAUSE_TEXT.get(cause, "Unknown")}
             if tech_cause is not None:
