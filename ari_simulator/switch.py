@@ -7,7 +7,6 @@ the recordings in tests/fixtures/ari/). Timed behaviour goes through
 """
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from . import dialplan
@@ -135,7 +134,7 @@ class Switch(BridgeOps, MediaOps, DtmfSnoopOps):
                 self.later(0.01, self._failed_create, one)
             return one
         one.dial_pending = True
-        asyncio.get_running_loop().call_soon(self._start_local, one, bool(caller))
+        self.later(0.0, self._start_local, one, bool(caller))
         return one
 
     def _failed_create(self, one: Channel) -> None:
@@ -155,8 +154,10 @@ class Switch(BridgeOps, MediaOps, DtmfSnoopOps):
             self.chan_event(two, "ChannelCallerId", caller_presentation=0,
                             caller_presentation_txt="Presentation Allowed, Not Screened")
             self.chan_event(two, "ChannelConnectedLine")
-        self.dial_event(one, "")
+        # Dial (begin) is published once the ;2 half has run its dialplan (01).
         self.run_dialplan(two)
+        if not one.gone:
+            self.dial_event(one, "")
 
     def dial_event(self, peer: Channel, status: str, caller: Channel | None = None) -> None:
         body: dict[str, Any] = {"type": "Dial", "dialstatus": status, "forward": "",

@@ -35,7 +35,8 @@ UNIQUE_ID = re.compile(r"\b\d{9,}\.\d+\b")
 UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
 NAME_COUNTER = re.compile(r"-[0-9a-f]{8}(?=;|$)")
 HELPER_SEQ = re.compile(r"^(Announcer|Recorder|Snoop)/([A-Za-z_]+)-\d+")
-TIME_KEYS = {"timestamp", "creationtime", "elapsed_ms"}
+TIME_KEYS = {"timestamp", "creationtime", "elapsed_ms", "date", "startup_time",
+             "last_reload_time"}
 OPAQUE_KEYS = {"asterisk_id", "protocol_id", "entity_id"}
 ORDER_FREE = {"StasisEnd", "ChannelDestroyed"}
 SETTLE = 0.01  # seconds of quiet on the sockets that count as "all delivered"
@@ -180,13 +181,28 @@ def normalise(value: Any, back: dict[str, str], key: str = "") -> Any:
 
 
 def canonical(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Adjacent StasisEnd/ChannelDestroyed of one channel in a fixed order."""
+    """The orders Asterisk does not fix, made one: its threads race there (seen in the
+    recordings). StasisEnd/ChannelDestroyed of one channel; the state changes of two
+    channels in a row (the halves of a Local pair answered together, sorted by id); the
+    Dial that begins an originate, placed just before the first later event of its
+    peer (it races the other half's dialplan start)."""
     out = list(events)
     for i in range(len(out) - 1):
         a, b = out[i], out[i + 1]
-        if {a["type"], b["type"]} == ORDER_FREE and a.get("channel", {}).get("id") == \
-                b.get("channel", {}).get("id") and a["type"] == "ChannelDestroyed":
+        same = a.get("channel", {}).get("id") == b.get("channel", {}).get("id")
+        stasis_end_first = {a["type"], b["type"]} == ORDER_FREE and same \
+            and a["type"] == "ChannelDestroyed"
+        states_by_id = a["type"] == b["type"] == "ChannelStateChange" and not same \
+            and a["channel"]["id"] > b["channel"]["id"]
+        if stasis_end_first or states_by_id:
             out[i], out[i + 1] = b, a
+    for event in [e for e in out if e["type"] == "Dial" and not e.get("dialstatus")]:
+        i = out.index(event)
+        peer = event["peer"]["id"]
+        later = next((j for j in range(i + 1, len(out))
+                      if out[j].get("channel", {}).get("id") == peer), None)
+        if later is not None:
+            out.insert(later - 1, out.pop(i))
     return out
 
 
