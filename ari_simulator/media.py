@@ -92,8 +92,13 @@ class MediaOps(SwitchBase):
         if pb.state != "playing":
             return
         if pb.index + 1 < len(pb.media):
-            pb.index += 1
+            # Continuing names the media that ended, then Started the next (15).
+            pb.state = "continuing"
             self._media_event(pb.target_uri, {"type": "PlaybackContinuing",
+                                              "playback": pb.to_json()})
+            pb.index += 1
+            pb.state = "playing"
+            self._media_event(pb.target_uri, {"type": "PlaybackStarted",
                                               "playback": pb.to_json()})
             self._run_media(pb)
             return

@@ -75,6 +75,10 @@ class Switch(BridgeOps, MediaOps, DtmfSnoopOps):
                 return
             elif name == "Answer":
                 self.answer(ch)
+                # Answer() waits up to 500 ms for media before the next step
+                # (main/channel.c __ast_answer); 15-channel-edges.
+                ch.timers.append(self.later(0.5, self._continue_dialplan, ch, index + 2, app))
+                return
             elif name == "Set":
                 var, _, value = data.partition("=")
                 self.set_var(ch, var, value)
@@ -85,6 +89,10 @@ class Switch(BridgeOps, MediaOps, DtmfSnoopOps):
                 return
         if not ch.hangup_started:
             self.hangup(ch, 16, "dialplan")
+
+    def _continue_dialplan(self, ch: Channel, priority: int, app: str | None) -> None:
+        if not ch.gone and not ch.hangup_started:
+            self.run_dialplan(ch, priority, app)
 
     def _no_route(self, ch: Channel) -> None:
         # Local/9999@nonexistent-context: both legs die with cause 0, nothing else.
@@ -128,6 +136,7 @@ class Switch(BridgeOps, MediaOps, DtmfSnoopOps):
                 ch.keep_apps.add(app)
         if create:
             one.app_name, one.app_data = "Stasis", ",".join([app or "", *args])
+            one.pre_stasis = ("", "")
             self.chan_event(one, "ChannelDialplan", dialplan_app=one.app_name,
                             dialplan_app_data=one.app_data)
             if not app or not self.enter_stasis(one, app, args):
@@ -154,10 +163,8 @@ class Switch(BridgeOps, MediaOps, DtmfSnoopOps):
             self.chan_event(two, "ChannelCallerId", caller_presentation=0,
                             caller_presentation_txt="Presentation Allowed, Not Screened")
             self.chan_event(two, "ChannelConnectedLine")
-        # Dial (begin) is published once the ;2 half has run its dialplan (01).
+        self.dial_event(one, "")
         self.run_dialplan(two)
-        if not one.gone:
-            self.dial_event(one, "")
 
     def dial_event(self, peer: Channel, status: str, caller: Channel | None = None) -> None:
         body: dict[str, Any] = {"type": "Dial", "dialstatus": status, "forward": "",
@@ -263,6 +270,10 @@ class Switch(BridgeOps, MediaOps, DtmfSnoopOps):
         if in_stasis and ch.runs_dialplan and how != "failed":
             # The dialplan continues after Stasis() and hits Hangup().
             self.chan_event(ch, "ChannelHangupRequest", cause=cause, soft=True)
+        elif ch.runs_dialplan and how == "peer" and ch.pre_stasis is None:
+            # A dialplan app (Wait) was running: the PBX ends the channel (15).
+            self.chan_event(ch, "ChannelHangupRequest", cause=16, soft=True)
+            ch.app_name, ch.app_data = "", ""
         peer = ch.peer
         if peer is not None and not peer.gone and not peer.hangup_started:
             self.hangup(peer, cause, "peer")
