@@ -69,6 +69,57 @@ async def channel_edges(r: Recorder) -> None:
     await r.close()
 
 
+async def announcement_then_join(r: Recorder) -> None:
+    """The ARI calls of the call flow from queueing to the nurse: a holding bridge with
+    music on hold, the caller in it hearing their place, the nurse's leg originated,
+    the caller moved to a mixing bridge while the announcement plays (the move waits
+    for it: removeChannel answers late), then again with the announcement stopped
+    first (the move is at once), hangups and bridges destroyed."""
+    r.note("SCENARIO announcement-then-join: "
+           + (announcement_then_join.__doc__ or "").replace("\n", " "),
+           username=r.username, password=r.password)
+    await r.connect(APP)
+    await r.request("POST", "/channels", endpoint=AUTO, app=APP, appArgs="1177",
+                    channelId="caller-a", otherChannelId="caller-a-o",
+                    callerId="+46701234567")
+    await r.wait_for("StasisStart", on("caller-a"))
+    await r.request("POST", "/bridges", type="holding", bridgeId="rec-hold-a", name="queue-01")
+    await r.request("POST", "/bridges/rec-hold-a/moh", mohClass="default")
+    await r.request("POST", "/bridges/rec-hold-a/addChannel", channel="caller-a",
+                    role="participant")
+    await r.wait_for("ChannelEnteredBridge", on("caller-a"))
+    r.note("the position announcement on the caller's channel, in the holding bridge")
+    await r.request("POST", "/channels/caller-a/play/pb-ann-1", media="sound:queue-youarenext")
+    await r.wait_for("PlaybackStarted")
+    await r.request("POST", "/channels", endpoint=AUTO, app=APP, appArgs="nurse,call-a",
+                    channelId="nurse-a", otherChannelId="nurse-a-o", timeout="20")
+    await r.wait_for("StasisStart", on("nurse-a"))
+    await r.request("POST", "/bridges", type="mixing", bridgeId="call-a", name="call-a")
+    r.note("removeChannel while the announcement plays: answered when it has ended")
+    await r.request("POST", "/bridges/rec-hold-a/removeChannel", channel="caller-a")
+    await r.wait_for("PlaybackFinished")
+    await r.request("POST", "/bridges/rec-hold-a/addChannel", channel="caller-a",
+                    role="participant")
+    await r.wait_for("ChannelEnteredBridge", on("caller-a"))
+    r.note("the announcement again, stopped before the move: the move is at once")
+    await r.request("POST", "/channels/caller-a/play/pb-ann-2", media="sound:queue-youarenext")
+    await r.wait_for("PlaybackStarted")
+    await r.request("DELETE", "/playbacks/pb-ann-2")
+    await r.request("POST", "/bridges/rec-hold-a/removeChannel", channel="caller-a")
+    await r.request("POST", "/bridges/call-a/addChannel", channel="caller-a,nurse-a")
+    await r.quiet(0.6)
+    r.note("the caller hangs up; the call flow hangs up the nurse and destroys the bridges")
+    await r.request("DELETE", "/channels/caller-a-o")
+    await r.wait_for("StasisEnd", on("caller-a"))
+    await r.request("DELETE", "/channels/nurse-a", reason="normal")
+    await r.wait_for("ChannelDestroyed", on("nurse-a"))
+    await r.request("DELETE", "/bridges/call-a")
+    await r.request("DELETE", "/bridges/rec-hold-a")
+    await r.quiet(0.5)
+    await r.close()
+
+
 SCENARIOS: dict[str, Callable[[Recorder], Awaitable[None]]] = {
     "channel-edges": channel_edges,
+    "announcement-then-join": announcement_then_join,
 }

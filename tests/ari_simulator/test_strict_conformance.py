@@ -25,6 +25,7 @@ NOT_YET: dict[str, int] = {
     "11-sipp-caller-hangup-in-queue.jsonl": 13,
     "12-dial-via-create.jsonl": 11,
     "14-load-burst.jsonl": 636,
+    "16-announcement-then-join.jsonl": 12,
     "early-agent-bridge.jsonl": 35,
     "early-basic.jsonl": 3,
     "early-sipp.jsonl": 6,
