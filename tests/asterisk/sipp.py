@@ -60,6 +60,12 @@ async def nurse_phone(index: int, talk_ms: int) -> Sipp:
                         "-mp", str(20000 + 10 * index), "-d", str(talk_ms))
 
 
+async def nurse_phone_not_answering(index: int) -> Sipp:
+    """A nurse phone that rings until Asterisk cancels the call."""
+    return await _start("-sf", str(SCENARIOS / "noanswer.xml"), "-p", str(NURSE_PORTS[index]),
+                        "-mp", str(20000 + 10 * index))
+
+
 async def callers(count: int, rate: float, *, limit: int = 400) -> Sipp:
     """``count`` callers to 1177 at ``rate`` per second, each waiting until hung up."""
     return await _start(ASTERISK_SIP, "-sf", str(SCENARIOS / "caller.xml"), "-s", "1177",
