@@ -42,8 +42,13 @@ async def test_nurse_answering_during_the_announcement_is_joined_at_once(tmp_pat
                 record = await eventually(
                     lambda: next(iter(records(services, lambda r: r.state.value == "queued")),
                                  None), timeout=30, what="the caller queued (and announced)")
-                # The announcement was started as the caller was queued: the nurse is
-                # offered the call and their phone answers while it plays.
+                async def announced() -> bool:
+                    await services.call_log.flush()
+                    return CallEventType.ANNOUNCED in [
+                        e.type for e in await services.call_log.events_of(record.call_id)]
+                # The queue engine told the caller their place (the announcement plays):
+                # the nurse is offered the call and their phone answers while it plays.
+                await eventually(announced, timeout=30, what="the caller told their place")
                 await services.router.set_nurse_state(nurse.nurse_id, "ready")
                 code, output = await caller.wait(timeout=60)
             finally:
