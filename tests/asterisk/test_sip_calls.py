@@ -83,3 +83,26 @@ async def test_service_restarted_while_a_caller_waits_still_connects_them(
     finally:
         await caller.stop()
         await phone.stop()
+
+
+async def test_events_socket_dropped_while_a_caller_waits_is_resynced_and_they_are_connected(
+        tmp_path: Path) -> None:
+    phone = await sipp.nurse_phone(0, 1000)
+    caller = await sipp.callers(1, 1.0)
+    try:
+        async with service(tmp_path, NURSES[:1], **{"callflow.wrapup_seconds": 0}) as services:
+            record = await eventually(lambda: waiting(services), timeout=30, what="queued")
+            socket = services.ari._ws  # the service's ARI events socket, closed under it
+            assert socket is not None
+            reconnects = services.ari.reconnects
+            await socket.close()
+            await eventually(lambda: services.ari.reconnects > reconnects, timeout=30,
+                             what="the events socket reconnected")
+            await eventually(services.ari_connected, what="service connected again")
+            await services.router.set_nurse_state("ssk-01-1", "ready")
+            code, output = await caller.wait(timeout=60)
+            assert CallEventType.ANSWERED in await kinds_of(services, record.call_id)
+            assert code == 0, output[-2000:]
+    finally:
+        await caller.stop()
+        await phone.stop()
