@@ -30,7 +30,8 @@ HTTP control API (no auth): ``POST /sim/callers``, ``GET /sim/callers/{id}``,
 ``speed`` divides every simulated duration (playbacks, answer delays,
 patience, talk time, DTMF times, timeouts).
 """
+from .clock import SteppedClock
 from .remotes import CallerHandle, SimCaller, SimPhone
 from .server import AriSimulator
 
-__all__ = ["AriSimulator", "CallerHandle", "SimCaller", "SimPhone"]
+__all__ = ["AriSimulator", "CallerHandle", "SimCaller", "SimPhone", "SteppedClock"]

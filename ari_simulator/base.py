@@ -7,10 +7,12 @@ one part calls in another.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from typing import Any
 
 from .apps import EventBus
+from .clock import SteppedClock
 from .model import Bridge, Channel, IdSource, LiveRecording, Playback
 
 
@@ -36,15 +38,20 @@ def parse_caller_id(value: str) -> tuple[str, str]:
 class SwitchBase:
     """Every channel, bridge, playback and recording, plus event helpers."""
 
-    def __init__(self, bus: EventBus, speed: float = 1.0, app_default: str | None = None) -> None:
+    def __init__(self, bus: EventBus, speed: float = 1.0, app_default: str | None = None,
+                 clock: SteppedClock | None = None) -> None:
         self.bus = bus
         self.speed = speed if speed > 0 else 1.0
+        #: A stepped clock: timers fire only when a harness advances it.
+        self.clock = clock
         self.app_default = app_default or "contactcenter"
         self.ids = IdSource()
         self.channels: dict[str, Channel] = {}
         self.bridges: dict[str, Bridge] = {}
         self.playbacks: dict[str, Playback] = {}
         self.playback_queues: dict[str, list[Playback]] = {}
+        #: target uri -> futures of bridge moves waiting for its playbacks to end
+        self.media_waiters: dict[str, list[asyncio.Future[None]]] = {}
         self.live_recordings: dict[str, LiveRecording] = {}
         self.stored_recordings: dict[str, dict[str, Any]] = {}
         self.channelvars: list[str] = []
@@ -54,20 +61,30 @@ class SwitchBase:
         self.endpoints: dict[str, dict[str, Any]] = {
             "PJSIP/pstn": {"state": "offline", "context": "from-pstn", "phone": None}}
         self.snoop_count = 0
-        self._timers: set[asyncio.TimerHandle] = set()
+        self._timers: set[Any] = set()
 
     # ----------------------------------------------------------------- helpers
-    def later(self, seconds: float, fn: Callable[..., Any], *args: Any) -> asyncio.TimerHandle:
+    def later(self, seconds: float, fn: Callable[..., Any], *args: Any) -> Any:
         """Run ``fn`` after ``seconds`` of simulated time (cancelled by ``cancel_timers``)."""
         def fire() -> None:
             self._timers.discard(handle)
             fn(*args)
-        handle = asyncio.get_running_loop().call_later(max(seconds, 0.0) / self.speed, fire)
+        handle: Any
+        if self.clock is not None:
+            handle = self.clock.call_later(seconds, fire)
+        else:
+            handle = asyncio.get_running_loop().call_later(max(seconds, 0.0) / self.speed, fire)
         if len(self._timers) > 1000:
             # Timers cancelled elsewhere never fire; drop them so long runs stay small.
             self._timers = {t for t in self._timers if not t.cancelled()}
         self._timers.add(handle)
         return handle
+
+    def now(self) -> float:
+        """Simulated seconds (only differences mean anything)."""
+        if self.clock is not None:
+            return self.clock.now
+        return time.monotonic() * self.speed
 
     def cancel_timers(self) -> None:
         """Stop all simulated activity (the simulator is shutting down)."""

@@ -45,16 +45,7 @@ class BridgeOps(SwitchBase):
 
     def add_channels(self, bridge: Bridge, channel_ids: list[str], role: str) -> None:
         """``addChannel`` with a comma list; validates everything before moving anything."""
-        if not channel_ids:
-            raise AriError(400, "Missing parameter channel")
-        chans = []
-        for cid in channel_ids:
-            ch = self.channels.get(cid)
-            if ch is None or ch.gone:
-                raise AriError(400, "Channel not found")
-            if ch.stasis_app is None:
-                raise AriError(422, "Channel not in Stasis application")
-            chans.append(ch)
+        chans = self.check_bridge_members(channel_ids)
         for ch in chans:
             if ch.bridge_id:
                 self.leave_bridge(ch)
@@ -71,6 +62,20 @@ class BridgeOps(SwitchBase):
         for member in [self.channels[c] for c in bridge.channel_ids]:
             if member.remote is not None:
                 member.remote.on_bridge_change(member)
+
+    def check_bridge_members(self, channel_ids: list[str]) -> list[Channel]:
+        """The channels ``addChannel`` names, or the error Asterisk answers."""
+        if not channel_ids:
+            raise AriError(400, "Missing parameter channel")
+        chans = []
+        for cid in channel_ids:
+            ch = self.channels.get(cid)
+            if ch is None or ch.gone:
+                raise AriError(400, "Channel not found")
+            if ch.stasis_app is None:
+                raise AriError(422, "Channel not in Stasis application")
+            chans.append(ch)
+        return chans
 
     def bridge_peer_names(self, bridge: Bridge, ch: Channel) -> str:
         others = [self.channels[c].name for c in bridge.channel_ids if c != ch.id]
@@ -140,7 +145,8 @@ class BridgeOps(SwitchBase):
         if ch.remote is not None:
             ch.remote.on_bridge_change(ch)
 
-    def remove_channel(self, bridge: Bridge, channel_id: str) -> None:
+    def remove_channel(self, bridge: Bridge, channel_id: str, validate_only: bool = False
+                       ) -> None:
         if not channel_id:
             raise AriError(400, "Missing parameter channel")
         ch = self.channels.get(channel_id)
@@ -148,7 +154,8 @@ class BridgeOps(SwitchBase):
             raise AriError(400, "Channel not found")
         if ch.id not in bridge.channel_ids:
             raise AriError(422, "Channel not in this bridge")
-        self.leave_bridge(ch)
+        if not validate_only:
+            self.leave_bridge(ch)
 
     def destroy_bridge(self, bridge: Bridge) -> None:
         """``DELETE /bridges/{id}``: members leave, then BridgeDestroyed to subscribers."""

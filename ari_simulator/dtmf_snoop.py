@@ -7,6 +7,8 @@ from typing import Any
 from .base import AriError, SwitchBase, parse_caller_id
 from .model import Channel
 
+DTMF_DIGITS = set("0123456789*#abcdABCD")
+
 
 class DtmfSnoopOps(SwitchBase):
     """DTMF crossing channels, snoop channels, channels towards PJSIP endpoints."""
@@ -20,6 +22,8 @@ class DtmfSnoopOps(SwitchBase):
             if digit in ",":
                 at += 0.5
                 continue
+            if digit not in DTMF_DIGITS:
+                continue  # "Illegal DTMF character" (main/app.c): logged, not sent
             at += duration / 1000.0
             if target is not None:
                 self.later(at, self.dtmf_received, target, digit, duration)

@@ -1,7 +1,7 @@
 """Playbacks and recordings of the simulated switch (mixed into ``Switch``)."""
 from __future__ import annotations
 
-import time
+import asyncio
 import uuid
 from typing import Any
 
@@ -85,15 +85,20 @@ class MediaOps(SwitchBase):
         if length is None:
             self.finish_playback(pb, "failed")
             return
-        pb.remaining, pb.started_at = length, time.monotonic()
+        pb.remaining, pb.started_at = length, self.now()
         pb.handle = self.later(length, self._media_done, pb)
 
     def _media_done(self, pb: Playback) -> None:
         if pb.state != "playing":
             return
         if pb.index + 1 < len(pb.media):
-            pb.index += 1
+            # Continuing names the media that ended, then Started the next (15).
+            pb.state = "continuing"
             self._media_event(pb.target_uri, {"type": "PlaybackContinuing",
+                                              "playback": pb.to_json()})
+            pb.index += 1
+            pb.state = "playing"
+            self._media_event(pb.target_uri, {"type": "PlaybackStarted",
                                               "playback": pb.to_json()})
             self._run_media(pb)
             return
@@ -120,6 +125,21 @@ class MediaOps(SwitchBase):
             self.later(0.0, self._start_playback, queue[0])
         else:
             self.playback_queues.pop(pb.target_uri, None)
+            for waiter in self.media_waiters.pop(pb.target_uri, []):
+                if not waiter.done():
+                    waiter.set_result(None)
+
+    async def channel_commands_wait(self, channel_ids: list[str]) -> None:
+        """A channel runs its Stasis commands one by one, and playing media is one of them
+        (``res_stasis_playback.c`` ``play_uri``; in a bridge ``..._queue_playfile_sync``):
+        moving it into or out of a bridge waits until its playbacks have ended or been
+        stopped."""
+        for channel_id in channel_ids:
+            target = f"channel:{channel_id}"
+            if self.playback_queues.get(target):
+                waiter = asyncio.get_running_loop().create_future()
+                self.media_waiters.setdefault(target, []).append(waiter)
+                await waiter
 
     def get_playback(self, playback_id: str) -> Playback:
         pb = self.playbacks.get(playback_id)
@@ -140,7 +160,7 @@ class MediaOps(SwitchBase):
             raise AriError(400, f"Invalid operation {operation}")
         if pb.state not in ("playing", "paused"):
             raise AriError(409, "Playback not in a controllable state")
-        elapsed = (time.monotonic() - pb.started_at) * self.speed
+        elapsed = self.now() - pb.started_at
         if operation == "pause" and pb.state == "playing":
             pb.handle.cancel()
             pb.remaining = max(pb.remaining - elapsed, 0.0)
@@ -148,7 +168,7 @@ class MediaOps(SwitchBase):
         elif operation == "unpause" and pb.state == "paused":
             pb.state = "playing"
             self._media_event(pb.target_uri, {"type": "PlaybackStarted", "playback": pb.to_json()})
-            pb.started_at = time.monotonic()
+            pb.started_at = self.now()
             pb.handle = self.later(pb.remaining, self._media_done, pb)
         elif operation in ("restart", "reverse", "forward") and pb.state == "playing":
             pb.handle.cancel()
@@ -160,7 +180,7 @@ class MediaOps(SwitchBase):
                 left = min(total, left + pb.skipms / 1000.0)
             else:
                 left = max(0.0, left - pb.skipms / 1000.0)
-            pb.remaining, pb.started_at = left, time.monotonic()
+            pb.remaining, pb.started_at = left, self.now()
             pb.handle = self.later(left, self._media_done, pb)
 
     def stop_target_media(self, target_uri: str) -> None:
@@ -199,7 +219,7 @@ class MediaOps(SwitchBase):
                 self.remove_helper(bridge, rec.recorder)
             raise AriError(409, f"Recording '{name}' already exists and can not be overwritten")
         self.live_recordings[name] = rec
-        rec.state, rec.started_at = "recording", time.monotonic()
+        rec.state, rec.started_at = "recording", self.now()
         started = {"type": "RecordingStarted", "recording": rec.to_json()}
         self.later(0.0, self._media_event, target_uri, started)
         if max_duration > 0:
@@ -215,7 +235,7 @@ class MediaOps(SwitchBase):
             rec.handle.cancel()
         del self.live_recordings[rec.name]
         if duration is None:
-            duration = round((time.monotonic() - rec.started_at) * self.speed)
+            duration = round(self.now() - rec.started_at)
         rec.state, rec.duration = state, duration
         type_ = "RecordingFinished" if state != "failed" else "RecordingFailed"
         self._media_event(rec.target_uri, {"type": type_, "recording": rec.to_json()})

@@ -98,6 +98,8 @@ class Channel:
     dial_pending: bool = False          # a Dial is outstanding (final Dial ANSWER/NOANSWER)
     dialled: bool = False
     originate_vars: list[tuple[str, str]] = field(default_factory=list)
+    #: the dialplan app Asterisk shows again once Stasis is over (ChannelDestroyed)
+    pre_stasis: tuple[str, str] | None = None
     cv_epoch: int = 0                   # channelvars config the last snapshot saw
     timers: list[Any] = field(default_factory=list)
 

@@ -193,6 +193,8 @@ class SimPhone:
     behaviour: str = "answer"
     answer_delay: float = 0.2
     talk: float | None = None
+    hang_up_after: float | None = None
+    """Seconds after answering when the phone hangs up, joined or not (like a SIPp phone)."""
     calls: int = 0
     channel_ids: list[str] = field(default_factory=list)
     talk_intervals: list[list[float | None]] = field(default_factory=list)
@@ -217,6 +219,9 @@ class SimPhone:
         ch.timers.append(sw.later(0.01, self._ringing, ch))
         if self.behaviour == "answer":
             ch.timers.append(sw.later(self.answer_delay, sw.answer, ch))
+            if self.hang_up_after is not None:
+                ch.timers.append(sw.later(self.answer_delay + self.hang_up_after,
+                                          self._hang_up, ch))
         else:
             ch.timers.append(sw.later(timeout if timeout > 0 else 30.0, self._no_answer, ch))
 

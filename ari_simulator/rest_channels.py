@@ -1,7 +1,9 @@
 """``/ari/channels`` resource of the simulator."""
 from __future__ import annotations
 
-from .model import HANGUP_REASONS
+from typing import Any
+
+from .model import HANGUP_REASONS, Channel
 from .routing import AriRequest, Reply, Router
 from .switch import AriError, Switch
 
@@ -48,8 +50,20 @@ class ChannelsResource:
         r.add("POST", base + "/snoop/{snoopId}", self.snoop)
         r.add("GET", base + "/rtp_statistics", self.not_implemented)
 
+    def control(self, req: AriRequest, up: bool = True) -> Channel:
+        """Asterisk's ``find_control`` (404 no channel, 409 not in Stasis) and, for the
+        media and call operations, ``channel_state_invalid`` (412 while Down, Reserved or
+        Ringing); ``res/ari/resource_channels.c``."""
+        ch = self.sw.get_channel(req.match["channelId"])
+        if ch.stasis_app is None:
+            raise AriError(409, "Channel not in Stasis application")
+        if up and ch.state in ("Down", "Reserved", "Ringing"):
+            raise AriError(412, "Channel in invalid state")
+        return ch
+
     async def not_implemented(self, req: AriRequest) -> Reply:
-        raise AriError(501, "Not implemented by the simulator")
+        # Not simulated: answered as Asterisk answers for an unloaded ARI module.
+        raise AriError(404, "Resource not found")
 
     async def list(self, req: AriRequest) -> Reply:
         return 200, [self.sw.snap(c) for c in self.sw.channels.values() if not c.gone]
@@ -95,7 +109,7 @@ class ChannelsResource:
         if tech == "Local":
             ch = sw.originate_local(resource, app, args, caller, channel_id, other_id,
                                     req.variables, create)
-            return 200, sw.snap(ch)
+            return 200, _created(sw.snap(ch)) if create else sw.snap(ch)
         sw.check_ids(channel_id, other_id)
         endpoint = f"PJSIP/{resource}"
         number = None
@@ -115,7 +129,7 @@ class ChannelsResource:
             if app:
                 sw.enter_stasis(ch, app, args)
             ch.remote = phone
-            return 200, sw.snap(ch)
+            return 200, _created(sw.snap(ch))
         ch.dial_pending = True
         reply = sw.snap(ch)
         if phone is None:
@@ -153,29 +167,27 @@ class ChannelsResource:
         return 204, None
 
     async def answer(self, req: AriRequest) -> Reply:
-        self.sw.answer(self.sw.get_channel(req.match["channelId"]))
+        self.sw.answer(self.control(req))
         return 204, None
 
     async def simple(self, req: AriRequest) -> Reply:
         # ring / ringStop / progress / silence: signalling only, no ARI events.
-        self.sw.get_channel(req.match["channelId"])
+        self.control(req)
         return 204, None
 
     async def hold(self, req: AriRequest) -> Reply:
-        ch = self.sw.get_channel(req.match["channelId"])
-        if req.method == "POST":
-            self.sw.chan_event(ch, "ChannelHold")
-        else:
-            self.sw.chan_event(ch, "ChannelUnhold")
+        # An indication to the far end: ChannelHold/ChannelUnhold report a hold the far
+        # end puts on the channel, never this one (15-channel-edges).
+        self.control(req)
         return 204, None
 
     async def moh(self, req: AriRequest) -> Reply:
-        ch = self.sw.get_channel(req.match["channelId"])
+        ch = self.control(req)
         ch.moh = req.method == "POST"
         return 204, None
 
     async def mute(self, req: AriRequest) -> Reply:
-        ch = self.sw.get_channel(req.match["channelId"])
+        ch = self.control(req)
         direction = req.get("direction", "both")
         if direction not in DIRECTIONS:
             raise AriError(400, "Invalid direction specified")
@@ -183,7 +195,7 @@ class ChannelsResource:
         return 204, None
 
     async def dtmf(self, req: AriRequest) -> Reply:
-        ch = self.sw.get_channel(req.match["channelId"])
+        ch = self.control(req)
         digits = req.get("dtmf")
         if not digits:
             raise AriError(400, "DTMF is required")
@@ -192,7 +204,7 @@ class ChannelsResource:
         return 204, None
 
     async def play(self, req: AriRequest) -> Reply:
-        ch = self.sw.get_channel(req.match["channelId"])
+        ch = self.control(req)
         pb = self.sw.play(f"channel:{ch.id}", req.get_list("media"), req.get("lang") or ch.language,
                           req.match.get("playbackId") or req.get("playbackId"),
                           req.get_int("skipms", 3000))
@@ -235,9 +247,7 @@ class ChannelsResource:
     async def continue_(self, req: AriRequest) -> Reply:
         from . import dialplan
         sw = self.sw
-        ch = sw.get_channel(req.match["channelId"])
-        if ch.stasis_app is None:
-            raise AriError(409, "Channel not in Stasis application")
+        ch = self.control(req)
         context = req.get("context") or ch.context
         exten = req.get("extension") or ch.exten
         label = req.get("label") or ""
@@ -285,3 +295,9 @@ class ChannelsResource:
                               req.get("whisper", "none") or "none", req.get("app"), args,
                               req.match.get("snoopId") or req.get("snoopId"))
         return 200, self.sw.snap(snoop)
+
+
+def _created(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """/channels/create answers with the snapshot taken before the channel entered Stasis
+    (no dialplan app yet; 12, 15)."""
+    return dict(snapshot, dialplan=dict(snapshot["dialplan"], app_name="", app_data=""))

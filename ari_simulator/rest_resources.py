@@ -58,6 +58,9 @@ class OtherResources:
         r.add("GET", "/recordings/stored/{name}/file", self.stored_file)
         r.add("POST", "/recordings/stored/{name}/copy", self.stored_copy)
         r.add("GET", "/endpoints", self.endpoints)
+        # Not simulated, but literal paths Asterisk matches before /endpoints/{tech}.
+        r.add("POST", "/endpoints/refer", self.not_implemented)
+        r.add("PUT", "/endpoints/sendMessage", self.not_implemented)
         r.add("GET", "/endpoints/{tech}", self.endpoints)
         r.add("GET", "/endpoints/{tech}/{resource}", self.endpoint)
         r.add("GET", "/sounds", self.sounds)
@@ -65,6 +68,10 @@ class OtherResources:
         r.add("GET", "/deviceStates", self.device_states)
 
     # ---------------------------------------------------------------- asterisk
+    async def not_implemented(self, req: AriRequest) -> Reply:
+        # Answered as Asterisk answers for an unloaded ARI module (ari_simulator/README.md).
+        raise AriError(404, "Resource not found")
+
     async def info(self, req: AriRequest) -> Reply:
         data: dict[str, Any] = {
             "build": {"os": "Linux", "kernel": "simulated", "machine": "x86_64",
@@ -160,12 +167,16 @@ class OtherResources:
 
     async def add_channel(self, req: AriRequest) -> Reply:
         bridge = self.sw.get_bridge(req.match["bridgeId"])
+        self.sw.check_bridge_members(req.get_list("channel"))
+        await self.sw.channel_commands_wait(req.get_list("channel"))
         self.sw.add_channels(bridge, req.get_list("channel"), req.get("role") or "")
         return 204, None
 
     async def remove_channel(self, req: AriRequest) -> Reply:
         bridge = self.sw.get_bridge(req.match["bridgeId"])
         for channel_id in req.get_list("channel") or [""]:
+            self.sw.remove_channel(bridge, channel_id, validate_only=True)
+            await self.sw.channel_commands_wait([channel_id])
             self.sw.remove_channel(bridge, channel_id)
         return 204, None
 

@@ -9,6 +9,7 @@ from typing import Any, Self
 from aiohttp import web
 
 from .apps import EventBus, EventSocket
+from .clock import SteppedClock
 from .control import register_control
 from .model import Bridge, Channel
 from .remotes import CallerHandle, SimCaller, SimPhone
@@ -27,16 +28,18 @@ class AriSimulator:
     """A simulated Asterisk with ARI on ``host:port`` (port 0 = any free port).
 
     ``speed`` divides every simulated duration (playbacks, answer delays,
-    patience, talk time, DTMF times) so tests run fast.
+    patience, talk time, DTMF times) so tests run fast; with a ``clock``
+    (:class:`~ari_simulator.clock.SteppedClock`) time moves only when the clock is advanced.
     """
 
     def __init__(self, username: str = "asterisk", password: str = "asterisk",
                  speed: float = 1.0, app_default: str | None = None,
-                 host: str = "127.0.0.1", port: int = 0) -> None:
+                 host: str = "127.0.0.1", port: int = 0,
+                 clock: SteppedClock | None = None) -> None:
         self.username, self.password = username, password
         self.host, self.port = host, port
         self.bus = EventBus()
-        self.switch = Switch(self.bus, speed, app_default)
+        self.switch = Switch(self.bus, speed, app_default, clock)
         self.router = Router()
         ChannelsResource(self.switch).register(self.router)
         OtherResources(self.switch).register(self.router)
@@ -147,13 +150,17 @@ class AriSimulator:
 
     async def add_phone(self, endpoint: str = "PJSIP/ssk-01-1", behaviour: str = "answer",
                         answer_delay: float = 0.2, talk: float | None = None,
-                        context: str = "agents") -> SimPhone:
-        """Register a PJSIP phone that answers / is busy / never answers / is unreachable."""
+                        context: str = "agents", hang_up_after: float | None = None
+                        ) -> SimPhone:
+        """Register a PJSIP phone that answers / is busy / never answers / is unreachable.
+
+        ``talk``: seconds it talks once joined with someone; ``hang_up_after``: seconds
+        after answering when it hangs up, joined or not."""
         if behaviour not in ("answer", "no_answer", "busy", "unreachable"):
             raise ValueError(f"unknown behaviour {behaviour!r}")
         if not endpoint.startswith("PJSIP/"):
             raise ValueError("endpoint must look like PJSIP/<name>")
-        phone = SimPhone(self.switch, endpoint, behaviour, answer_delay, talk)
+        phone = SimPhone(self.switch, endpoint, behaviour, answer_delay, talk, hang_up_after)
         self.switch.endpoints[endpoint] = {
             "state": "offline" if behaviour == "unreachable" else "online",
             "context": context, "phone": phone}

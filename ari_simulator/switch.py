@@ -7,7 +7,6 @@ the recordings in tests/fixtures/ari/). Timed behaviour goes through
 """
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from . import dialplan
@@ -27,6 +26,10 @@ class Switch(BridgeOps, MediaOps, DtmfSnoopOps):
         if self.bus.active_app(app_name) is None:
             ch.variables["STASISSTATUS"] = "FAILED"
             return False
+        if ch.pre_stasis is None and (ch.runs_dialplan or ch.app_name != "Stasis"):
+            # Stasis() from the dialplan leaves nothing behind when the channel ends;
+            # an originated leg shows its originate app again (01, 03).
+            ch.pre_stasis = ("", "") if ch.runs_dialplan else (ch.app_name, ch.app_data)
         ch.app_name, ch.app_data = "Stasis", ",".join([app_name, *args])
         # STASISSTATUS is reset before the app subscribes: only apps already
         # watching the channel (e.g. its originator) see this ChannelVarset.
@@ -72,6 +75,10 @@ class Switch(BridgeOps, MediaOps, DtmfSnoopOps):
                 return
             elif name == "Answer":
                 self.answer(ch)
+                # Answer() waits up to 500 ms for media before the next step
+                # (main/channel.c __ast_answer); 15-channel-edges.
+                ch.timers.append(self.later(0.5, self._continue_dialplan, ch, index + 2, app))
+                return
             elif name == "Set":
                 var, _, value = data.partition("=")
                 self.set_var(ch, var, value)
@@ -82,6 +89,10 @@ class Switch(BridgeOps, MediaOps, DtmfSnoopOps):
                 return
         if not ch.hangup_started:
             self.hangup(ch, 16, "dialplan")
+
+    def _continue_dialplan(self, ch: Channel, priority: int, app: str | None) -> None:
+        if not ch.gone and not ch.hangup_started:
+            self.run_dialplan(ch, priority, app)
 
     def _no_route(self, ch: Channel) -> None:
         # Local/9999@nonexistent-context: both legs die with cause 0, nothing else.
@@ -125,13 +136,14 @@ class Switch(BridgeOps, MediaOps, DtmfSnoopOps):
                 ch.keep_apps.add(app)
         if create:
             one.app_name, one.app_data = "Stasis", ",".join([app or "", *args])
+            one.pre_stasis = ("", "")
             self.chan_event(one, "ChannelDialplan", dialplan_app=one.app_name,
                             dialplan_app_data=one.app_data)
             if not app or not self.enter_stasis(one, app, args):
                 self.later(0.01, self._failed_create, one)
             return one
         one.dial_pending = True
-        asyncio.get_running_loop().call_soon(self._start_local, one, bool(caller))
+        self.later(0.0, self._start_local, one, bool(caller))
         return one
 
     def _failed_create(self, one: Channel) -> None:
@@ -240,6 +252,17 @@ class Switch(BridgeOps, MediaOps, DtmfSnoopOps):
         elif how == "dialplan":
             # Hangup() in the dialplan is a soft hangup with the Q.850 cause.
             self.chan_event(ch, "ChannelHangupRequest", cause=cause, soft=True)
+        if how == "peer":
+            # The Local pair queues the hangup on the other half, whose own thread runs
+            # it after the first half is destroyed (01: HangupRequest caller-1,
+            # ChannelDestroyed pstn-1, then StasisEnd caller-1 ...).
+            self.later(0.0, self._end_hangup, ch, cause, how, tech_cause)
+            return
+        self._end_hangup(ch, cause, how, tech_cause)
+
+    def _end_hangup(self, ch: Channel, cause: int, how: str, tech_cause: int | None) -> None:
+        if ch.gone:
+            return
         if ch.bridge_id:
             self.leave_bridge(ch, hangup=True)
         in_stasis = ch.stasis_app is not None
@@ -247,6 +270,10 @@ class Switch(BridgeOps, MediaOps, DtmfSnoopOps):
         if in_stasis and ch.runs_dialplan and how != "failed":
             # The dialplan continues after Stasis() and hits Hangup().
             self.chan_event(ch, "ChannelHangupRequest", cause=cause, soft=True)
+        elif ch.runs_dialplan and how == "peer" and ch.pre_stasis is None:
+            # A dialplan app (Wait) was running: the PBX ends the channel (15).
+            self.chan_event(ch, "ChannelHangupRequest", cause=16, soft=True)
+            ch.app_name, ch.app_data = "", ""
         peer = ch.peer
         if peer is not None and not peer.gone and not peer.hangup_started:
             self.hangup(peer, cause, "peer")
@@ -273,6 +300,8 @@ class Switch(BridgeOps, MediaOps, DtmfSnoopOps):
             timer.cancel()
         if ch.bridge_id:
             self.leave_bridge(ch, hangup=True)
+        if ch.stasis_app is None and ch.pre_stasis is not None and ch.app_name == "Stasis":
+            ch.app_name, ch.app_data = ch.pre_stasis
         if not silent:
             fields: dict[str, Any] = {"cause": cause, "cause_txt": CAUSE_TEXT.get(cause, "Unknown")}
             if tech_cause is not None:

@@ -68,11 +68,14 @@ class Services:
         self._ari_task = asyncio.get_running_loop().create_task(self.ari.run(self.flow))
 
     async def stop(self) -> None:
-        await self.ari.close()
+        # The flow's tasks stop before the ARI client closes: a request cut off by the close
+        # would read as a failed call and end it, while Asterisk keeps the caller for the
+        # next start to recover.
         if self._ari_task is not None:
             self._ari_task.cancel()
             await asyncio.gather(self._ari_task, return_exceptions=True)
         await self.flow.close()
+        await self.ari.close()
         await self.queues.close()
         await self.call_log.close()
         await self.engine.dispose()

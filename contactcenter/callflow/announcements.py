@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ari import AriClient, AriError
+from contactcenter.callflow.live import LiveCall
 from queues.events import Announcement
 
 
@@ -49,3 +51,19 @@ class AnnouncementPrompts:
         if offer_callback and announcement.callback_offer:
             media += list(self.callback_offer)
         return media
+
+
+async def stop_playbacks(ari: AriClient, call: LiveCall) -> None:
+    """Stop what still plays to the caller (an announcement, a callback prompt) before the
+    call flow moves them out of the holding bridge.
+
+    Asterisk plays media to a channel in a bridge synchronously (``res_stasis_playback.c``
+    ``play_uri``: ``ast_bridge_channel_queue_playfile_sync``) and runs the channel's later
+    Stasis commands, leaving the bridge and entering another, only when it has ended: a
+    nurse who answered would wait out the whole announcement, or hang up first.
+    """
+    for playback_id in list(call.playbacks):
+        try:
+            await ari.playbacks.stop(playback_id)
+        except AriError:
+            pass  # it ended meanwhile

@@ -300,10 +300,14 @@ class CallFlow:
             await self.desk.hangup(call.channel_id)
 
     async def _play_quietly(self, call: LiveCall, media: list[str]) -> None:
+        # With a playback id kept in call.playbacks, so joining a nurse can stop it. Only once
+        # the caller is in the holding bridge: Asterisk would hold the bridge join back until
+        # media played to the bare channel had ended.
+        await call.held.wait()
         try:
-            await self._ari.channels.play(call.channel_id, media)
-        except AriError as exc:  # the caller may have left or been connected meanwhile
-            log.info("call %s: announcement not played: %s", call.call_id, exc)
+            await self._ivr.play(call, media, wait=False)
+        except CallerGone:  # the caller left meanwhile
+            log.info("call %s: announcement not played: the caller left", call.call_id)
 
     def forget_channel(self, channel_id: str) -> None:
         self.desk.forget_channel(channel_id)

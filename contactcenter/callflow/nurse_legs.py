@@ -19,6 +19,7 @@ from typing import Any
 
 from ari import AriError
 from ari import events as ari_events
+from contactcenter.callflow.announcements import stop_playbacks
 from contactcenter.callflow.desk import CallDesk
 from contactcenter.callflow.live import LiveCall
 from contactcenter.calls.model import CallEventType
@@ -142,6 +143,7 @@ class NurseLegs:
             await self._desk.ari.bridges.create(type="mixing", bridge_id=bridge_id,
                                            name=f"call-{call.call_id}")
             call.mixing_bridge_id = bridge_id
+            await stop_playbacks(self._desk.ari, call)  # else Asterisk joins them when it ends
             if call.holding_bridge_id:
                 try:
                     await self._desk.ari.bridges.remove_channel(call.holding_bridge_id, call.channel_id)

@@ -143,13 +143,13 @@ async def _adopt(flow: CallFlow, record: CallRecord, bridge: object | None,
     if bridge_type == "holding":
         call.holding_bridge_id = getattr(bridge, "id", None)
         call.queue_id = queue_id
+        call.held.set()
         flow.holding.setdefault(queue_id, call.holding_bridge_id or "")
         if _keep_ringing(flow, call, record, channels, sorted(legs.get(call.call_id, []))):
             return
         if record.state is CallState.OFFERED:
             flow.desk.log.record(call.call_id, CallEventType.OFFER_FAILED,
                              nurse_id=record.nurse_id, reason="service restarted")
-        call.held.set()
         flow.desk.queues.enqueue(call.call_id, region=record.region,
                                  national=queue_id != record.region,
                                  arrived_at=record.arrived_at)

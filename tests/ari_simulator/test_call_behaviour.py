@@ -253,6 +253,9 @@ async def test_local_auto_answer_nurse_of_the_test_context(ari: Ari, events: Eve
     assert status == 200
     start = await events.wait_for("StasisStart", on("auto-1"))
     assert start["args"] == ["nurse", "c-1"] and start["channel"]["state"] == "Up"
+    # Answer() waits for media (up to 500 ms) before the dialplan goes on to Wait.
+    await events.wait_for("ChannelDialplan", lambda e: e["channel"]["id"] == "auto-1;2"
+                          and e["dialplan_app"] == "Wait")
     assert (await ari.call("GET", "/channels/auto-1;2"))[1]["dialplan"]["app_name"] == "Wait"
 
 

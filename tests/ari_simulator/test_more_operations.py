@@ -57,8 +57,13 @@ async def test_media_list_continues_then_finishes(ari: Ari, events: Events) -> N
     status, body = await ari.call("POST", "/channels/caller-1/play", playbackId="pb-list",
                                   media="sound:beep,digits:12")
     assert status == 201 and body["next_media_uri"] == "digits:12"
+    # Continuing names the media that ended; Started then names the next (as recorded).
     cont = await events.wait_for("PlaybackContinuing")
-    assert cont["playback"]["media_uri"] == "digits:12"
+    assert (cont["playback"]["media_uri"], cont["playback"]["state"]) == ("sound:beep",
+                                                                          "continuing")
+    started = await events.wait_for("PlaybackStarted", lambda e: e["playback"]["media_uri"]
+                                    == "digits:12")
+    assert "next_media_uri" not in started["playback"]
     done = await events.wait_for("PlaybackFinished")
     assert done["playback"]["state"] == "done"
 
