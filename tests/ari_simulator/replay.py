@@ -79,7 +79,8 @@ class Replayer:
     def __init__(self, records: list[dict[str, Any]], wait: float = WAIT) -> None:
         self.records = records
         self.wait = wait
-        self.sim = AriSimulator(username="cc", password="cc", speed=SPEED)
+        self.user, self.password = "cc", "cc"
+        self.sim = AriSimulator(username=self.user, password=self.password, speed=SPEED)
         self.idmap: dict[str, str] = {}
         self.problems: list[str] = []
         self.sockets: dict[str, aiohttp.ClientWebSocketResponse] = {}
@@ -217,30 +218,7 @@ class Replayer:
         params = rec.get("params") or []
         pairs = params.items() if isinstance(params, dict) else params
         query = [(k, self.m(str(v))) for k, v in pairs]
-        headers: dict[str, str] = {}
-        kwargs: dict[str, Any] = {"params": query, "headers": headers}
-        if "auth" not in rec:
-            headers["Authorization"] = basic_auth("cc", "cc")
-        elif rec["auth"] is not None:
-            headers["Authorization"] = basic_auth(rec["auth"]["login"], rec["auth"]["password"])
-        raw = rec.get("raw_body")
-        if raw is not None:
-            kwargs["data"] = raw if isinstance(raw, str) else json.dumps(raw)
-            headers["Content-Type"] = "application/json"
-        elif rec.get("body") is not None:
-            kwargs["json"] = rec["body"]
-        url = f"{self.sim.ari_url}/ari{path}"
-        async with self.session.request(rec["method"], url, **kwargs) as resp:
-            data = await resp.read()
-            status = resp.status
-            ctype = resp.content_type
-        body: Any = None
-        if data and ctype == "application/json":
-            body = json.loads(data)
-        elif data and ctype.startswith("audio"):
-            body = {"_binary_length": len(data), "_first_bytes_hex": data[:16].hex()}
-        elif data:
-            body = data.decode(errors="replace")
+        status, body = await self.send(rec)
         reply = self.response_for(index, rec)
         if reply is None:
             return
@@ -253,6 +231,36 @@ class Replayer:
         if shape(reply["body"]) != shape(body) and not isinstance(reply["body"], str):
             self.problems.append(f"{what}: body shape differs:\n  sim {shape(body)}\n  rec "
                                  f"{shape(reply['body'])}")
+
+    async def send(self, rec: dict[str, Any]) -> tuple[int, Any]:
+        """Send one recorded request to the simulator (ids mapped to the simulator's, the
+        recorded credentials or the replayer's); its status and decoded body."""
+        path = rec["url"].split("/ari", 1)[1]
+        path = "/".join(self.m(seg) if seg else seg for seg in path.split("/"))
+        params = rec.get("params") or []
+        pairs = params.items() if isinstance(params, dict) else params
+        headers: dict[str, str] = {}
+        kwargs: dict[str, Any] = {"params": [(k, self.m(str(v))) for k, v in pairs],
+                                  "headers": headers}
+        if "auth" not in rec:
+            headers["Authorization"] = basic_auth(self.user, self.password)
+        elif rec["auth"] is not None:
+            headers["Authorization"] = basic_auth(rec["auth"]["login"], rec["auth"]["password"])
+        raw = rec.get("raw_body")
+        if raw is not None:
+            kwargs["data"] = raw if isinstance(raw, str) else json.dumps(raw)
+            headers["Content-Type"] = "application/json"
+        elif rec.get("body") is not None:
+            kwargs["json"] = rec["body"]
+        url = f"{self.sim.ari_url}/ari{path}"
+        async with self.session.request(rec["method"], url, **kwargs) as resp:
+            data, ctype = await resp.read(), resp.content_type
+            if data and ctype == "application/json":
+                return resp.status, json.loads(data)
+            if data and ctype.startswith("audio"):
+                return resp.status, {"_binary_length": len(data),
+                                     "_first_bytes_hex": data[:16].hex()}
+            return resp.status, data.decode(errors="replace") if data else None
 
     def response_for(self, index: int, rec: dict[str, Any]) -> dict[str, Any] | None:
         """The recorded response of a request (requests may overlap, as in 14)."""

@@ -29,7 +29,7 @@ from typing import Any
 
 from ari_simulator import AriSimulator, SteppedClock
 
-from .replay import Replayer, basic_auth
+from .replay import Replayer
 
 UNIQUE_ID = re.compile(r"\b\d{9,}\.\d+\b")
 #: what a SIPp peer makes up per run: Call-IDs ``1-23591@host`` and tags ``23591SIPpTag``
@@ -122,34 +122,6 @@ class StrictReplayer(Replayer):
         if want != have:
             self.problems.append(f"{what}: sim {have[0]} {_short(have[1])}, "
                                  f"recorded {want[0]} {_short(want[1])}")
-
-    async def send(self, rec: dict[str, Any]) -> tuple[int, Any]:
-        path = rec["url"].split("/ari", 1)[1]
-        path = "/".join(self.m(seg) if seg else seg for seg in path.split("/"))
-        params = rec.get("params") or []
-        pairs = params.items() if isinstance(params, dict) else params
-        headers: dict[str, str] = {}
-        kwargs: dict[str, Any] = {"params": [(k, self.m(str(v))) for k, v in pairs],
-                                  "headers": headers}
-        if "auth" not in rec:
-            headers["Authorization"] = basic_auth(self.user, self.password)
-        elif rec["auth"] is not None:
-            headers["Authorization"] = basic_auth(rec["auth"]["login"], rec["auth"]["password"])
-        raw = rec.get("raw_body")
-        if raw is not None:
-            kwargs["data"] = raw if isinstance(raw, str) else json.dumps(raw)
-            headers["Content-Type"] = "application/json"
-        elif rec.get("body") is not None:
-            kwargs["json"] = rec["body"]
-        url = f"{self.sim.ari_url}/ari{path}"
-        async with self.session.request(rec["method"], url, **kwargs) as resp:
-            data, ctype = await resp.read(), resp.content_type
-            if data and ctype == "application/json":
-                return resp.status, json.loads(data)
-            if data and ctype.startswith("audio"):
-                return resp.status, {"_binary_length": len(data),
-                                     "_first_bytes_hex": data[:16].hex()}
-            return resp.status, data.decode(errors="replace") if data else None
 
     def reverse(self) -> dict[str, str]:
         return {sim: rec for rec, sim in self.idmap.items()}
