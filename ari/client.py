@@ -120,6 +120,12 @@ class AriClient:
             await self._session.close()
         self.connected.clear()
 
+    async def drop_events(self) -> bool:
+        """Close the events socket as a network drop would (a fault drill, the real-Asterisk
+        tests): ``run`` reconnects, takes a new snapshot and resyncs. False when not
+        connected."""
+        return await self._events.drop()
+
     async def __aenter__(self) -> Self:
         await self.start()
         return self

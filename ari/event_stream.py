@@ -97,6 +97,15 @@ class EventStream:
         self._closing = False
         self._stop.clear()
 
+    async def drop(self) -> bool:
+        """Close the current socket as a network drop would; ``run`` reconnects and resyncs.
+        False when no socket is open."""
+        ws = self._ws
+        if ws is None or ws.closed:
+            return False
+        await ws.close()
+        return True
+
     async def close(self) -> None:
         """Stop ``run`` (its workers are cancelled), close the socket, wait for ``run`` to end."""
         self._closing = True

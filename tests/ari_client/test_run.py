@@ -295,6 +295,22 @@ async def test_reconnect_after_server_drops_socket(fake: FakeAri, client: AriCli
     assert any("attempt 2" in m for m in messages)
 
 
+async def test_dropping_the_events_socket_on_purpose_reconnects_with_a_new_snapshot(
+        fake: FakeAri, client: AriClient, recorder: Recorder) -> None:
+    assert not await client.drop_events()  # nothing to drop before run connects
+    task = await start_run(client, recorder)
+    try:
+        await recorder.wait_connected(1)
+        assert await client.drop_events()
+        await recorder.wait(lambda: "disconnected" in recorder.log)
+        await fake.wait_connects(2)
+        await recorder.wait_connected(2)
+    finally:
+        await stop_run(client, task)
+    assert client.reconnects == 1
+    assert len(recorder.snapshots) == 2
+
+
 async def test_refused_connection_retries_with_backoff(caplog: pytest.LogCaptureFixture) -> None:
     """Nothing listens at first: attempts are logged with growing delays until a server is up."""
     caplog.set_level(logging.INFO, logger="ari")

@@ -92,10 +92,8 @@ async def test_events_socket_dropped_while_a_caller_waits_is_resynced_and_they_a
     try:
         async with service(tmp_path, NURSES[:1], **{"callflow.wrapup_seconds": 0}) as services:
             record = await eventually(lambda: waiting(services), timeout=30, what="queued")
-            socket = services.ari._ws  # the service's ARI events socket, closed under it
-            assert socket is not None
             reconnects = services.ari.reconnects
-            await socket.close()
+            assert await services.ari.drop_events()  # the events socket closed under it
             await eventually(lambda: services.ari.reconnects > reconnects, timeout=30,
                              what="the events socket reconnected")
             await eventually(services.ari_connected, what="service connected again")
