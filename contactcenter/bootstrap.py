@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -25,6 +26,13 @@ from contactcenter.callflow.controller import CallFlow
 from contactcenter.callflow.ivr import Ivr, IvrSettings
 from contactcenter.callflow.region import RegionResolver
 from contactcenter.calls.service import CallLog
+from contactcenter.console_ports import (
+    CatalogReferrals,
+    DeskPhones,
+    GuidelineSupport,
+    JournalDrafts,
+    ServiceDesk,
+)
 from contactcenter.contexts import CallLogDirectory, guideline_paths, journal_config
 from contactcenter.db import create_engine, session_factory
 from contactcenter.health import Health
@@ -35,6 +43,11 @@ from decision_support.content import load_config as load_guideline_config
 from decision_support.content import load_library
 from decision_support.service import GuidelineService
 from journal.service import JournalService
+from nurse_console.config import ConsoleConfig
+from nurse_console.config import load_config as load_console_config
+from nurse_console.ports import Codes, Phone
+from nurse_console.service import ConsoleService
+from nurse_console.sql import WorkStore
 from queues.roster import RosterStore
 from queues.service import QueueService
 from queues.settings import engine_config
@@ -129,8 +142,12 @@ def _ari(settings: Settings) -> AriClient:
     )
 
 
-def build_services(settings: Settings, *, clock: Clock = utc_now) -> Services:
-    """Wire every service of one instance from its settings (nothing is started yet)."""
+def build_services(settings: Settings, *, clock: Clock = utc_now,
+                   phone: Phone | None = None) -> Services:
+    """Wire every service of one instance from its settings (nothing is started yet).
+
+    ``phone`` is how the console works nurses' phones (the demo's simulated phones);
+    by default they are desk phones, answered by lifting the receiver."""
     engine = create_engine(settings.database.url, echo=settings.database.echo)
     bus = Bus()
     instance_id = instance_id_from(settings)
@@ -155,11 +172,40 @@ def build_services(settings: Settings, *, clock: Clock = utc_now) -> Services:
         callback=CallbackOptions.from_settings(cf),
     )
     parts = Parts(settings, engine, clock, call_log=call_log, health=health)
-    return Services(
+    services = Services(
         settings=settings, engine=engine, identity=parts.identity, journal=parts.journal,
         catalog=parts.catalog, guidelines=parts.guidelines, call_log=call_log, queues=queues,
         ari=ari, flow=flow, bus=bus, clock=clock, instance_id=instance_id, health=health,
     )
+    services.console = _console(services, phone or DeskPhones())
+    return services
+
+
+def console_config(settings: Settings) -> ConsoleConfig:
+    """``console.toml`` from the configuration folder (the packaged default otherwise)."""
+    path = Path(settings.config_dir) / "console.toml"
+    return load_console_config(path if path.exists() else None)
+
+
+def _console(services: Services, phone: Phone) -> ConsoleService:
+    """The nurse console on the running parts, with the coded lists of decision support and
+    the journal."""
+    config = console_config(services.settings)
+    guidelines = services.guidelines.config
+    journal = services.journal.config
+    codes = Codes(
+        pause_reasons=config.pause_reasons,
+        contact_reasons=dict(journal.contact_reasons),
+        urgencies={u.code: u.name for u in guidelines.urgency_levels},
+        care_types={c.code: c.name for c in guidelines.care_types},
+        deviation_reasons={d.code: d.name for d in guidelines.deviation_reasons},
+        sample_notice=services.guidelines.sample_notice)
+    return ConsoleService(
+        WorkStore(services.engine), ServiceDesk(services), phone,
+        GuidelineSupport(services.guidelines),
+        CatalogReferrals(services.catalog, config.urgency_windows),
+        JournalDrafts(services.journal, services), codes, services.clock,
+        repeat_window=config.repeat_window, on_change=services.bus.changed)
 
 
 async def start_web(services: Services, host: str, port: int) -> tuple[web.AppRunner, int]:

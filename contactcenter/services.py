@@ -19,6 +19,7 @@ from contactcenter.identity.service import IdentityService
 from contactcenter.settings import Settings
 from decision_support.service import GuidelineService
 from journal.service import JournalService
+from nurse_console.service import ConsoleService
 from queues.service import QueueService
 from referral_catalog.service import CatalogService
 from shared_kernel.clock import Clock
@@ -54,6 +55,8 @@ class Services:
     bus: Bus
     clock: Clock
     instance_id: str
+    console: ConsoleService | None = None
+    """The nurse console (built last: it works on the other parts)."""
     health: Health = field(default_factory=Health)
     version: str = field(default_factory=_version)
     _ari_task: asyncio.Task[None] | None = None

@@ -389,6 +389,11 @@ class QueueService:
     def _nurse_view(self, nurse_id: str) -> dict[str, Any]:
         return nurse_view(self.engine, self.roster.by_id, nurse_id)
 
+    def nurse_view(self, nurse_id: str) -> dict[str, Any]:
+        """One nurse's name, region, state (since when), call and pause reason (raises
+        :class:`~queues.errors.UnknownNurse` for a nurse the engine does not know)."""
+        return self._nurse_view(nurse_id)
+
     def nurse_snapshot(self) -> list[dict[str, Any]]:
         agents = sorted(self.engine.agents.values(), key=lambda a: (a.home_region, a.nurse_id))
         return [self._nurse_view(a.nurse_id) for a in agents]

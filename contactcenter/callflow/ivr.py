@@ -95,6 +95,7 @@ class Ivr:
         for attempt in range(1, self._settings.region_menu_attempts + 1):
             digits = await self.collect(call, self._settings.region_menu_prompt)
             if digits:
+                call.ivr_choices.append(digits)
                 decision = self._resolver.from_ivr_digits(digits)
                 if decision is not None:
                     return decision

@@ -44,6 +44,8 @@ class LiveCall:
     callback_attempt: int = 0
     dialling: bool = False
     in_callback_dialog: bool = False
+    ivr_choices: list[str] = field(default_factory=list)
+    """The keys the caller pressed in the voice menu, one string per answer."""
     task: asyncio.Task[None] | None = None
     dtmf: asyncio.Queue[str] = field(default_factory=asyncio.Queue)
     hangup: asyncio.Event = field(default_factory=asyncio.Event)

@@ -9,12 +9,19 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from contactcenter.identity import csrf
-from contactcenter.identity.http import login_required_page, setup_identity
+from contactcenter.identity.http import (
+    current_principal,
+    login_required_page,
+    principal,
+    setup_identity,
+)
+from contactcenter.identity.model import Principal, Role
 from contactcenter.web.api import routes as api_routes
 from contactcenter.web.errors import SERVICES, error_middleware
 from contactcenter.web.json_input import read_json_object
 from contactcenter.web.openapi import describe_routes
 from contactcenter.web.security import setup_security
+from nurse_console.ports import Actor as ConsoleActor
 
 if TYPE_CHECKING:
     from contactcenter.services import Services
@@ -22,16 +29,50 @@ if TYPE_CHECKING:
 STATIC = Path(__file__).parent / "static"
 
 
-@login_required_page
-async def index(request: web.Request) -> web.Response:
-    """The live page; its logout form gets the CSRF token (``{{csrf_token}}``)."""
+def _page(request: web.Request, name: str, status: int = 200) -> web.Response:
+    """A page from ``static/`` with its logout form's CSRF token (``{{csrf_token}}``)."""
     token, new = csrf.form_token(request)
-    page = (STATIC / "index.html").read_text(encoding="utf-8")
+    page = (STATIC / name).read_text(encoding="utf-8")
     response = web.Response(text=page.replace("{{csrf_token}}", html.escape(token, quote=True)),
-                            content_type="text/html")
+                            content_type="text/html", status=status)
     if new:
         csrf.remember(response, token, secure=request.app[SERVICES].settings.http.cookie_secure)
     return response
+
+
+@login_required_page
+async def index(request: web.Request) -> web.StreamResponse:
+    """Where a login lands: a nurse at her console, editors and auditors at their desk
+    page, everyone else at the live page."""
+    who = principal(request)
+    if who.has_role(Role.NURSE):
+        raise web.HTTPSeeOther("/console")
+    if not who.has_role(Role.SUPERVISOR, Role.STAFFING_SYSTEM, Role.REGION_ADMIN):
+        return _page(request, "desk.html")
+    return _page(request, "index.html")
+
+
+@login_required_page
+async def console_page(request: web.Request) -> web.StreamResponse:
+    """The nurse console (``/console``); other roles are sent to their own page."""
+    if not principal(request).has_role(Role.NURSE):
+        raise web.HTTPSeeOther("/")
+    return _page(request, "console.html")
+
+
+def console_actor(request: web.Request) -> ConsoleActor:
+    """``actor_of`` for :func:`nurse_console.http.routes` (401 without a login)."""
+    return _as_console_actor(principal(request))
+
+
+def _as_console_actor(who: Principal) -> ConsoleActor:
+    return ConsoleActor(who.username, who.display_name, frozenset(str(r) for r in who.roles),
+                        frozenset(who.regions))
+
+
+async def console_still_allowed(request: web.Request) -> ConsoleActor | None:
+    who = await current_principal(request)
+    return _as_console_actor(who) if who is not None and who.has_role(Role.NURSE) else None
 
 
 def add_context_routes(app: web.Application, services: Services) -> None:
@@ -50,6 +91,13 @@ def add_context_routes(app: web.Application, services: Services) -> None:
     app.add_routes(catalog_routes(services.catalog, catalog_actor, read_json=read_json_object))
     app.add_routes(guideline_routes(services.guidelines, guideline_actor,
                                     read_json=read_json_object))
+    if services.console is not None:
+        from nurse_console.http import routes as console_routes
+
+        app.add_routes(console_routes(services.console, console_actor,
+                                      read_json=read_json_object,
+                                      changes=services.bus.subscribe,
+                                      still_allowed=console_still_allowed))
 
 
 def create_app(services: Services) -> web.Application:
@@ -65,6 +113,7 @@ def create_app(services: Services) -> web.Application:
     setup_security(app, cookie_secure=services.settings.http.cookie_secure,
                    allowed_origins=services.settings.http.allowed_origins)
     app.router.add_get("/", index)
+    app.router.add_get("/console", console_page)
     app.router.add_static("/static", STATIC, name="static")
     app.add_routes(api_routes(services))
     add_context_routes(app, services)

@@ -1,0 +1,498 @@
+"""The console service: a nurse's shift, call by call, held on the server.
+
+Every presentation (the web view at ``/console``, the terminal console) calls
+these use cases through the same API and hears the same pushes, so a call begun
+in one is finished in the other. The service follows the live call itself
+(:meth:`ConsoleService.view` brings the nurse's work up to date with the queue
+engine and the call log before it answers), stores every change of the work,
+and reaches the other contexts only through :mod:`nurse_console.ports`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import asdict, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from nurse_console import model
+from nurse_console.errors import (
+    CannotAnswerHere,
+    CannotSign,
+    DraftConflict,
+    InvalidChoice,
+    NoCallWork,
+    NotOnRoster,
+)
+from nurse_console.model import (
+    DRAFT_FIELDS,
+    PHASES,
+    CallWork,
+    Deviation,
+    Draft,
+    GuidelineOpened,
+    Phase,
+    Referral,
+    WorkStatus,
+)
+from nurse_console.ports import Actor, Codes, Desk, Guidelines, Journal, NurseSeat, Phone, Referrals
+from nurse_console.sql import StaleWork, WorkStore
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+LIVE_CALL_STATES = ("offered", "connected")
+PERSON_KINDS = ("personnummer", "samordningsnummer", "reservnummer", "unidentified")
+CALLER_RELATIONS = ("patient", "parent_or_guardian", "other")
+SEXES = ("female", "male")
+
+
+class ConsoleService:
+    """The nurse console's use cases (see the module docstring).
+
+    ``repeat_window`` is how far back an earlier call from the same number or about
+    the same person counts as a repeat call (default 72 hours); ``on_change`` is told
+    whenever a nurse's work changed, so pushes go out at once."""
+
+    def __init__(self, store: WorkStore, desk: Desk, phone: Phone, guidelines: Guidelines,
+                 referrals: Referrals, journal: Journal, codes: Codes, clock: Clock, *,
+                 repeat_window: timedelta = timedelta(hours=72),
+                 on_change: Callable[[], None] | None = None) -> None:
+        self._store = store
+        self._desk = desk
+        self._phone = phone
+        self._guidelines = guidelines
+        self._referrals = referrals
+        self._journal = journal
+        self.codes = codes
+        self._clock = clock
+        self.repeat_window = repeat_window
+        self._on_change = on_change or (lambda: None)
+        self._work: dict[str, CallWork | None] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    # -- the view --------------------------------------------------------------------
+
+    async def view(self, actor: Actor) -> dict[str, Any]:
+        """What the console shows the nurse now: her seat, the call work with its phase
+        times and nudges, and earlier calls from the same number or person."""
+        async with self._lock(actor):
+            seat, work = await self._synced(actor)
+        now = self._clock()
+        out: dict[str, Any] = {
+            "server_time": now.isoformat(),
+            "nurse": asdict(seat),
+            "work": None,
+        }
+        if work is not None:
+            out["work"] = {**model.to_plain(work),
+                           "phase_durations": model.phase_durations(work, now),
+                           "recommended_care_type": work.recommended_care_type,
+                           "given_care_type": work.given_care_type,
+                           "deviates": work.deviates,
+                           "nudges": [asdict(n) for n in model.nudges(work)],
+                           "repeat_calls": await self._repeat_calls(work)}
+        return out
+
+    def seat(self, actor: Actor) -> NurseSeat:
+        """The nurse's seat (403 for a login that is not on the roster)."""
+        seat = self._desk.seat_of(actor.username)
+        if seat is None:
+            raise NotOnRoster("your login is not linked to a nurse on the roster",
+                              {"username": actor.username})
+        return seat
+
+    # -- the nurse's state -----------------------------------------------------------
+
+    async def set_state(self, actor: Actor, state: str, reason: str | None = None
+                        ) -> dict[str, Any]:
+        """Ready, paused with a configured reason, or logged out. Going ready or paused
+        after a call ends its wrap-up and closes the call's work."""
+        if state not in ("ready", "paused", "logged_out"):
+            raise InvalidChoice("state must be ready, paused or logged_out",
+                                {"field": "state", "value": state})
+        if state == "paused" and reason not in self.codes.pause_reasons:
+            raise InvalidChoice("choose one of the configured pause reasons",
+                                {"field": "reason", "value": reason,
+                                 "allowed": sorted(self.codes.pause_reasons)})
+        async with self._lock(actor):
+            seat, work = await self._synced(actor)
+            if work is not None and work.status is WorkStatus.CALLER_GONE:
+                await self._put(work, model.closed(work, self._clock()))
+            await self._desk.set_state(seat.nurse_id, state,
+                                       reason if state == "paused" else None)
+        self._on_change()
+        return await self.view(actor)
+
+    async def answer(self, actor: Actor) -> dict[str, Any]:
+        """Answer the offered call on the nurse's phone (``Svara``)."""
+        seat = self.seat(actor)
+        if seat.state != "offered":
+            raise NoCallWork("no call is ringing for you", {"state": seat.state})
+        if not await self._phone.answer(seat.endpoint):
+            raise CannotAnswerHere("answer the call on your phone",
+                                   {"endpoint": seat.endpoint})
+        return await self.view(actor)
+
+    async def hang_up(self, actor: Actor) -> dict[str, Any]:
+        """End the call from the console (where the phone allows it)."""
+        seat = self.seat(actor)
+        if seat.state != "on_call":
+            raise NoCallWork("you are not on a call", {"state": seat.state})
+        if not await self._phone.hang_up(seat.endpoint):
+            raise CannotAnswerHere("end the call on your phone", {"endpoint": seat.endpoint})
+        return await self.view(actor)
+
+    # -- the call's work -------------------------------------------------------------
+
+    async def move_to_phase(self, actor: Actor, phase: str) -> dict[str, Any]:
+        """Go to another phase of the call process."""
+        try:
+            target = Phase(phase)
+        except ValueError:
+            raise InvalidChoice("unknown phase", {"field": "phase", "value": phase,
+                                                 "allowed": [p.value for p in PHASES]}) from None
+        await self._change(actor, lambda w: model.move_to_phase(w, target, self._clock())
+                           if w.status is WorkStatus.ON_CALL else replace(w, phase=target,
+                                                                          revision=w.revision + 1))
+        return await self.view(actor)
+
+    def search(self, actor: Actor, query: str, age_years: float | None = None,
+               limit: int = 10) -> list[dict[str, Any]]:
+        """Guidelines for the nurse's search, each with why it matched."""
+        return self._guidelines.search(query, age_years, limit)
+
+    async def open_guideline(self, actor: Actor, guideline_id: str) -> dict[str, Any]:
+        """The guideline for the call's region; it is recorded as used, with its version."""
+        work = await self._current(actor)
+        guideline = await self._guidelines.open(guideline_id, work.facts.region)
+        opened = GuidelineOpened(guideline["guideline_id"], guideline["version"],
+                                 guideline["title"], self._clock().isoformat())
+        await self._change(actor, lambda w: model.opened_guideline(w, opened))
+        return guideline
+
+    async def tick(self, actor: Actor, guideline_id: str, ticked: list[str]
+                   ) -> dict[str, Any]:
+        """Tick criteria of an opened guideline: the urgency and care types follow."""
+        work = await self._current(actor)
+        used = [g for g in work.guidelines if g.guideline_id == guideline_id]
+        if not used:
+            raise InvalidChoice("open the guideline before ticking its criteria",
+                                {"field": "guideline_id", "value": guideline_id})
+        result = await self._guidelines.assess(
+            guideline_id, used[-1].version, ticked, work.draft.patient_age_years,
+            work.draft.patient_sex, self._clock(), work.facts.region)
+        assessment = model.Assessment(guideline_id, used[-1].version, result["urgency"],
+                                      tuple(result["care_types"]),
+                                      tuple(result.get("decisive", ())), tuple(ticked))
+        await self._change(actor, lambda w: model.assessed(w, assessment))
+        return await self.view(actor)
+
+    async def decide(self, actor: Actor, *, urgency: str | None, care_type: str | None,
+                     deviation_reason: str | None, deviation_text: str = "") -> dict[str, Any]:
+        """The nurse's own urgency and care type, and why she deviates (coded)."""
+        codes = self.codes
+        for name, value, allowed in (("urgency", urgency, codes.urgencies),
+                                     ("care_type", care_type, codes.care_types),
+                                     ("deviation_reason", deviation_reason,
+                                      codes.deviation_reasons)):
+            if value is not None and value not in allowed:
+                raise InvalidChoice(f"{name} is not one of the configured codes",
+                                    {"field": name, "value": value, "allowed": sorted(allowed)})
+        deviation = Deviation(deviation_reason, deviation_text.strip()) \
+            if deviation_reason or deviation_text.strip() else None
+        await self._change(actor, lambda w: model.decided(
+            w, urgency=urgency, care_type=care_type, deviation=deviation))
+        return await self.view(actor)
+
+    async def suggestions(self, actor: Actor, limit: int = 8) -> list[dict[str, Any]]:
+        """Units for the work's care type within its urgency's window, open and near."""
+        work = await self._current(actor)
+        care_types = [work.care_type] if work.care_type else list(
+            work.assessment.care_types if work.assessment else ())
+        care_types = [c for c in care_types if c != model.SELF_CARE]
+        if not care_types:
+            return []
+        return self._referrals.suggest(
+            care_types, work.urgency, self._clock(), municipality=_municipality(work),
+            region=work.facts.region, age_years=work.draft.patient_age_years, limit=limit)
+
+    async def refer(self, actor: Actor, hsa_id: str | None, *, self_care: bool = False
+                    ) -> dict[str, Any]:
+        """Refer to the unit ``hsa_id``, or give self-care advice, or undo both."""
+        referral = None
+        if hsa_id is not None:
+            unit = await self._referrals.unit(hsa_id)
+            if unit is None:
+                raise InvalidChoice("no care unit with that HSA-id",
+                                    {"field": "hsa_id", "value": hsa_id})
+            work = await self._current(actor)
+            wanted = work.care_type if work.care_type in unit["care_types"] else None
+            referral = Referral(unit["hsa_id"], unit["name"], wanted or unit["care_types"][0])
+        await self._change(actor, lambda w: model.referred(w, referral, self_care=self_care))
+        return await self.view(actor)
+
+    async def save_draft(self, actor: Actor, based_on: int, fields: dict[str, Any], *,
+                         safety_net_given: bool | None = None) -> dict[str, Any]:
+        """Save the nurse's text (autosave). ``based_on`` is the draft revision the text
+        was written on; if the draft was saved elsewhere since, nothing is overwritten and
+        :class:`DraftConflict` carries the stored draft."""
+        async with self._lock(actor):
+            _, work = await self._synced(actor)
+            work = _required(work)
+            draft = _draft_from(work.draft, fields)
+            if based_on != work.draft_revision:
+                raise DraftConflict("the draft was changed elsewhere since you read it",
+                                    {"draft_revision": work.draft_revision,
+                                     "draft": asdict(work.draft)})
+            if work.signed:
+                raise CannotSign("the entry is signed and cannot change",
+                                 {"missing": [], "signed_at": work.signed_at})
+            work = await self._put(work, model.drafted(work, draft,
+                                                       safety_net_given=safety_net_given))
+            await self._push_to_journal(actor, work)
+        self._on_change()
+        return await self.view(actor)
+
+    async def set_contact_reason(self, actor: Actor, code: str | None) -> dict[str, Any]:
+        """The call's contact reason (kontaktorsak), a configured code."""
+        if code is not None and code not in self.codes.contact_reasons:
+            raise InvalidChoice("contact_reason is not one of the configured codes",
+                                {"field": "contact_reason", "value": code,
+                                 "allowed": sorted(self.codes.contact_reasons)})
+        await self._change(actor, lambda w: model.with_contact_reason(w, code))
+        return await self.view(actor)
+
+    async def sign(self, actor: Actor) -> dict[str, Any]:
+        """Sign the journal entry; a sign with missing parts lists them (in Swedish)."""
+        async with self._lock(actor):
+            _, work = await self._synced(actor)
+            work = _required(work)
+            missing = missing_for_signing(work, self.codes)
+            if missing:
+                raise CannotSign("the entry cannot be signed yet", {"missing": missing})
+            if work.journal_entry_id is None:
+                work = await self._open_journal(actor, work)
+                if work.journal_entry_id is None:
+                    raise CannotSign("the journal cannot be reached; try again",
+                                     {"missing": ["journalen svarar inte just nu"]})
+            await self._push_to_journal(actor, work, strict=True)
+            work = await self._current_locked(actor)
+            revision = await self._journal.sign(actor, work)
+            work = await self._put(work, model.signed(work, self._clock(), revision))
+            try:
+                if work.assessment is not None:
+                    await self._guidelines.record_decision(actor, work)
+            except Exception:  # statistics only: the signed entry stands
+                log.exception("could not record the decision of call %s", work.call_id)
+        self._on_change()
+        return await self.view(actor)
+
+    async def phase_statistics(self, start: datetime, end: datetime) -> dict[str, Any]:
+        """Average seconds per phase over the calls closed in ``[start, end)``."""
+        works = await self._store.closed_between(start, end)
+        totals = {p.value: 0.0 for p in PHASES}
+        for w in works:
+            for phase, seconds in w.phase_seconds.items():
+                totals[phase] = totals.get(phase, 0.0) + seconds
+        n = len(works)
+        return {"calls": n, "average_seconds": {k: round(v / n, 1) if n else 0.0
+                                                for k, v in totals.items()}}
+
+    # -- internals -------------------------------------------------------------------
+
+    def _lock(self, actor: Actor) -> asyncio.Lock:
+        return self._locks.setdefault(actor.username, asyncio.Lock())
+
+    async def _current(self, actor: Actor) -> CallWork:
+        async with self._lock(actor):
+            return await self._current_locked(actor)
+
+    async def _current_locked(self, actor: Actor) -> CallWork:
+        _, work = await self._synced(actor)
+        return _required(work)
+
+    async def _change(self, actor: Actor, change: Callable[[CallWork], CallWork]) -> CallWork:
+        async with self._lock(actor):
+            work = await self._current_locked(actor)
+            if work.status is WorkStatus.CLOSED:
+                raise NoCallWork("the call is closed", {"call_id": work.call_id})
+            changed = await self._put(work, change(work))
+            await self._push_to_journal(actor, changed)
+        self._on_change()
+        return changed
+
+    async def _put(self, before: CallWork, after: CallWork) -> CallWork:
+        if after is before or after.revision == before.revision:
+            self._work[after.username] = after
+            return after
+        try:
+            await self._store.save(after, before.revision, self._clock())
+        except StaleWork:  # written by another instance: take what is stored and refuse
+            self._work.pop(after.username, None)
+            raise DraftConflict("the call work was changed elsewhere; reload",
+                                {"call_id": after.call_id}) from None
+        self._work[after.username] = after if after.status is not WorkStatus.CLOSED else None
+        return after
+
+    async def _load(self, username: str) -> CallWork | None:
+        if username not in self._work:
+            self._work[username] = await self._store.open_work(username)
+        return self._work[username]
+
+    async def _synced(self, actor: Actor) -> tuple[NurseSeat, CallWork | None]:
+        """The seat and the work, brought up to date with the live call."""
+        seat = self.seat(actor)
+        work = await self._load(actor.username)
+        now = self._clock()
+        changed = False
+        if seat.call_id and seat.state in ("offered", "on_call"):
+            if work is not None and work.call_id != seat.call_id:
+                if work.status is WorkStatus.OFFERED:
+                    await self._store.delete(work)
+                else:  # the nurse went ready before closing: close the old work
+                    await self._put(work, model.closed(model.caller_gone(work, now, None), now))
+                work = None
+            if work is None:
+                work = await self._start_work(actor, seat, now)
+                changed = True
+            call = self._desk.call(work.call_id)
+            if work.status is WorkStatus.OFFERED and (
+                    seat.state == "on_call" or (call is not None and call.state == "connected")):
+                work = await self._put(work, model.answered(work, now))
+                work = await self._open_journal(actor, work)
+                changed = True
+        elif work is not None and work.status is WorkStatus.OFFERED:
+            await self._store.delete(work)  # the offer went elsewhere (missed or withdrawn)
+            self._work[actor.username] = work = None
+            changed = True
+        if work is not None and work.status is WorkStatus.ON_CALL:
+            call = self._desk.call(work.call_id)
+            still_on = seat.call_id == work.call_id and seat.state == "on_call" \
+                and (call is None or call.state in LIVE_CALL_STATES)
+            if not still_on:
+                cause = call.end_cause if call is not None else None
+                work = await self._put(work, model.caller_gone(work, now, cause))
+                changed = True
+        if changed:
+            self._on_change()
+        return seat, work
+
+    async def _start_work(self, actor: Actor, seat: NurseSeat, now: datetime) -> CallWork:
+        assert seat.call_id is not None
+        call = self._desk.call(seat.call_id)
+        facts = call.facts if call is not None else model.CallFacts()
+        work = CallWork(call_id=seat.call_id, username=actor.username, nurse_id=seat.nurse_id,
+                        status=WorkStatus.OFFERED, offered_at=now.isoformat(), facts=facts)
+        await self._store.insert(work, now)
+        self._work[actor.username] = work
+        return work
+
+    async def _open_journal(self, actor: Actor, work: CallWork) -> CallWork:
+        try:
+            entry_id, revision = await self._journal.open_draft(actor, work)
+        except Exception:  # the draft opens at the next save or at signing
+            log.exception("could not open the journal draft of call %s", work.call_id)
+            return work
+        return await self._put(work, replace(model.journal_saved(work, entry_id, revision),
+                                             revision=work.revision + 1))
+
+    async def _push_to_journal(self, actor: Actor, work: CallWork, *, strict: bool = False
+                               ) -> None:
+        """Write the work into its journal draft (autosave). The console keeps the text
+        whatever the journal says; with ``strict`` (signing) a refusal is raised."""
+        if work.journal_entry_id is None or work.signed:
+            return
+        try:
+            revision = await self._journal.save(actor, work)
+        except Exception as exc:
+            if strict:
+                raise
+            log.info("journal draft of call %s not saved: %s", work.call_id, exc)
+            return
+        await self._put(work, replace(model.journal_saved(work, work.journal_entry_id,
+                                                          revision),
+                                      revision=work.revision + 1))
+
+    async def _repeat_calls(self, work: CallWork) -> list[dict[str, Any]]:
+        since = datetime.fromisoformat(work.offered_at) - self.repeat_window
+        person = work.draft.person_number or work.facts.identity
+        earlier = await self._store.earlier(work.facts.number, person, since, work.call_id)
+        out = [{"call_id": w.call_id, "at": w.offered_at, "urgency": w.urgency,
+                "care_type": w.given_care_type,
+                "referral": w.referral.unit_name if w.referral else None,
+                "outcome": "signerad" if w.signed else w.status.value,
+                "same": "person" if person and w.draft.person_number == person else "number"}
+               for w in earlier]
+        known = {w.call_id for w in earlier}
+        if work.facts.number:
+            for c in await self._desk.earlier_calls(work.facts.number, since, work.call_id):
+                if c["call_id"] not in known:
+                    out.append({"call_id": c["call_id"], "at": c["arrived_at"], "urgency": None,
+                                "care_type": None, "referral": None, "outcome": c["state"],
+                                "same": "number"})
+        return sorted(out, key=lambda c: c["at"] or "", reverse=True)[:5]
+
+
+def missing_for_signing(work: CallWork, codes: Codes) -> list[str]:
+    """What keeps the call's entry from being signed, in the nurse's words."""
+    missing = []
+    if work.status is WorkStatus.OFFERED:
+        missing.append("samtalet är inte besvarat")
+    if work.contact_reason is None:
+        missing.append("kontaktorsak")
+    if work.urgency is None:
+        missing.append("brådskandegrad")
+    if work.referral is None and not work.self_care:
+        missing.append("hänvisning eller egenvårdsråd")
+    if work.deviates and (work.deviation is None or not work.deviation.reason_code):
+        missing.append("orsak till avvikelse från beslutsstödet")
+    if work.draft.person_kind != "unidentified" and not work.draft.person_number.strip():
+        missing.append("personens identitetsnummer")
+    return missing
+
+
+def _required(work: CallWork | None) -> CallWork:
+    if work is None:
+        raise NoCallWork("you have no call to work on now")
+    return work
+
+
+def _municipality(work: CallWork) -> str | None:
+    return work.facts.municipality
+
+
+def _draft_from(current: Draft, fields: dict[str, Any]) -> Draft:
+    """``current`` with the fields the nurse sent (checked; unknown fields refused)."""
+    unknown = sorted(set(fields) - set(DRAFT_FIELDS))
+    if unknown:
+        raise InvalidChoice("unknown draft fields", {"fields": unknown})
+    values: dict[str, Any] = {}
+    for name in DRAFT_FIELDS:
+        if name not in fields:
+            continue
+        value = fields[name]
+        if name == "patient_age_years":
+            if value is not None and (isinstance(value, bool)
+                                      or not isinstance(value, int | float)
+                                      or not 0 <= value <= 130):
+                raise InvalidChoice("patient_age_years must be a number from 0 to 130",
+                                    {"field": name, "value": value})
+        elif name == "patient_sex":
+            if value is not None and value not in SEXES:
+                raise InvalidChoice("patient_sex must be female or male",
+                                    {"field": name, "value": value})
+        elif not isinstance(value, str) or len(value) > 20000:
+            raise InvalidChoice(f"{name} must be text (at most 20,000 characters)",
+                                {"field": name})
+        values[name] = value
+    draft = replace(current, **values)
+    if draft.person_kind not in PERSON_KINDS:
+        raise InvalidChoice("person_kind is not known", {"field": "person_kind",
+                                                          "allowed": list(PERSON_KINDS)})
+    if draft.caller_relation not in CALLER_RELATIONS:
+        raise InvalidChoice("caller_relation is not known",
+                            {"field": "caller_relation", "allowed": list(CALLER_RELATIONS)})
+    return draft

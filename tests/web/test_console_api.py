@@ -1,0 +1,162 @@
+"""The console API as a nurse uses it: a whole call from ready to a signed journal entry,
+and the rules of who may do what."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp
+
+from tests.support.system import eventually
+from tests.web.conftest import WebSystem
+
+C = "/api/v1/console"
+
+
+async def _json(resp: aiohttp.ClientResponse) -> Any:
+    body = await resp.json()
+    return body
+
+
+async def view(web_system: WebSystem, http: aiohttp.ClientSession) -> dict[str, Any]:
+    async with http.get(web_system.base_url + C) as resp:
+        assert resp.status == 200, await resp.text()
+        return await resp.json()
+
+
+async def post(web_system: WebSystem, http: aiohttp.ClientSession, path: str,
+               body: dict[str, Any] | None = None, method: str = "POST",
+               status: int = 200) -> dict[str, Any]:
+    async with http.request(method, web_system.base_url + C + path, json=body or {}) as resp:
+        assert resp.status == status, await resp.text()
+        return await resp.json()
+
+
+async def a_connected_call(web_system: WebSystem, http: aiohttp.ClientSession,
+                           number: str = "+46701234567") -> dict[str, Any]:
+    system = web_system.system
+    await system.add_nurse("ssk-01-1", "01", username="sjukskoterska", ready=False,
+                           answer_delay=0.3)
+    await web_system.login(http, "sjukskoterska")
+    v = await post(web_system, http, "/state", {"state": "ready"})
+    assert v["nurse"]["state"] == "ready"
+    await system.sim.add_caller(number=number, municipality="0180", talk=None)
+
+    async def on_call() -> Any:
+        v = await view(web_system, http)
+        return v if v["work"] and v["work"]["status"] == "on_call" else None
+    return await eventually(on_call, what="the nurse on the call")
+
+
+async def test_a_nurse_takes_a_whole_call_to_a_signed_entry(
+    web_system: WebSystem, http: aiohttp.ClientSession,
+) -> None:
+    v = await a_connected_call(web_system, http)
+    work = v["work"]
+    assert work["facts"]["region"] == "01"
+    assert work["facts"]["region_source"] == "kommun från nätet"
+    assert work["phase"] == "oppna"
+    assert work["journal_entry_id"]
+
+    v = await post(web_system, http, "/phase", {"phase": "lyssna"})
+    v = await post(web_system, http, "/draft", {"draft_revision": v["work"]["draft_revision"],
+                                                "fields": {"listen_summary": "Feber i två dygn",
+                                                           "patient_age_years": 34}},
+                   method="PUT")
+    assert v["work"]["draft"]["listen_summary"] == "Feber i två dygn"
+    await post(web_system, http, "/phase", {"phase": "bedoma"})
+    async with http.get(web_system.base_url + C + "/search", params={"q": "feber"}) as resp:
+        hits = (await resp.json())["hits"]
+    assert hits and all(h["why"] for h in hits)
+    g = await post(web_system, http, f"/guidelines/{hits[0]['guideline_id']}")
+    criterion = g["levels"][-1]["criteria"][0]["id"]
+    v = await post(web_system, http, "/criteria", {"guideline_id": g["guideline_id"],
+                                                    "ticked": [criterion]})
+    assert v["work"]["urgency"] == g["levels"][-1]["urgency"]
+    assert v["work"]["guidelines"][0]["version"] == g["version"]
+    v = await post(web_system, http, "/referral", {"self_care": True})
+    v = await post(web_system, http, "/phase", {"phase": "avsluta"})
+    codes = [n["code"] for n in v["work"]["nudges"]]
+    assert "no_safety_net" in codes
+    v = await post(web_system, http, "/draft", {
+        "draft_revision": v["work"]["draft_revision"],
+        "fields": {"advice_given": "Vila, drick, ring igen vid andnöd"},
+        "safety_net_given": True}, method="PUT")
+    assert "no_safety_net" not in [n["code"] for n in v["work"]["nudges"]]
+
+    missing = await post(web_system, http, "/sign", status=422)
+    assert missing["details"]["missing"] == ["kontaktorsak"]
+    await post(web_system, http, "/contact-reason", {"code": "FEBER"})
+    v = await post(web_system, http, "/sign")
+    assert v["work"]["signed_at"]
+    entry = await web_system.system.services.journal.get_entry(
+        _journal_actor(), v["work"]["journal_entry_id"])
+    assert entry.entry.status.value == "signed"
+    assert entry.entry.content.notes.listen_summary == "Feber i två dygn"
+    assert entry.entry.content.contact_reason.code == "FEBER"
+
+
+def _journal_actor() -> Any:
+    from journal.ports import Actor
+    return Actor.system_actor("test")
+
+
+async def test_a_stale_draft_is_a_conflict_that_returns_the_stored_text(
+    web_system: WebSystem, http: aiohttp.ClientSession,
+) -> None:
+    v = await a_connected_call(web_system, http)
+    based_on = v["work"]["draft_revision"]
+    await post(web_system, http, "/draft", {"draft_revision": based_on,
+                                            "fields": {"listen_summary": "från fliken A"}},
+               method="PUT")
+    conflict = await post(web_system, http, "/draft", {
+        "draft_revision": based_on, "fields": {"listen_summary": "från fliken B"}},
+        method="PUT", status=409)
+    assert conflict["error_id"] == "draft_conflict"
+    assert conflict["details"]["draft"]["listen_summary"] == "från fliken A"
+    v = await view(web_system, http)
+    assert v["work"]["draft"]["listen_summary"] == "från fliken A"
+
+
+async def test_the_caller_hanging_up_keeps_the_draft_open_for_signing(
+    web_system: WebSystem, http: aiohttp.ClientSession,
+) -> None:
+    v = await a_connected_call(web_system, http)
+    await post(web_system, http, "/draft", {"draft_revision": v["work"]["draft_revision"],
+                                            "fields": {"listen_summary": "ont i magen"}},
+               method="PUT")
+    for caller in list(web_system.system.sim.callers.values()):
+        caller.hang_up()
+
+    async def gone() -> Any:
+        v = await view(web_system, http)
+        return v if v["work"]["status"] == "caller_gone" else None
+    v = await eventually(gone, what="the call ended in the console")
+    assert v["work"]["draft"]["listen_summary"] == "ont i magen"
+    assert "unsigned_after_call" in [n["code"] for n in v["work"]["nudges"]]
+    v = await post(web_system, http, "/referral", {"self_care": True})
+    assert v["work"]["self_care"] is True
+
+
+async def test_users_who_are_not_nurses_on_the_roster_get_no_console(
+    web_system: WebSystem, http: aiohttp.ClientSession,
+) -> None:
+    await web_system.login(http, "handledare")
+    async with http.get(web_system.base_url + C) as resp:
+        assert resp.status == 403
+    async with aiohttp.ClientSession() as anonymous:
+        async with anonymous.get(web_system.base_url + C) as resp:
+            assert resp.status == 401
+
+
+async def test_a_pause_needs_one_of_the_configured_reasons(
+    web_system: WebSystem, http: aiohttp.ClientSession,
+) -> None:
+    await web_system.system.add_nurse("ssk-01-1", "01", username="sjukskoterska", ready=False)
+    await web_system.login(http, "sjukskoterska")
+    bad = await post(web_system, http, "/state", {"state": "paused", "reason": "fika"},
+                     status=400)
+    assert bad["details"]["field"] == "reason"
+    await post(web_system, http, "/state", {"state": "ready"})
+    v = await post(web_system, http, "/state", {"state": "paused", "reason": "RAST"})
+    assert v["nurse"]["state"] == "paused" and v["nurse"]["pause_reason"] == "RAST"
