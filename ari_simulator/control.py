@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 def register_control(app: web.Application, sim: AriSimulator) -> None:
     """Add ``POST /sim/callers``, ``GET /sim/callers/{id}``, ``POST /sim/phones``,
+    ``POST /sim/phones/{endpoint}/answer`` and ``/hangup`` (``PJSIP/x`` or just ``x``),
     ``GET /sim/state``."""
 
     async def body(request: web.Request) -> dict[str, Any]:
@@ -51,6 +52,22 @@ def register_control(app: web.Application, sim: AriSimulator) -> None:
         return web.json_response({"endpoint": phone.endpoint, "behaviour": phone.behaviour},
                                  status=201)
 
+    def by_hand(action: str) -> Any:
+        async def handler(request: web.Request) -> web.Response:
+            endpoint = request.match_info["endpoint"]
+            if "/" not in endpoint:
+                endpoint = f"PJSIP/{endpoint}"
+            try:
+                done = await (sim.answer_phone(endpoint) if action == "answer"
+                              else sim.hang_up_phone(endpoint))
+            except KeyError:
+                return web.json_response({"message": f"no phone at {endpoint}"}, status=404)
+            if not done:
+                what = "nothing rings" if action == "answer" else "no call is up"
+                return web.json_response({"message": f"{what} on {endpoint}"}, status=409)
+            return web.json_response({"endpoint": endpoint, action: True})
+        return handler
+
     async def state(request: web.Request) -> web.Response:
         sw = sim.switch
         return web.json_response({
@@ -59,7 +76,8 @@ def register_control(app: web.Application, sim: AriSimulator) -> None:
             "applications": [a.to_json() for a in sw.bus.apps.values()],
             "callers": [c.to_json() for c in sim.callers.values()],
             "phones": [{"endpoint": k, "state": v["state"],
-                        "behaviour": v["phone"].behaviour if v["phone"] else None}
+                        "behaviour": v["phone"].behaviour if v["phone"] else None,
+                        "ringing": bool(v["phone"] and v["phone"].live_channel("Ringing"))}
                        for k, v in sw.endpoints.items()],
             "events_sent": len(sim.event_log),
             "speed": sw.speed,
@@ -68,4 +86,6 @@ def register_control(app: web.Application, sim: AriSimulator) -> None:
     app.router.add_post("/sim/callers", add_caller)
     app.router.add_get("/sim/callers/{caller_id}", get_caller)
     app.router.add_post("/sim/phones", add_phone)
+    app.router.add_post("/sim/phones/{endpoint:.+}/answer", by_hand("answer"))
+    app.router.add_post("/sim/phones/{endpoint:.+}/hangup", by_hand("hangup"))
     app.router.add_get("/sim/state", state)

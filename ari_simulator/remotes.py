@@ -4,7 +4,7 @@ A ``SimCaller`` is an inbound PSTN call (scenario 11): it waits with
 ``patience``, keys DTMF after being answered, talks for ``talk`` seconds once
 bridged with someone. A ``SimPhone`` is a registered PJSIP endpoint that
 answers, stays busy, never answers or is unreachable when the app originates
-to it.
+to it, or (``manual``) rings until someone answers it by hand.
 """
 from __future__ import annotations
 
@@ -217,6 +217,7 @@ class SimPhone:
             ch.timers.append(sw.later(timeout if timeout > 0 else 32.0, self._no_answer, ch))
             return
         ch.timers.append(sw.later(0.01, self._ringing, ch))
+        # "manual" rings like "no_answer" until answer_by_hand() picks it up.
         if self.behaviour == "answer":
             ch.timers.append(sw.later(self.answer_delay, sw.answer, ch))
             if self.hang_up_after is not None:
@@ -224,6 +225,30 @@ class SimPhone:
                                           self._hang_up, ch))
         else:
             ch.timers.append(sw.later(timeout if timeout > 0 else 30.0, self._no_answer, ch))
+
+    def live_channel(self, state: str) -> Channel | None:
+        """The phone's newest channel still in ``state`` (``Ringing`` or ``Up``), if any."""
+        for channel_id in reversed(self.channel_ids):
+            ch = self.switch.channels.get(channel_id)
+            if ch is not None and not ch.gone and not ch.hangup_started and ch.state == state:
+                return ch
+        return None
+
+    def answer_by_hand(self) -> bool:
+        """Pick up the ringing call (a person pressing answer); False if nothing rings."""
+        ch = self.live_channel("Ringing")
+        if ch is None:
+            return False
+        self.switch.answer(ch)
+        return True
+
+    def hang_up_by_hand(self) -> bool:
+        """End the answered call from the phone (a SIP BYE); False if no call is up."""
+        ch = self.live_channel("Up")
+        if ch is None:
+            return False
+        self._hang_up(ch)
+        return True
 
     def _ringing(self, ch: Channel) -> None:
         if not ch.gone and ch.state == "Down":

@@ -152,11 +152,13 @@ class AriSimulator:
                         answer_delay: float = 0.2, talk: float | None = None,
                         context: str = "agents", hang_up_after: float | None = None
                         ) -> SimPhone:
-        """Register a PJSIP phone that answers / is busy / never answers / is unreachable.
+        """Register a PJSIP phone that answers / is busy / never answers / is unreachable,
+        or (``manual``) rings until :meth:`answer_phone` picks it up, giving up like an
+        unanswered phone after the originate timeout.
 
         ``talk``: seconds it talks once joined with someone; ``hang_up_after``: seconds
         after answering when it hangs up, joined or not."""
-        if behaviour not in ("answer", "no_answer", "busy", "unreachable"):
+        if behaviour not in ("answer", "no_answer", "busy", "unreachable", "manual"):
             raise ValueError(f"unknown behaviour {behaviour!r}")
         if not endpoint.startswith("PJSIP/"):
             raise ValueError("endpoint must look like PJSIP/<name>")
@@ -165,6 +167,27 @@ class AriSimulator:
             "state": "offline" if behaviour == "unreachable" else "online",
             "context": context, "phone": phone}
         return phone
+
+    def phone(self, endpoint: str) -> SimPhone:
+        """The phone registered at ``endpoint`` (KeyError if none is)."""
+        info = self.switch.endpoints.get(endpoint)
+        if info is None or info.get("phone") is None:
+            raise KeyError(f"no phone at {endpoint}")
+        phone: SimPhone = info["phone"]
+        return phone
+
+    def ringing(self, endpoint: str) -> bool:
+        """Whether the phone at ``endpoint`` is ringing now."""
+        return self.phone(endpoint).live_channel("Ringing") is not None
+
+    async def answer_phone(self, endpoint: str) -> bool:
+        """Answer the phone's ringing call by hand (as the nurse would); False if nothing rings.
+        The app sees what an answered originate shows: Dial ANSWER, Up, StasisStart."""
+        return self.phone(endpoint).answer_by_hand()
+
+    async def hang_up_phone(self, endpoint: str) -> bool:
+        """Hang up the phone's answered call by hand (a SIP BYE); False if no call is up."""
+        return self.phone(endpoint).hang_up_by_hand()
 
     async def add_callee(self, number: str, trunk: str = "pstn-trunk",
                          behaviour: str = "answer", answer_delay: float = 0.2,
