@@ -1,7 +1,8 @@
 """The demo: the whole system on embedded defaults with simulated callers and nurses.
 
 SQLite under ``./var/``, the built-in ARI simulator, the demo users, a roster
-of fictional nurses whose simulated phones answer by themselves, and a
+of fictional nurses whose simulated phones answer by themselves (except the
+``sjukskoterska`` login's own, which rings until answered by hand), and a
 stream of callers from the demo regions: some whose municipality the network
 delivers, some from fixed lines (area code), mobile callers who key their
 area code, callers from abroad, and impatient callers who hang up in queue.
@@ -22,6 +23,7 @@ from sqlalchemy import select
 from ari_simulator import AriSimulator
 from contactcenter.bootstrap import Services, build_services, open_services, start_web
 from contactcenter.db import upgrade
+from contactcenter.demo_phone import SimulatedPhones
 from contactcenter.health import DatabaseNotWritable, describe, require_writable
 from contactcenter.settings import Settings
 from queues.sql import nurses
@@ -189,17 +191,13 @@ async def run_demo(settings: Settings, *, port: int, callers: bool = True,
         roster = demo_roster(list(demo.regions), demo.nurses_per_region)
         await ensure_roster(services, roster)
         await services.start()
-        rng = random.Random(7)
-        for nurse in roster:
-            await sim.add_phone(endpoint=nurse.endpoint, behaviour="answer",
-                                answer_delay=demo.answer_delay_seconds * rng.uniform(0.5, 1.5),
-                                talk=None)
-            await services.queues.set_nurse_state(nurse.nurse_id, "ready")
+        await add_demo_phones(sim, services, roster, demo.answer_delay_seconds)
         runner, bound = await start_web(services, settings.http.host, port)
         url = f"http://{settings.http.host}:{bound}/"
         _print_banner(url, demo_users, sim.ari_url)
         if state is not None:
-            state.update(url=url, services=services, simulator=sim, port=bound)
+            state.update(url=url, services=services, simulator=sim, port=bound,
+                         phones=SimulatedPhones(sim))
         if callers:
             stream_task = asyncio.get_running_loop().create_task(
                 CallerStream(sim, settings).run())
@@ -213,6 +211,25 @@ async def run_demo(settings: Settings, *, port: int, callers: bool = True,
             await runner.cleanup()
         await services.stop()
         await sim.stop()
+
+
+async def add_demo_phones(sim: AriSimulator, services: Services, roster: list[DemoNurse],
+                          answer_delay: float) -> None:
+    """A simulated phone per nurse. A nurse linked to a login (``sjukskoterska``) is a person
+    at the console: her phone rings until answered by hand (:class:`SimulatedPhones`) and she
+    logs in herself. Every other nurse answers by herself and starts ready."""
+    rng = random.Random(7)
+    for nurse in roster:
+        delay = answer_delay * rng.uniform(0.5, 1.5)
+        if nurse.username is not None:
+            await sim.add_phone(endpoint=nurse.endpoint, behaviour="manual", talk=None)
+            if services.queues.nurse_state(nurse.nurse_id) in ("ready", "paused"):
+                # Left logged in by an earlier demo run in the same ./var/.
+                await services.queues.set_nurse_state(nurse.nurse_id, "logged_out")
+            continue
+        await sim.add_phone(endpoint=nurse.endpoint, behaviour="answer", answer_delay=delay,
+                            talk=None)
+        await services.queues.set_nurse_state(nurse.nurse_id, "ready")
 
 
 async def _upgrade(url: str) -> None:
