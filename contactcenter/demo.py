@@ -180,7 +180,7 @@ async def run_demo(settings: Settings, *, port: int, callers: bool = True,
                        speed=demo.speed)
     await sim.start()
     settings = replace(settings, ari=replace(settings.ari, url=sim.ari_url))
-    services = build_services(settings)
+    services = build_services(settings, phone=SimulatedPhones(sim))
     runner = None
     stream_task = None
     try:

@@ -217,9 +217,11 @@ def deviates(content: EntryContent) -> bool:
     """True when the outcome differs from the guideline's recommended care type."""
     if content.recommended_care_type is None:
         return False
-    given = "egenvard" if content.self_care else (
+    given = "EGENVARD" if content.self_care else (
         content.referral.care_type if content.referral else None)
-    return given is not None and given != content.recommended_care_type
+    # Care-type codes are decision support's (EGENVARD, VARDCENTRAL); older drafts may
+    # hold them in lower case.
+    return given is not None and given.casefold() != content.recommended_care_type.casefold()
 
 
 def update_draft(entry: JournalEntry, content: EntryContent, expected_revision: int,

@@ -16,6 +16,7 @@ from ari_simulator import AriSimulator
 from contactcenter.bootstrap import Services, build_services
 from contactcenter.db import upgrade
 from contactcenter.demo import DemoNurse, ensure_roster
+from contactcenter.demo_phone import SimulatedPhones
 from contactcenter.settings import Settings, load_settings
 
 SPEED = 20.0
@@ -79,7 +80,7 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
 
 async def start_system(settings: Settings, sim: AriSimulator) -> Services:
     settings = replace(settings, ari=replace(settings.ari, url=sim.ari_url))
-    services = build_services(settings)
+    services = build_services(settings, phone=SimulatedPhones(sim))
     await services.start()
     await eventually(services.ari_connected, what="ARI connection")
     return services

@@ -144,9 +144,9 @@ async def test_users_who_are_not_nurses_on_the_roster_get_no_console(
     await web_system.login(http, "handledare")
     async with http.get(web_system.base_url + C) as resp:
         assert resp.status == 403
-    async with aiohttp.ClientSession() as anonymous:
-        async with anonymous.get(web_system.base_url + C) as resp:
-            assert resp.status == 401
+    async with aiohttp.ClientSession() as anonymous, \
+            anonymous.get(web_system.base_url + C) as resp:
+        assert resp.status == 401
 
 
 async def test_a_pause_needs_one_of_the_configured_reasons(

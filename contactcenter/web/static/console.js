@@ -222,7 +222,15 @@ for (const input of document.querySelectorAll("[data-field]")) {
 $("btn-ready").addEventListener("click", () => act("POST", "/state", { state: "ready" }));
 $("btn-pause").addEventListener("click", () => act("POST", "/state", { state: "paused", reason: $("pause-reason").value }));
 $("btn-answer").addEventListener("click", () => act("POST", "/answer"));
-$("logout").addEventListener("submit", () => { navigator.sendBeacon && flush(); });
+$("logout").addEventListener("submit", () => flushNow());
+// Leaving or reloading the page sends what is still unsaved (the request outlives the page).
+window.addEventListener("pagehide", () => flushNow());
+function flushNow() {
+  if (!view || !view.work || !Object.keys(pending).length) return;
+  clearTimeout(saveTimer);
+  fetch(API + "/draft", { method: "PUT", keepalive: true, headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ draft_revision: view.work.draft_revision, fields: { ...pending } }) });
+}
 for (const tab of document.querySelectorAll("[role=tab]")) {
   tab.addEventListener("click", () => goPhase(tab.dataset.phase));
   tab.addEventListener("keydown", (ev) => {
