@@ -52,22 +52,6 @@ def register_control(app: web.Application, sim: AriSimulator) -> None:
         return web.json_response({"endpoint": phone.endpoint, "behaviour": phone.behaviour},
                                  status=201)
 
-    def by_hand(action: str) -> Any:
-        async def handler(request: web.Request) -> web.Response:
-            endpoint = request.match_info["endpoint"]
-            if "/" not in endpoint:
-                endpoint = f"PJSIP/{endpoint}"
-            try:
-                done = await (sim.answer_phone(endpoint) if action == "answer"
-                              else sim.hang_up_phone(endpoint))
-            except KeyError:
-                return web.json_response({"message": f"no phone at {endpoint}"}, status=404)
-            if not done:
-                what = "nothing rings" if action == "answer" else "no call is up"
-                return web.json_response({"message": f"{what} on {endpoint}"}, status=409)
-            return web.json_response({"endpoint": endpoint, action: True})
-        return handler
-
     async def state(request: web.Request) -> web.Response:
         sw = sim.switch
         return web.json_response({
@@ -86,6 +70,24 @@ def register_control(app: web.Application, sim: AriSimulator) -> None:
     app.router.add_post("/sim/callers", add_caller)
     app.router.add_get("/sim/callers/{caller_id}", get_caller)
     app.router.add_post("/sim/phones", add_phone)
-    app.router.add_post("/sim/phones/{endpoint:.+}/answer", by_hand("answer"))
-    app.router.add_post("/sim/phones/{endpoint:.+}/hangup", by_hand("hangup"))
+    app.router.add_post("/sim/phones/{endpoint:.+}/answer", _by_hand(sim, "answer"))
+    app.router.add_post("/sim/phones/{endpoint:.+}/hangup", _by_hand(sim, "hangup"))
     app.router.add_get("/sim/state", state)
+
+
+def _by_hand(sim: AriSimulator, action: str) -> Any:
+    """A route that answers or hangs up a phone as its user would, by hand."""
+    async def handler(request: web.Request) -> web.Response:
+        endpoint = request.match_info["endpoint"]
+        if "/" not in endpoint:
+            endpoint = f"PJSIP/{endpoint}"
+        try:
+            done = await (sim.answer_phone(endpoint) if action == "answer"
+                          else sim.hang_up_phone(endpoint))
+        except KeyError:
+            return web.json_response({"message": f"no phone at {endpoint}"}, status=404)
+        if not done:
+            what = "nothing rings" if action == "answer" else "no call is up"
+            return web.json_response({"message": f"{what} on {endpoint}"}, status=409)
+        return web.json_response({"endpoint": endpoint, action: True})
+    return handler

@@ -1,12 +1,9 @@
 """The console service: a nurse's shift, call by call, held on the server.
 
-Every presentation (the web view at ``/console``, the terminal console) calls
-these use cases through the same API and hears the same pushes, so a call begun
-in one is finished in the other. The service follows the live call itself
-(:meth:`ConsoleService.view` brings the nurse's work up to date with the queue
-engine and the call log before it answers), stores every change of the work,
-and reaches the other contexts only through :mod:`nurse_console.ports`.
-"""
+The web view and the terminal call these use cases through one API, so a call begun in
+one is finished in the other. :meth:`ConsoleService.view` first brings the nurse's work
+up to date with the queue engine and the call log; every change is stored; the other
+contexts are reached only through :mod:`nurse_console.ports`."""
 
 from __future__ import annotations
 
@@ -18,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from nurse_console import model
+from nurse_console.drafting import draft_from, missing_for_signing, municipality, required
 from nurse_console.errors import (
     CannotAnswerHere,
     CannotSign,
@@ -27,26 +25,22 @@ from nurse_console.errors import (
     NotOnRoster,
 )
 from nurse_console.model import (
-    DRAFT_FIELDS,
     PHASES,
     CallWork,
     Deviation,
-    Draft,
     GuidelineOpened,
     Phase,
     Referral,
     WorkStatus,
 )
 from nurse_console.ports import Actor, Codes, Desk, Guidelines, Journal, NurseSeat, Phone, Referrals
+from nurse_console.repeat_calls import repeat_calls
 from nurse_console.sql import StaleWork, WorkStore
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 LIVE_CALL_STATES = ("offered", "connected")
-PERSON_KINDS = ("personnummer", "samordningsnummer", "reservnummer", "unidentified")
-CALLER_RELATIONS = ("patient", "parent_or_guardian", "other")
-SEXES = ("female", "male")
 
 
 class ConsoleService:
@@ -93,7 +87,8 @@ class ConsoleService:
                            "given_care_type": work.given_care_type,
                            "deviates": work.deviates,
                            "nudges": [asdict(n) for n in model.nudges(work)],
-                           "repeat_calls": await self._repeat_calls(work)}
+                           "repeat_calls": await repeat_calls(
+                               self._store, self._desk, work, self.repeat_window)}
         return out
 
     def seat(self, actor: Actor) -> NurseSeat:
@@ -111,8 +106,7 @@ class ConsoleService:
         """Ready, paused with a configured reason, or logged out. Going ready or paused
         after a call ends its wrap-up and closes the call's work."""
         if state not in ("ready", "paused", "logged_out"):
-            raise InvalidChoice("state must be ready, paused or logged_out",
-                                {"field": "state", "value": state})
+            raise InvalidChoice("state must be ready, paused or logged_out", {"field": "state"})
         if state == "paused" and reason not in self.codes.pause_reasons:
             raise InvalidChoice("choose one of the configured pause reasons",
                                 {"field": "reason", "value": reason,
@@ -139,10 +133,8 @@ class ConsoleService:
     async def hang_up(self, actor: Actor) -> dict[str, Any]:
         """End the call from the console (where the phone allows it)."""
         seat = self.seat(actor)
-        if seat.state != "on_call":
-            raise NoCallWork("you are not on a call", {"state": seat.state})
-        if not await self._phone.hang_up(seat.endpoint):
-            raise CannotAnswerHere("end the call on your phone", {"endpoint": seat.endpoint})
+        if seat.state != "on_call" or not await self._phone.hang_up(seat.endpoint):
+            raise CannotAnswerHere("end the call on your phone", {"state": seat.state})
         return await self.view(actor)
 
     # -- the call's work -------------------------------------------------------------
@@ -216,7 +208,7 @@ class ConsoleService:
         if not care_types:
             return []
         return self._referrals.suggest(
-            care_types, work.urgency, self._clock(), municipality=_municipality(work),
+            care_types, work.urgency, self._clock(), municipality=municipality(work),
             region=work.facts.region, age_years=work.draft.patient_age_years, limit=limit)
 
     async def refer(self, actor: Actor, hsa_id: str | None, *, self_care: bool = False
@@ -241,8 +233,8 @@ class ConsoleService:
         :class:`DraftConflict` carries the stored draft."""
         async with self._lock(actor):
             _, work = await self._synced(actor)
-            work = _required(work)
-            draft = _draft_from(work.draft, fields)
+            work = required(work)
+            draft = draft_from(work.draft, fields)
             if based_on != work.draft_revision:
                 raise DraftConflict("the draft was changed elsewhere since you read it",
                                     {"draft_revision": work.draft_revision,
@@ -269,8 +261,8 @@ class ConsoleService:
         """Sign the journal entry; a sign with missing parts lists them (in Swedish)."""
         async with self._lock(actor):
             _, work = await self._synced(actor)
-            work = _required(work)
-            missing = missing_for_signing(work, self.codes)
+            work = required(work)
+            missing = missing_for_signing(work)
             if missing:
                 raise CannotSign("the entry cannot be signed yet", {"missing": missing})
             if work.journal_entry_id is None:
@@ -279,7 +271,7 @@ class ConsoleService:
                     raise CannotSign("the journal cannot be reached; try again",
                                      {"missing": ["journalen svarar inte just nu"]})
             await self._push_to_journal(actor, work, strict=True)
-            work = await self._current_locked(actor)
+            work = required((await self._synced(actor))[1])
             revision = await self._journal.sign(actor, work)
             work = await self._put(work, model.signed(work, self._clock(), revision))
             try:
@@ -290,17 +282,6 @@ class ConsoleService:
         self._on_change()
         return await self.view(actor)
 
-    async def phase_statistics(self, start: datetime, end: datetime) -> dict[str, Any]:
-        """Average seconds per phase over the calls closed in ``[start, end)``."""
-        works = await self._store.closed_between(start, end)
-        totals = {p.value: 0.0 for p in PHASES}
-        for w in works:
-            for phase, seconds in w.phase_seconds.items():
-                totals[phase] = totals.get(phase, 0.0) + seconds
-        n = len(works)
-        return {"calls": n, "average_seconds": {k: round(v / n, 1) if n else 0.0
-                                                for k, v in totals.items()}}
-
     # -- internals -------------------------------------------------------------------
 
     def _lock(self, actor: Actor) -> asyncio.Lock:
@@ -308,15 +289,11 @@ class ConsoleService:
 
     async def _current(self, actor: Actor) -> CallWork:
         async with self._lock(actor):
-            return await self._current_locked(actor)
-
-    async def _current_locked(self, actor: Actor) -> CallWork:
-        _, work = await self._synced(actor)
-        return _required(work)
+            return required((await self._synced(actor))[1])
 
     async def _change(self, actor: Actor, change: Callable[[CallWork], CallWork]) -> CallWork:
         async with self._lock(actor):
-            work = await self._current_locked(actor)
+            work = required((await self._synced(actor))[1])
             if work.status is WorkStatus.CLOSED:
                 raise NoCallWork("the call is closed", {"call_id": work.call_id})
             changed = await self._put(work, change(work))
@@ -365,8 +342,13 @@ class ConsoleService:
                 work = await self._open_journal(actor, work)
                 changed = True
         elif work is not None and work.status is WorkStatus.OFFERED:
-            await self._store.delete(work)  # the offer went elsewhere (missed or withdrawn)
-            self._work[actor.username] = work = None
+            if seat.call_id == work.call_id and seat.state == "wrap_up":
+                # Answered and over before the console looked: the call still needs its note.
+                work = await self._put(work, model.answered(work, now))
+                work = await self._open_journal(actor, work)
+            else:
+                await self._store.delete(work)  # the offer went elsewhere (missed, withdrawn)
+                self._work[actor.username] = work = None
             changed = True
         if work is not None and work.status is WorkStatus.ON_CALL:
             call = self._desk.call(work.call_id)
@@ -415,84 +397,3 @@ class ConsoleService:
         await self._put(work, replace(model.journal_saved(work, work.journal_entry_id,
                                                           revision),
                                       revision=work.revision + 1))
-
-    async def _repeat_calls(self, work: CallWork) -> list[dict[str, Any]]:
-        since = datetime.fromisoformat(work.offered_at) - self.repeat_window
-        person = work.draft.person_number or work.facts.identity
-        earlier = await self._store.earlier(work.facts.number, person, since, work.call_id)
-        out = [{"call_id": w.call_id, "at": w.offered_at, "urgency": w.urgency,
-                "care_type": w.given_care_type,
-                "referral": w.referral.unit_name if w.referral else None,
-                "outcome": "signerad" if w.signed else w.status.value,
-                "same": "person" if person and w.draft.person_number == person else "number"}
-               for w in earlier]
-        known = {w.call_id for w in earlier}
-        if work.facts.number:
-            for c in await self._desk.earlier_calls(work.facts.number, since, work.call_id):
-                if c["call_id"] not in known:
-                    out.append({"call_id": c["call_id"], "at": c["arrived_at"], "urgency": None,
-                                "care_type": None, "referral": None, "outcome": c["state"],
-                                "same": "number"})
-        return sorted(out, key=lambda c: c["at"] or "", reverse=True)[:5]
-
-
-def missing_for_signing(work: CallWork, codes: Codes) -> list[str]:
-    """What keeps the call's entry from being signed, in the nurse's words."""
-    missing = []
-    if work.status is WorkStatus.OFFERED:
-        missing.append("samtalet är inte besvarat")
-    if work.contact_reason is None:
-        missing.append("kontaktorsak")
-    if work.urgency is None:
-        missing.append("brådskandegrad")
-    if work.referral is None and not work.self_care:
-        missing.append("hänvisning eller egenvårdsråd")
-    if work.deviates and (work.deviation is None or not work.deviation.reason_code):
-        missing.append("orsak till avvikelse från beslutsstödet")
-    if work.draft.person_kind != "unidentified" and not work.draft.person_number.strip():
-        missing.append("personens identitetsnummer")
-    return missing
-
-
-def _required(work: CallWork | None) -> CallWork:
-    if work is None:
-        raise NoCallWork("you have no call to work on now")
-    return work
-
-
-def _municipality(work: CallWork) -> str | None:
-    return work.facts.municipality
-
-
-def _draft_from(current: Draft, fields: dict[str, Any]) -> Draft:
-    """``current`` with the fields the nurse sent (checked; unknown fields refused)."""
-    unknown = sorted(set(fields) - set(DRAFT_FIELDS))
-    if unknown:
-        raise InvalidChoice("unknown draft fields", {"fields": unknown})
-    values: dict[str, Any] = {}
-    for name in DRAFT_FIELDS:
-        if name not in fields:
-            continue
-        value = fields[name]
-        if name == "patient_age_years":
-            if value is not None and (isinstance(value, bool)
-                                      or not isinstance(value, int | float)
-                                      or not 0 <= value <= 130):
-                raise InvalidChoice("patient_age_years must be a number from 0 to 130",
-                                    {"field": name, "value": value})
-        elif name == "patient_sex":
-            if value is not None and value not in SEXES:
-                raise InvalidChoice("patient_sex must be female or male",
-                                    {"field": name, "value": value})
-        elif not isinstance(value, str) or len(value) > 20000:
-            raise InvalidChoice(f"{name} must be text (at most 20,000 characters)",
-                                {"field": name})
-        values[name] = value
-    draft = replace(current, **values)
-    if draft.person_kind not in PERSON_KINDS:
-        raise InvalidChoice("person_kind is not known", {"field": "person_kind",
-                                                          "allowed": list(PERSON_KINDS)})
-    if draft.caller_relation not in CALLER_RELATIONS:
-        raise InvalidChoice("caller_relation is not known",
-                            {"field": "caller_relation", "allowed": list(CALLER_RELATIONS)})
-    return draft

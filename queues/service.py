@@ -172,7 +172,7 @@ class QueueService:
             raise
         except QueueError as exc:
             raise NurseStateRefused(str(exc), nurse_id, self.nurse_state(nurse_id)) from exc
-        return self._nurse_view(nurse_id)
+        return self.nurse_view(nurse_id)
 
     # -- calls ----------------------------------------------------------------------------------
     def queue_of(self, region: str | None, *, national: bool = False) -> str:
@@ -386,17 +386,13 @@ class QueueService:
         await self.replica.close(timeout)
 
     # -- views ------------------------------------------------------------------------------------------
-    def _nurse_view(self, nurse_id: str) -> dict[str, Any]:
-        return nurse_view(self.engine, self.roster.by_id, nurse_id)
-
     def nurse_view(self, nurse_id: str) -> dict[str, Any]:
-        """One nurse's name, region, state (since when), call and pause reason (raises
-        :class:`~queues.errors.UnknownNurse` for a nurse the engine does not know)."""
-        return self._nurse_view(nurse_id)
+        """One nurse's name, region, state (since when), call and pause reason."""
+        return nurse_view(self.engine, self.roster.by_id, nurse_id)
 
     def nurse_snapshot(self) -> list[dict[str, Any]]:
         agents = sorted(self.engine.agents.values(), key=lambda a: (a.home_region, a.nurse_id))
-        return [self._nurse_view(a.nurse_id) for a in agents]
+        return [self.nurse_view(a.nurse_id) for a in agents]
 
     def queue_snapshot(self) -> list[dict[str, Any]]:
         return queue_snapshot(self.engine, self._queue_names, self._national)

@@ -247,8 +247,9 @@ async function goPhase(p) {
   view.work.phase = p; render(); $("tab-" + p).focus();
   await act("POST", "/phase", { phase: p });
 }
-let searchTimer = null, searchSeq = 0;
-$("search").addEventListener("input", () => { clearTimeout(searchTimer); searchTimer = setTimeout(search, 120); });
+let searchSeq = 0;
+// Every keystroke searches at once; an answer to an older keystroke is dropped (searchSeq).
+$("search").addEventListener("input", () => search());
 $("search").addEventListener("keydown", (ev) => {
   if (ev.key === "ArrowDown") { const first = $("hits").querySelector("button"); if (first) { ev.preventDefault(); first.focus(); } }
   if (ev.key === "Enter") { const first = $("hits").querySelector("button"); if (first) { ev.preventDefault(); first.click(); } }
