@@ -76,8 +76,9 @@ async def _worker(url: str, mode: str, limit: int, workers: int) -> dict[str, fl
 
     from sqlalchemy import and_, select
 
+    from contactcenter.contexts import journal_config
     from contactcenter.db import create_engine
-    from journal.config import load_config
+    from contactcenter.settings import load_settings
     from journal.export import _COLUMNS, ExportFilter, jsonl_chunk
     from journal.fhir import fhir_chunk_factory
     from journal.ports import Actor
@@ -85,7 +86,8 @@ async def _worker(url: str, mode: str, limit: int, workers: int) -> dict[str, fl
     from journal.sql import journal_entries
 
     engine = create_engine(url)
-    config = replace(load_config(), fhir_workers=workers if mode == "fhir-parallel" else 1)
+    config = replace(journal_config(load_settings()),
+                     fhir_workers=workers if mode == "fhir-parallel" else 1)
     if mode == "fhir-full":  # every Bundle through the library's full validation
         config = replace(config, fhir_systems={**config.fhir_systems, "validation": "full"})
     fhir_chunk_factory(config.fhir_systems)  # model classes built before the baseline RSS

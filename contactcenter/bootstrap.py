@@ -41,6 +41,7 @@ from contactcenter.services import Services
 from contactcenter.settings import Settings
 from decision_support.content import load_config as load_guideline_config
 from decision_support.content import load_library
+from decision_support.model import DecisionSupportConfig
 from decision_support.service import GuidelineService
 from journal.service import JournalService
 from nurse_console.config import ConsoleConfig
@@ -91,7 +92,8 @@ class Parts:
     def journal(self) -> JournalService:
         """The journal, deciding participation from the call log."""
         flush = self.call_log.flush if self.call_log is not None else None
-        return JournalService(self.engine, self.clock, journal_config(self.settings),
+        return JournalService(self.engine, self.clock,
+                              journal_config(self.settings, self.guideline_config),
                               calls=CallLogDirectory(self.engine, self.settings, flush))
 
     @cached_property
@@ -100,10 +102,16 @@ class Parts:
         return CatalogService(self.engine, self.clock, centres_for(self.settings.config_dir))
 
     @cached_property
+    def guideline_config(self) -> DecisionSupportConfig:
+        """``decision_support.toml``: the one source of the urgency, care type and deviation
+        reason codes that guidelines, catalog and journal share."""
+        return load_guideline_config(guideline_paths(self.settings)[0])
+
+    @cached_property
     def guidelines(self) -> GuidelineService:
         """Decision support; broken content raises here, before anything connects."""
-        config_path, content_dir = guideline_paths(self.settings)
-        config = load_guideline_config(config_path)
+        _, content_dir = guideline_paths(self.settings)
+        config = self.guideline_config
         library = load_library(content_dir, config)
         return GuidelineService(self.engine, self.clock, config, content_dir, library=library)
 

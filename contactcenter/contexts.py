@@ -20,9 +20,10 @@ from contactcenter.calls.model import CallEventType
 from contactcenter.calls.sql import call_events, calls
 from contactcenter.identity.http import PRINCIPAL_KEY, principal
 from contactcenter.settings import Settings
+from decision_support.model import DecisionSupportConfig
 from decision_support.ports import Actor as GuidelineActor
 from journal.config import DEFAULT_PATH as JOURNAL_DEFAULT_CONFIG
-from journal.config import JournalConfig, load_config
+from journal.config import JournalConfig, SharedCodes, load_config
 from journal.ports import Actor as JournalActor
 from journal.ports import CallFacts
 from queues.ports import Actor as QueueActor
@@ -64,10 +65,28 @@ def journal_actor(settings: Settings):
     return actor_of
 
 
-def journal_config(settings: Settings) -> JournalConfig:
-    """``journal.toml`` from the configuration folder (the packaged default otherwise)."""
+def shared_codes(config: DecisionSupportConfig, source: Path | str) -> SharedCodes:
+    """Decision support's urgencies, care types and deviation reasons as the journal
+    receives them: one coded list each for guidelines, catalog and journal."""
+    return SharedCodes(
+        urgencies={u.code: u.name for u in config.urgency_levels},
+        care_types={c.code: c.name for c in config.care_types},
+        deviation_reasons={r.code: r.name for r in config.deviation_reasons},
+        source=str(source))
+
+
+def journal_config(settings: Settings,
+                   guidelines: DecisionSupportConfig | None = None) -> JournalConfig:
+    """``journal.toml`` from the configuration folder (the packaged default otherwise),
+    with the code lists of ``decision_support.toml`` (``guidelines``, when already
+    loaded from it)."""
+    from decision_support.content import load_config as load_guideline_config
+
+    config_path, _ = guideline_paths(settings)
+    guidelines = guidelines or load_guideline_config(config_path)
     path = Path(settings.config_dir) / "journal.toml"
-    return load_config(path if path.exists() else JOURNAL_DEFAULT_CONFIG)
+    return load_config(path if path.exists() else JOURNAL_DEFAULT_CONFIG,
+                       shared=shared_codes(guidelines, config_path))
 
 
 class CallLogDirectory:

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from journal.identity_numbers import fictional_personnummer
 from journal.model import (
+    SELF_CARE,
     Caller,
     CallerRelation,
     ContactReason,
@@ -38,46 +39,47 @@ from journal.sql import entry_values, journal_entries
 SAMPLE_MARK = "[EXEMPEL – fiktiv]"
 EXAMPLE_PERSON = "191212121212"  #: Skatteverket's own example personnummer
 
-# (contact reason, guideline, recommended care type, urgency, listen, assessment, advice)
+# (contact reason, guideline, recommended care type, urgency, listen, assessment, advice);
+# care types and urgencies are decision support's codes (config/decision_support.toml).
 _SCENARIOS = (
-    ("FEBER", "feber-barn", "vardcentral", "INOM_ETT_DYGN",
+    ("FEBER", "feber-barn", "VARDCENTRAL", "INOM_ETT_DYGN",
      "Förälder ringer om barn 3 år med feber 39,2 sedan i går kväll.",
      "Pigg mellan febertopparna, dricker bra, kissar som vanligt. Inga andningsbesvär.",
      "Ge febernedsättande vid behov, mycket att dricka. Ring igen om barnet blir slött."),
-    ("BROSTSMARTA", "brostsmarta-vuxen", "akutmottagning", "AMBULANS",
+    ("BROSTSMARTA", "brostsmarta-vuxen", "AKUTMOTTAGNING", "AMBULANS",
      "Man 62 år med tryck över bröstet sedan 20 minuter, strålar ut i vänster arm.",
      "Kallsvettig, andfådd. Hög misstanke om hjärtpåverkan.",
      "Kopplad till 112. Lägga sig ned, inte äta eller dricka."),
-    ("HOSTA_ANDNING", "hosta-vuxen", "egenvard", "EGENVARD",
+    ("HOSTA_ANDNING", "hosta-vuxen", "EGENVARD", "EGENVARD",
      "Kvinna 34 år med hosta och snuva i fem dagar, ingen feber i dag.",
      "Andas utan besvär i vila, talar hela meningar. Allmäntillstånd gott.",
      "Egenvård: vila, vätska, höjd huvudända. Kontakta vården vid andnöd eller hög feber."),
-    ("BUKSMARTA", "buksmarta-vuxen", "jourmottagning", "INOM_NAGRA_TIMMAR",
+    ("BUKSMARTA", "buksmarta-vuxen", "JOURMOTTAGNING", "INOM_NAGRA_TIMMAR",
      "Kvinna 45 år med smärta i höger nedre del av magen sedan i morse.",
      "Ömhet som ökar, lätt feber 38,0. Kräkts en gång.",
      "Bedömning på jourmottagning i dag. Fasta tills bedömning."),
-    ("SKADA", "fotledsskada", "egenvard", "EGENVARD",
+    ("SKADA", "fotledsskada", "EGENVARD", "EGENVARD",
      "Man 28 år som vrickat foten under fotboll för en timme sedan.",
      "Kan belasta med viss smärta, måttlig svullnad, ingen felställning.",
      "Högläge, kyla, kompression. Röntgen om han inte kan gå fyra steg i morgon."),
-    ("ORON_PSYKISKT", "oro-angest", "vardcentral", "INOM_NAGRA_DAGAR",
+    ("ORON_PSYKISKT", "oro-angest", "VARDCENTRAL", "INOM_NAGRA_DAGAR",
      "Kvinna 22 år med sömnsvårigheter och oro sedan några veckor.",
      "Inga självmordstankar enligt uppringaren. Fungerar i vardagen men är trött.",
      "Tid hos vårdcentralen inom några dagar. Ring 112 vid tankar på att skada sig."),
-    ("HUDUTSLAG", "utslag-barn", "bvc", "INOM_NAGRA_DAGAR",
+    ("HUDUTSLAG", "utslag-barn", "BVC", "INOM_NAGRA_DAGAR",
      "Förälder ringer om spädbarn 8 månader med torra röda fläckar på kinderna.",
      "Ingen feber, äter och sover som vanligt. Utslagen kliar.",
      "Mjukgörande kräm, kontakt med BVC. Ring igen vid feber eller vätskande utslag."),
-    ("URINVAGAR", "urinvagsbesvar-kvinna", "vardcentral", "INOM_ETT_DYGN",
+    ("URINVAGAR", "urinvagsbesvar-kvinna", "VARDCENTRAL", "INOM_ETT_DYGN",
      "Kvinna 51 år med sveda vid vattenkastning sedan två dygn.",
      "Ingen feber, ingen ryggsmärta. Tidigare liknande besvär.",
      "Kontakt med vårdcentral i morgon för urinprov. Drick rikligt."),
 )
 _UNITS = {
-    "vardcentral": ("Vårdcentral Exempelby (fiktiv)", "vardcentral"),
-    "akutmottagning": ("Akutmottagning Exempelsjukhuset (fiktiv)", "akutmottagning"),
-    "jourmottagning": ("Närakut Exempelstaden (fiktiv)", "jourmottagning"),
-    "bvc": ("BVC Exempelby (fiktiv)", "bvc"),
+    "VARDCENTRAL": ("Vårdcentral Exempelby (fiktiv)", "VARDCENTRAL"),
+    "AKUTMOTTAGNING": ("Akutmottagning Exempelsjukhuset (fiktiv)", "AKUTMOTTAGNING"),
+    "JOURMOTTAGNING": ("Närakut Exempelstaden (fiktiv)", "JOURMOTTAGNING"),
+    "BVC": ("BVC Exempelby (fiktiv)", "BVC"),
 }
 _REGIONS = ("01", "03", "12", "14", "24")
 # Prefixes of the demo referrals' HSA-ids only (12 and 24 are not confirmed in regions.toml).
@@ -115,16 +117,17 @@ def demo_entry(rng: random.Random, at: datetime, region: str | None = None,
     (from ``care_providers`` by region, else :func:`care_provider_of_region`)."""
     reason, guideline, care_type, urgency, listen, assess, advice = rng.choice(_SCENARIOS)
     region = region or rng.choice(_REGIONS)
-    self_care = care_type == "egenvard"
+    self_care = care_type == SELF_CARE
     referral = None
     deviation = None
     recommended = care_type
     if not self_care:
         name, ctype = _UNITS.get(care_type, ("Akutmottagning Exempelsjukhuset (fiktiv)",
-                                             "akutmottagning"))
+                                             "AKUTMOTTAGNING"))
         if rng.random() < 0.05:  # the unit recommended was closed: documented deviation
-            name, ctype = _UNITS["jourmottagning"]
-            deviation = Deviation("NO_UNIT_OPEN", "Vårdcentralen stängd, hänvisad till närakut.")
+            name, ctype = _UNITS["JOURMOTTAGNING"]
+            deviation = Deviation("UNIT_UNAVAILABLE",
+                                  "Vårdcentralen stängd, hänvisad till närakut.")
         referral = Referral(f"SE{_ORGNR[region]}-E{rng.randint(1000, 9999)}", name, ctype)
     parent = "barn" in guideline or "Förälder" in listen
     caller = Caller(CallerRelation.PARENT_OR_GUARDIAN if parent else CallerRelation.PATIENT,

@@ -22,6 +22,10 @@ from journal.errors import EntrySigned, InvalidEntry, StaleRevision
 PATIENT_HIDDEN = {"patient_hidden": True}
 """Field metadata: leave this field out of the patient view."""
 
+SELF_CARE = "EGENVARD"
+"""The care type code of self-care advice (egenvård) in decision support's list: what an
+entry with ``self_care`` gave, compared with the guideline's recommended care type."""
+
 
 class IdentityKind(StrEnum):
     """How the person the call concerns is identified."""
@@ -171,23 +175,42 @@ class JournalEntry:
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """The configured code lists entries are checked against."""
+    """The configured code lists entries are checked against (urgencies, deviation
+    reasons and care types are decision support's)."""
 
     contact_reasons: Collection[str]
     urgencies: Collection[str]
     deviation_reasons: Collection[str]
+    care_types: Collection[str]
+
+
+def unknown_codes(content: EntryContent, vocabulary: Vocabulary
+                  ) -> list[tuple[str, str, str, list[str]]]:
+    """``(field, value, what it is, the codes allowed)`` for every code in ``content``
+    that is not in the configured lists (missing codes are not unknown)."""
+    c = content
+    checks = (
+        ("contact_reason.code", c.contact_reason and c.contact_reason.code,
+         "contact reason code", vocabulary.contact_reasons),
+        ("urgency", c.urgency, "urgency", vocabulary.urgencies),
+        ("deviation.reason_code", c.deviation and c.deviation.reason_code,
+         "deviation reason code", vocabulary.deviation_reasons),
+        ("referral.care_type", c.referral and c.referral.care_type, "care type code",
+         vocabulary.care_types),
+        ("recommended_care_type", c.recommended_care_type, "care type code",
+         vocabulary.care_types),
+    )
+    return [(name, value, what, sorted(known)) for name, value, what, known in checks
+            if value is not None and value not in known]
 
 
 def check_content(content: EntryContent, vocabulary: Vocabulary) -> None:
     """Reject codes that are not in the configured lists (allowed in drafts: missing ones)."""
-    if content.contact_reason and content.contact_reason.code not in vocabulary.contact_reasons:
-        raise InvalidEntry("unknown contact reason code",
-                           {"field": "contact_reason.code", "value": content.contact_reason.code})
-    if content.urgency is not None and content.urgency not in vocabulary.urgencies:
-        raise InvalidEntry("unknown urgency", {"field": "urgency", "value": content.urgency})
-    if content.deviation and content.deviation.reason_code not in vocabulary.deviation_reasons:
-        raise InvalidEntry("unknown deviation reason code",
-                           {"field": "deviation.reason_code", "value": content.deviation.reason_code})
+    unknown = unknown_codes(content, vocabulary)
+    if unknown:
+        name, value, what, allowed = unknown[0]
+        raise InvalidEntry(f"unknown {what}", {"field": name, "value": value,
+                                               "allowed": allowed})
     if content.referral is not None and content.self_care:
         raise InvalidEntry("an entry has either a referral or self-care advice, not both",
                            {"field": "referral"})
@@ -196,10 +219,13 @@ def check_content(content: EntryContent, vocabulary: Vocabulary) -> None:
 def signing_problems(entry: JournalEntry, vocabulary: Vocabulary) -> list[str]:
     """What keeps ``entry`` from being signed (empty when it may be signed)."""
     c = entry.content
+    # Codes are checked again: the lists may have changed since the draft was saved.
+    problems = [f"{name}: unknown {what} {value!r} (allowed: {', '.join(allowed)})"
+                for name, value, what, allowed in unknown_codes(c, vocabulary)]
     if entry.kind is EntryKind.AMENDMENT:
-        problems = [] if c.amendment_reason.strip() else ["amendment_reason is required"]
+        if not c.amendment_reason.strip():
+            problems.append("amendment_reason is required")
         return problems
-    problems = []
     if c.contact_reason is None:
         problems.append("contact_reason is required")
     if c.urgency is None:
@@ -217,11 +243,9 @@ def deviates(content: EntryContent) -> bool:
     """True when the outcome differs from the guideline's recommended care type."""
     if content.recommended_care_type is None:
         return False
-    given = "EGENVARD" if content.self_care else (
+    given = SELF_CARE if content.self_care else (
         content.referral.care_type if content.referral else None)
-    # Care-type codes are decision support's (EGENVARD, VARDCENTRAL); older drafts may
-    # hold them in lower case.
-    return given is not None and given.casefold() != content.recommended_care_type.casefold()
+    return given is not None and given != content.recommended_care_type
 
 
 def update_draft(entry: JournalEntry, content: EntryContent, expected_revision: int,

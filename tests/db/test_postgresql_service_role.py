@@ -16,9 +16,9 @@ from sqlalchemy.exc import DBAPIError
 
 from contactcenter.db import create_engine, upgrade
 from contactcenter.db_grants import GrantRefused, grant_service_role, service_grants
-from journal.config import DEFAULT_PATH, load_config
 from journal.ports import Actor
 from journal.service import JournalService
+from tests.journal.conftest import shipped_config
 
 pytestmark = pytest.mark.postgres
 
@@ -89,7 +89,7 @@ async def test_the_service_role_appends_to_the_access_log_but_cannot_change_or_u
     engine = create_engine(roles.service_url)
     try:
         journal = JournalService(engine, lambda: datetime(2026, 12, 3, 9, tzinfo=UTC),
-                                 load_config(DEFAULT_PATH))
+                                 shipped_config())
         nurse = Actor("anna", "anna", frozenset({"nurse"}), frozenset({"01"}), "vg-01")
         await journal.list_own_recent(nurse)  # a read is logged: an INSERT by the service
         async with engine.connect() as conn:

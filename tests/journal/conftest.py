@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -27,6 +28,17 @@ from journal.service import JournalService
 from journal.sql import metadata
 
 EXAMPLE_PNR = "19121212-1212"  # Skatteverket's example person (fictional for our purposes)
+
+
+@cache
+def shipped_config() -> JournalConfig:
+    """The shipped ``journal.toml`` with the shipped ``decision_support.toml``'s code lists,
+    handed over as the composition root hands them."""
+    from contactcenter.contexts import shared_codes
+    from decision_support.content import DEFAULT_CONFIG_PATH
+    from decision_support.content import load_config as load_guideline_config
+
+    return load_config(shared=shared_codes(load_guideline_config(), DEFAULT_CONFIG_PATH))
 
 
 class FakeClock:
@@ -86,8 +98,8 @@ def complete_content(**changes: object) -> EntryContent:
                          action="Hänvisad till vårdcentral.", advice_given="Ring igen vid försämring.",
                          hypotheses="Trolig virusinfektion.", third_party="Syskon sjukt."),
         guidelines=(GuidelineUse("feber-barn", "3.1"),),
-        recommended_care_type="vardcentral", urgency="INOM_ETT_DYGN",
-        referral=Referral("SE2321000016-E1234", "Vårdcentral Exempelby (fiktiv)", "vardcentral"))
+        recommended_care_type="VARDCENTRAL", urgency="INOM_ETT_DYGN",
+        referral=Referral("SE2321000016-E1234", "Vårdcentral Exempelby (fiktiv)", "VARDCENTRAL"))
     return replace(content, **changes)  # type: ignore[arg-type]
 
 
@@ -100,7 +112,7 @@ def clock() -> FakeClock:
 def config() -> JournalConfig:
     """The shipped configuration with small pages; FHIR exports validate every Bundle in
     full with the model library (the shape-once path is tested in test_fhir.py)."""
-    cfg = load_config()
+    cfg = shipped_config()
     return replace(cfg, batch_size=500, fhir_systems={**cfg.fhir_systems, "validation": "full"})
 
 

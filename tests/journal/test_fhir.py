@@ -53,8 +53,8 @@ async def test_every_exported_bundle_parses_with_the_fhir_model_library(
 async def test_the_bundle_carries_encounter_reason_urgency_referral_and_the_note(
         service: JournalService):
     content = complete_content(referral=Referral("SE2321000016-E77", "Närakut (fiktiv)",
-                                                 "jourmottagning"),
-                               deviation=Deviation("NO_UNIT_OPEN", "VC stängd"))
+                                                 "JOURMOTTAGNING"),
+                               deviation=Deviation("UNIT_UNAVAILABLE", "VC stängd"))
     draft = await service.create_draft(ANNA, "call-9", "01", content)
     await service.sign(ANNA, draft.entry_id, 1)
     amendment = await service.amend(BERIT, draft.entry_id,
@@ -69,7 +69,7 @@ async def test_the_bundle_carries_encounter_reason_urgency_referral_and_the_note
     assert r["Observation"]["valueCodeableConcept"]["coding"][0]["code"] == "INOM_ETT_DYGN"
     request = ServiceRequest.model_validate(r["ServiceRequest"])
     assert request.performer[0].identifier.value == "SE2321000016-E77"
-    assert "NO_UNIT_OPEN" in request.note[0].text
+    assert "UNIT_UNAVAILABLE" in request.note[0].text
     composition = Composition.model_validate(r["Composition"])
     assert composition.status == "final" and composition.attester[0].mode == "legal"
     assert "Trolig virusinfektion" not in json.dumps(original)  # hypotheses stay out

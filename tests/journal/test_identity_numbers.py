@@ -7,7 +7,6 @@ from datetime import date
 
 import pytest
 
-from journal.config import load_config
 from journal.errors import InvalidIdentityNumber
 from journal.identity_numbers import (
     fictional_personnummer,
@@ -16,6 +15,7 @@ from journal.identity_numbers import (
     parse_swedish_number,
 )
 from journal.model import IdentityKind
+from tests.journal.conftest import shipped_config
 
 TODAY = date(2026, 3, 2)
 
@@ -89,7 +89,7 @@ def test_unidentified_persons_carry_no_number():
 
 
 def test_a_regions_reservnummer_follows_its_configured_format_and_check_digit():
-    formats = load_config().reservnummer
+    formats = shipped_config().reservnummer
     body = "9901020304"[:9]
     from stdnum import luhn
 
@@ -103,14 +103,14 @@ def test_a_regions_reservnummer_follows_its_configured_format_and_check_digit():
 
 
 def test_a_region_with_letters_in_its_reservnummer_is_checked_by_pattern():
-    formats = load_config().reservnummer
+    formats = shipped_config().reservnummer
     assert parse_reservnummer("20240101-AB12", "14", formats).number == "20240101AB12"
     with pytest.raises(InvalidIdentityNumber):
         parse_reservnummer("20240101-1234", "14", formats)
 
 
 def test_regions_without_a_format_use_the_default_pattern():
-    formats = load_config().reservnummer
+    formats = shipped_config().reservnummer
     assert parse_reservnummer("res-12345x", "25", formats).number == "RES12345X"
     with pytest.raises(InvalidIdentityNumber):
         parse_reservnummer("!!", "25", formats)

@@ -9,7 +9,6 @@ import pytest
 
 from journal import access, model
 from journal.access import AccessBasis
-from journal.config import load_config
 from journal.errors import EntrySigned, InvalidEntry, StaleRevision
 from journal.model import (
     Deviation,
@@ -28,10 +27,11 @@ from tests.journal.conftest import (
     CARL,
     SUPERVISOR,
     complete_content,
+    shipped_config,
 )
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-VOCAB = load_config().vocabulary
+VOCAB = shipped_config().vocabulary
 
 
 def draft(content: EntryContent | None = None, nurse_id: str = "n-anna") -> JournalEntry:
@@ -71,18 +71,52 @@ def test_signing_needs_contact_reason_urgency_and_an_outcome():
     assert "a referral or self-care advice is required" in problems
 
 
+NARAKUT = Referral("SE2321000016-E9", "Närakut (fiktiv)", "JOURMOTTAGNING")
+
+
 def test_a_referral_that_deviates_from_the_guideline_needs_a_coded_reason():
-    deviating = complete_content(referral=Referral("SE2321000016-E9", "Närakut (fiktiv)",
-                                                   "jourmottagning"))
+    deviating = complete_content(referral=NARAKUT)
     with pytest.raises(InvalidEntry, match="cannot be signed"):
         model.sign(draft(deviating), "n-anna", 1, NOW, VOCAB)
-    with_reason = replace(deviating, deviation=Deviation("NO_UNIT_OPEN", "stängt"))
+    with_reason = replace(deviating, deviation=Deviation("UNIT_UNAVAILABLE", "stängt"))
     assert model.sign(draft(with_reason), "n-anna", 1, NOW, VOCAB).status is EntryStatus.SIGNED
 
 
+def test_a_deviation_reason_outside_decision_supports_list_is_refused_naming_the_code():
+    content = complete_content(referral=NARAKUT, deviation=Deviation("NO_UNIT_OPEN", "stängt"))
+    with pytest.raises(InvalidEntry, match="unknown deviation reason code") as saving:
+        model.check_content(content, VOCAB)
+    assert saving.value.details["field"] == "deviation.reason_code"
+    assert saving.value.details["value"] == "NO_UNIT_OPEN"
+    assert "UNIT_UNAVAILABLE" in saving.value.details["allowed"]
+    with pytest.raises(InvalidEntry, match="cannot be signed") as signing:
+        model.sign(draft(content), "n-anna", 1, NOW, VOCAB)
+    (problem,) = signing.value.details["problems"]
+    assert problem.startswith("deviation.reason_code: unknown deviation reason code "
+                              "'NO_UNIT_OPEN' (allowed: ")
+
+
 def test_self_care_when_the_guideline_recommends_self_care_is_no_deviation():
-    content = complete_content(referral=None, self_care=True, recommended_care_type="egenvard")
+    content = complete_content(referral=None, self_care=True, recommended_care_type="EGENVARD")
     assert not model.deviates(content)
+    assert model.sign(draft(content), "n-anna", 1, NOW, VOCAB).status is EntryStatus.SIGNED
+
+
+def test_self_care_when_the_guideline_recommends_a_unit_is_a_deviation():
+    content = complete_content(referral=None, self_care=True)  # recommended: VARDCENTRAL
+    assert model.deviates(content)
+    with pytest.raises(InvalidEntry, match="cannot be signed"):
+        model.sign(draft(content), "n-anna", 1, NOW, VOCAB)
+
+
+def test_care_types_outside_decision_supports_list_are_refused():
+    for content, name in ((complete_content(referral=replace(NARAKUT, care_type="narakut")),
+                           "referral.care_type"),
+                          (complete_content(recommended_care_type="vardcentral"),
+                           "recommended_care_type")):
+        with pytest.raises(InvalidEntry, match="unknown care type code") as caught:
+            model.check_content(content, VOCAB)
+        assert caught.value.details["field"] == name
 
 
 def test_unknown_codes_are_rejected_when_saving():

@@ -99,6 +99,17 @@ def test_a_broken_journal_toml_stops_serve_before_it_starts(migrated: Path, caps
     assert "journal.toml: not valid TOML: " in err and "Traceback" not in err
 
 
+def test_a_journal_toml_deviation_list_that_disagrees_with_decision_support_stops_serve(
+        migrated: Path, capsys):
+    edit(migrated / "journal.toml", "[retention]",
+         '[deviation_reasons]\nNO_UNIT_OPEN = "Ingen lämplig enhet öppen"\n\n[retention]')
+    code, err = run_cli(migrated, capsys, "serve", "--port", "0")
+    assert code == CONFIGURATION_EXIT
+    assert "journal.toml: deviation_reasons: disagrees with " in err
+    assert "decision_support.toml deviation_reasons (only here: NO_UNIT_OPEN; " in err
+    assert "Traceback" not in err
+
+
 def test_invalid_utf8_in_journal_toml_names_the_line_in_the_journal_commands(migrated: Path,
                                                                             capsys):
     line = break_utf8(migrated / "journal.toml", "Bröstsmärta")
