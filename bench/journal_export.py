@@ -118,9 +118,7 @@ async def _worker(url: str, mode: str, limit: int, workers: int) -> dict[str, fl
             if mode.startswith("jsonl"):
                 text = jsonl_chunk(rows, None)
             else:
-                text = fhir_chunk_factory(config.fhir_systems, {
-                    "contact_reasons": config.contact_reasons,
-                    "urgencies": config.urgencies})(rows, None)
+                text = fhir_chunk_factory(config.fhir_systems, config.labels)(rows, None)
             sink.write(text)
             written, count = len(text), text.count("\n")
     seconds = time.perf_counter() - start

@@ -87,6 +87,12 @@ class JournalConfig:
         return Vocabulary(frozenset(self.contact_reasons), frozenset(self.urgencies),
                           frozenset(self.deviation_reasons), frozenset(self.care_types))
 
+    @property
+    def labels(self) -> dict[str, dict[str, str]]:
+        """Each code list's Swedish names by code (the displays of FHIR codings)."""
+        return {"contact_reasons": self.contact_reasons, "urgencies": self.urgencies,
+                "care_types": self.care_types, "deviation_reasons": self.deviation_reasons}
+
 
 def load_config(path: Path | None = None, *, shared: SharedCodes) -> JournalConfig:
     """Read and validate ``journal.toml`` (default: the repository's ``config/``), with

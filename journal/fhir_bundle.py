@@ -80,7 +80,7 @@ def _bundle_dict(rec: Mapping[str, Any], sys_: Mapping[str, str],
     if rec.get("urgency"):
         resources.append(_urgency(rec, the, labels))
     if rec.get("referral"):
-        resources.append(_service_request(rec, the, sys_))
+        resources.append(_service_request(rec, the, sys_, labels))
     resources.append(_composition(rec, the))
     return {"resourceType": "Bundle", "id": _uid(eid, "bundle"), "type": "collection",
             "timestamp": the.when,
@@ -140,15 +140,18 @@ def _urgency(rec: Mapping[str, Any], the: _Shared,
                 "display": labels.get("urgencies", {}).get(rec["urgency"])}]}}
 
 
-def _service_request(rec: Mapping[str, Any], the: _Shared,
-                     sys_: Mapping[str, str]) -> dict[str, Any]:
-    """The referral to a care unit, with the deviation from the guideline as a note."""
+def _service_request(rec: Mapping[str, Any], the: _Shared, sys_: Mapping[str, str],
+                     labels: Mapping[str, Mapping[str, str]]) -> dict[str, Any]:
+    """The referral to a care unit, with the deviation from the guideline as a note (care
+    types and deviation reasons are decision support's codes and names)."""
     referral = rec["referral"]
     sr: dict[str, Any] = {
         "resourceType": "ServiceRequest", "id": the.ids["servicerequest"],
         "status": "completed", "intent": "order",
         "code": {"coding": [{"system": f"{the.base}/care-type",
-                             "code": referral["care_type"]}]},
+                             "code": referral["care_type"],
+                             "display": labels.get("care_types", {}).get(
+                                 referral["care_type"])}]},
         "subject": the.subject, "encounter": the.enc_ref, "authoredOn": the.when,
         "requester": the.nurse,
         "performer": [{"identifier": {"system": sys_["hsa_id"], "value": referral["hsa_id"]},
@@ -156,7 +159,9 @@ def _service_request(rec: Mapping[str, Any], the: _Shared,
         "reasonReference": [{"reference": f"urn:uuid:{the.ids['condition']}"}]}
     if rec.get("deviation"):
         dev = rec["deviation"]
+        name = labels.get("deviation_reasons", {}).get(dev["reason_code"])
         sr["note"] = [{"text": f"Avvikelse från rådgivningsstödet: {dev['reason_code']}"
+                               + (f" ({name})" if name else "")
                                + (f" – {dev['text']}" if dev.get("text") else "")}]
     return sr
 

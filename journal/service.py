@@ -228,8 +228,7 @@ class JournalService:
         await self._log(actor, Action.EXPORT, decision, region=export_filter.region, query=query)
         fhir_chunk = None
         if fmt == "fhir":
-            labels = {"contact_reasons": self._config.contact_reasons,
-                      "urgencies": self._config.urgencies}
+            labels = self._config.labels
             if self._config.fhir_workers > 1:
                 from journal.fhir_parallel import stream_fhir_parallel
 

@@ -69,7 +69,11 @@ async def test_the_bundle_carries_encounter_reason_urgency_referral_and_the_note
     assert r["Observation"]["valueCodeableConcept"]["coding"][0]["code"] == "INOM_ETT_DYGN"
     request = ServiceRequest.model_validate(r["ServiceRequest"])
     assert request.performer[0].identifier.value == "SE2321000016-E77"
-    assert "UNIT_UNAVAILABLE" in request.note[0].text
+    assert request.code.coding[0].code == "JOURMOTTAGNING"
+    assert request.code.coding[0].display == "Jourmottagning/närakut"
+    assert request.note[0].text == ("Avvikelse från rådgivningsstödet: UNIT_UNAVAILABLE "
+                                    "(Rekommenderad vårdform finns inte tillgänglig inom "
+                                    "tidsramen) – VC stängd")
     composition = Composition.model_validate(r["Composition"])
     assert composition.status == "final" and composition.attester[0].mode == "legal"
     assert "Trolig virusinfektion" not in json.dumps(original)  # hypotheses stay out
@@ -117,10 +121,6 @@ async def test_worker_processes_give_the_same_fhir_output_in_the_same_order(
     assert await text(parallel) == expected
 
 
-def labels_of(config: JournalConfig) -> dict[str, dict[str, str]]:
-    return {"contact_reasons": config.contact_reasons, "urgencies": config.urgencies}
-
-
 async def demo_rows(engine: AsyncEngine, n: int, seed: int) -> list:
     from sqlalchemy import select
 
@@ -159,7 +159,7 @@ async def test_the_shape_once_export_parses_back_through_the_full_library_valida
 async def test_the_shape_once_and_the_full_validation_give_identical_json(
         sqlite_engine: AsyncEngine, config: JournalConfig):
     rows = await demo_rows(sqlite_engine, 300, seed=31)
-    labels = labels_of(config)
+    labels = config.labels
     for key in (None, KEY):
         pseudonymiser = Pseudonymiser(key) if key else None
         fast = fhir_chunk_factory(config.fhir_systems, labels, full_validation=False)
@@ -176,7 +176,7 @@ async def test_the_shape_once_and_the_full_validation_give_identical_json(
 async def test_the_shape_path_validates_new_shapes_in_full_and_still_rejects_bad_values(
         sqlite_engine: AsyncEngine, config: JournalConfig):
     rows = await demo_rows(sqlite_engine, 200, seed=5)
-    systems, labels = {**DEFAULT_SYSTEMS, **config.fhir_systems}, labels_of(config)
+    systems, labels = {**DEFAULT_SYSTEMS, **config.fhir_systems}, config.labels
     systems.pop("validation")
     records = [row_record(r) for r in rows]
     checker = ShapeChecker()
