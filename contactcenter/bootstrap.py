@@ -33,7 +33,12 @@ from contactcenter.console_ports import (
     JournalDrafts,
     ServiceDesk,
 )
-from contactcenter.contexts import CallLogDirectory, guideline_paths, journal_config
+from contactcenter.contexts import (
+    CallLogDirectory,
+    check_catalog_care_types,
+    guideline_paths,
+    journal_config,
+)
 from contactcenter.db import create_engine, session_factory
 from contactcenter.health import Health
 from contactcenter.identity.service import IdentityService
@@ -98,7 +103,9 @@ class Parts:
 
     @cached_property
     def catalog(self) -> CatalogService:
-        """The referral catalog (call ``start()`` to load it for searches)."""
+        """The referral catalog (call ``start()`` to load it for searches); its care types
+        must be decision support's."""
+        check_catalog_care_types(self.guideline_config, guideline_paths(self.settings)[0])
         return CatalogService(self.engine, self.clock, centres_for(self.settings.config_dir))
 
     @cached_property

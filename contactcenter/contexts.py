@@ -28,6 +28,7 @@ from journal.ports import Actor as JournalActor
 from journal.ports import CallFacts
 from queues.ports import Actor as QueueActor
 from queues.sql import nurses
+from referral_catalog.model import CareType as CatalogCareType
 from referral_catalog.ports import Actor as CatalogActor
 from shared_kernel.errors import DomainError, ErrorKind
 
@@ -73,6 +74,22 @@ def shared_codes(config: DecisionSupportConfig, source: Path | str) -> SharedCod
         care_types={c.code: c.name for c in config.care_types},
         deviation_reasons={r.code: r.name for r in config.deviation_reasons},
         source=str(source))
+
+
+def check_catalog_care_types(config: DecisionSupportConfig, source: Path | str) -> None:
+    """Every care type the catalog knows is one of decision support's care type codes, so
+    a recommendation finds its units by code; a configuration without one of them stops
+    the start (:class:`~decision_support.errors.ContentError` naming file and key)."""
+    from decision_support.errors import ContentError
+    from decision_support.schema import ContentProblem
+
+    configured = {c.code for c in config.care_types}
+    missing = [str(t) for t in CatalogCareType if t not in configured]
+    if missing:
+        raise ContentError([ContentProblem(
+            str(source), "care_types",
+            f"the referral catalog's care types {', '.join(missing)} are not configured "
+            "(the catalog's units are of these types)")])
 
 
 def journal_config(settings: Settings,
