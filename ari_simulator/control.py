@@ -11,23 +11,25 @@ if TYPE_CHECKING:
     from .server import AriSimulator
 
 
+async def _body(request: web.Request) -> dict[str, Any]:
+    """The request's JSON object (``{}`` for an empty body)."""
+    raw = await request.read()
+    if not raw.strip():
+        return {}
+    data = json.loads(raw)
+    if not isinstance(data, dict):
+        raise web.HTTPBadRequest(text='{"message": "JSON object expected"}',
+                                 content_type="application/json")
+    return data
+
+
 def register_control(app: web.Application, sim: AriSimulator) -> None:
     """Add ``POST /sim/callers``, ``GET /sim/callers/{id}``, ``POST /sim/phones``,
     ``POST /sim/phones/{endpoint}/answer`` and ``/hangup`` (``PJSIP/x`` or just ``x``),
     ``GET /sim/state``."""
 
-    async def body(request: web.Request) -> dict[str, Any]:
-        raw = await request.read()
-        if not raw.strip():
-            return {}
-        data = json.loads(raw)
-        if not isinstance(data, dict):
-            raise web.HTTPBadRequest(text='{"message": "JSON object expected"}',
-                                     content_type="application/json")
-        return data
-
     async def add_caller(request: web.Request) -> web.Response:
-        data = await body(request)
+        data = await _body(request)
         allowed = {"number", "municipality", "dtmf", "patience", "talk", "name", "relay",
                    "extension", "app"}
         unknown = set(data) - allowed
@@ -44,7 +46,7 @@ def register_control(app: web.Application, sim: AriSimulator) -> None:
         return web.json_response(sim.caller(caller_id).to_json())
 
     async def add_phone(request: web.Request) -> web.Response:
-        data = await body(request)
+        data = await _body(request)
         try:
             phone = await sim.add_phone(**data)
         except (TypeError, ValueError) as exc:

@@ -171,6 +171,9 @@ async def start_world(tmp: Path) -> tuple[World, AriSimulator, web.AppRunner]:
     for region, nurse_id in nurses.items():
         await system.add_nurse(nurse_id, region)
         await services.queues.set_nurse_state(nurse_id, "paused", reason="lunch")
+    # The nurse 01 column's own seat (the console answers only nurses on the roster); logged
+    # out, so no call is offered to her.
+    await system.add_nurse("ssk-01-own", "01", username="sjukskoterska", ready=False)
     calls = {}
     for region, number in NUMBERS.items():
         caller = await sim.add_caller(number=number, patience=None)

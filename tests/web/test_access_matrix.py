@@ -129,13 +129,36 @@ def journal(*allowed: Role, per_role: dict[Role, str] | None = None) -> Expect:
     return expect
 
 
+CONSOLE = "/api/v1/console"
+CONSOLE_ROUTES = [  # method, route, request path (when it differs), body
+    ("GET", "", None, None), ("GET", "/codes", None, None),
+    ("POST", "/state", None, {"state": "paused", "reason": "RAST"}),
+    ("POST", "/answer", None, {}), ("POST", "/hangup", None, {}),
+    ("POST", "/phase", None, {"phase": "lyssna"}), ("GET", "/search", "/search?q=feber", None),
+    ("POST", "/guidelines/{guideline_id}", "/guidelines/feber-vuxen", {}),
+    ("POST", "/criteria", None, {"guideline_id": "feber-vuxen", "ticked": []}),
+    ("POST", "/decision", None, {}), ("GET", "/referrals", None, None),
+    ("POST", "/referral", None, {}), ("PUT", "/draft", None, {"draft_revision": 0, "fields": {}}),
+    ("POST", "/contact-reason", None, {}), ("POST", "/sign", None, {}),
+    ("GET", "/events", None, None),
+]
+
+
+def page_for(*roles_landing: Role) -> Expect:
+    """A page: 200 for the roles it is for, 303 (to the login or to their own page) for
+    everyone else."""
+    return lambda column, _target: "200" if column.role in roles_landing else "303"
+
+
 def _entry(world: World, suffix: str = "") -> str:
     return f"{JOURNAL}/entries/{world.journal_entry}{suffix}"
 
 
 CASES = [
     # -- pages, login and the public API ------------------------------------------------------
-    Case("GET", "/", req("/"), everyone("200", anonymous="303"), NATIONAL),
+    Case("GET", "/", req("/"), page_for(R.SUPERVISOR, R.STAFFING_SYSTEM, R.REGION_ADMIN,
+                                         R.CONTENT_EDITOR, R.AUDITOR), NATIONAL),
+    Case("GET", "/console", req("/console"), page_for(R.NURSE), NATIONAL),
     Case("GET", "/static", req("/static/live.js"), everyone("200"), NATIONAL),
     Case("GET", "/login", req("/login"), everyone("200"), NATIONAL),
     Case("POST", "/login", req("/login", {"username": "sjukskoterska", "password": "demo"}),
@@ -219,6 +242,9 @@ CASES = [
     Case("POST", f"{JOURNAL}/patient-export",
          req(f"{JOURNAL}/patient-export", {"kind": "personnummer", "number": "19121212-1212"}),
          journal(R.REGION_ADMIN), NATIONAL),
+    # -- nurse console: the nurse's own call only, no call id in any path ----------------------
+    *[Case(method, f"{CONSOLE}{route}", req(f"{CONSOLE}{path or route}", body),
+           roles(R.NURSE, ok="role ok"), NATIONAL) for method, route, path, body in CONSOLE_ROUTES],
     # -- referral catalog (role level) --------------------------------------------------------
     Case("GET", "/api/v1/catalog/units", req("/api/v1/catalog/units?region=01"),
          roles(*CATALOG_READERS, ok="role ok"), NATIONAL),

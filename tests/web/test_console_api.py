@@ -9,6 +9,7 @@ import aiohttp
 
 from tests.support.system import eventually
 from tests.web.conftest import WebSystem
+from tests.web.console_system import system  # noqa: F401 (the slower system)
 
 C = "/api/v1/console"
 
@@ -34,13 +35,13 @@ async def post(web_system: WebSystem, http: aiohttp.ClientSession, path: str,
 
 async def a_connected_call(web_system: WebSystem, http: aiohttp.ClientSession,
                            number: str = "+46701234567") -> dict[str, Any]:
-    system = web_system.system
-    await system.add_nurse("ssk-01-1", "01", username="sjukskoterska", ready=False,
+    world = web_system.system
+    await world.add_nurse("ssk-01-1", "01", username="sjukskoterska", ready=False,
                            answer_delay=0.3)
     await web_system.login(http, "sjukskoterska")
     v = await post(web_system, http, "/state", {"state": "ready"})
     assert v["nurse"]["state"] == "ready"
-    await system.sim.add_caller(number=number, municipality="0180", talk=None)
+    await world.sim.add_caller(number=number, municipality="0180", talk=None)
 
     async def on_call() -> Any:
         v = await view(web_system, http)

@@ -4,37 +4,14 @@ screenshot of each written to ``var/screenshots/``."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from ari_simulator import AriSimulator
-from contactcenter.db import upgrade
-from tests.support.system import System, eventually, make_settings, start_system
+from tests.support.system import eventually
 from tests.web.conftest import WebSystem
+from tests.web.console_system import system  # noqa: F401 (the slower system)
 from tests.web.test_live_page_in_browser import CHROMIUM, page, pytestmark  # noqa: F401
 from tests.web.test_pages_accessible_in_browser import serious_problems
-
-
-@pytest.fixture
-async def system(tmp_path: Path) -> AsyncIterator[System]:
-    """The whole service at the speed of a real shift: a nurse's phone rings for 30 s and
-    the wrap-up lasts a minute (the suite's default system hurries both)."""
-    settings = make_settings(tmp_path, **{"callflow.nurse_originate_timeout_seconds": 30,
-                                          "callflow.wrapup_seconds": 60})
-    await upgrade(settings.database.url)
-    sim = AriSimulator(username=settings.ari.username, password=settings.ari.password,
-                       speed=1.0)
-    await sim.start()
-    services = await start_system(settings, sim)
-    try:
-        yield System(sim, services, settings)
-    finally:
-        await services.stop()
-        await sim.stop()
-
 
 REPO = Path(__file__).resolve().parents[2]
 SHOTS = REPO / "var" / "screenshots"
@@ -78,17 +55,17 @@ async def answered_call(web_system: WebSystem, page: Any, number: str) -> Any:  
 async def test_a_nurse_takes_a_whole_call_by_keyboard_to_a_signed_entry(
     web_system: WebSystem, page: Any,  # noqa: F811
 ) -> None:
-    system = web_system.system
+    world = web_system.system
     await page.set_viewport_size({"width": 1280, "height": 800})
     # The same number called an hour ago and gave up in the queue: a repeat caller.
-    earlier = await system.sim.add_caller(number="+46701234567", municipality="0180",
+    earlier = await world.sim.add_caller(number="+46701234567", municipality="0180",
                                           patience=0.5, talk=None)
-    await eventually(lambda: (r := system.call_for_channel(earlier.channel_id))
+    await eventually(lambda: (r := world.call_for_channel(earlier.channel_id))
                      and not r.state.is_live, what="the earlier call over")
-    await system.services.call_log.flush()
+    await world.services.call_log.flush()
     await ready_nurse(web_system, page)
     await shot(page, "idle")
-    await system.sim.add_caller(number="+46701234567", municipality="0180", talk=None)
+    await world.sim.add_caller(number="+46701234567", municipality="0180", talk=None)
     banner = page.locator("#offer")
     await banner.get_by_role("button", name="Svara").wait_for(timeout=15000)
     assert "+46701234567" in await banner.inner_text()
@@ -142,8 +119,8 @@ async def test_a_nurse_takes_a_whole_call_by_keyboard_to_a_signed_entry(
     await page.locator("#signed:not([hidden])").wait_for(timeout=15000)
     await shot(page, "avsluta")
 
-    work = (await system.services.console.view(_actor()))["work"]
-    entry = await system.services.journal.get_entry(_system_actor(), work["journal_entry_id"])
+    work = (await world.services.console.view(_actor()))["work"]
+    entry = await world.services.journal.get_entry(_system_actor(), work["journal_entry_id"])
     assert entry.entry.status.value == "signed"
     assert entry.entry.content.notes.listen_summary == "Feber sedan två dygn"
     assert entry.entry.content.guidelines[0].guideline_id == work["guidelines"][0]["guideline_id"]
