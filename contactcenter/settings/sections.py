@@ -87,8 +87,8 @@ class CallflowSettings:
 class DemoSettings:
     """``[demo]``: the simulated callers and nurses of ``radgivning demo``."""
 
-    caller_rate_per_minute: float = 30.0
-    nurses_per_region: int = 3
+    caller_rate_per_minute: float = 4.0
+    nurses_per_region: int = 5
     regions: tuple[str, ...] = ("01", "03", "12", "14")
     speed: float = 4.0
     answer_delay_seconds: float = 2.0

@@ -117,7 +117,7 @@ def test_a_value_of_the_wrong_type_in_service_toml_names_file_key_and_problem(co
 
 
 def test_a_boolean_is_not_accepted_where_an_integer_is_expected(config_copy: Path):
-    replace_in(config_copy / "service.toml", "nurses_per_region = 3", "nurses_per_region = true")
+    replace_in(config_copy / "service.toml", "nurses_per_region = 5", "nurses_per_region = true")
     assert problems_of(config_copy) == [
         "service.toml: demo.nurses_per_region: expected an integer, got True"]
 
