@@ -198,3 +198,22 @@ def _actor() -> Any:
 def _system_actor() -> Any:
     from journal.ports import Actor
     return Actor.system_actor("test")
+
+
+async def test_a_dropped_network_queues_the_autosave_and_resyncs(
+    web_system: WebSystem, page: Any,  # noqa: F811
+) -> None:
+    await ready_nurse(web_system, page)
+    await answered_call(web_system, page, "+46734445566")
+    await page.keyboard.press("Alt+2")
+    await page.context.set_offline(True)
+    await page.get_by_label("Sammanfattning och huvudsymtom").fill("Skrivet utan nät")
+    await page.locator("#saved", has_text="ingen kontakt").wait_for(timeout=15000)
+    await page.context.set_offline(False)
+    await page.locator("#saved", has_text="Sparat").wait_for(timeout=20000)
+    await page.locator("#feed.on").wait_for(timeout=20000)
+
+    async def stored() -> Any:
+        work = (await web_system.system.services.console.view(_actor()))["work"]
+        return work["draft"]["listen_summary"] == "Skrivet utan nät"
+    await eventually(stored, what="the text typed offline stored")
