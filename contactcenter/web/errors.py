@@ -111,8 +111,10 @@ async def error_middleware(
             raise  # a page, not the API: the server's own error page
         return domain_error_response(exc)
     except web.HTTPException as exc:
-        if not api or exc.status < 400:
+        if exc.status < 400:
             raise
+        if not api:
+            return _with_headers(error_page(exc.status), exc)
         if exc.content_type == "application/json" and exc.text:
             return _with_headers(web.json_response(text=exc.text, status=exc.status), exc)
         return _with_headers(error_response(exc.status, _id_for(exc.status),
@@ -129,6 +131,25 @@ async def error_middleware(
         if not api:
             raise
         return error_response(500, "internal_error", "internal error; see the service log")
+
+
+_PAGE_TEXT = {
+    401: ("Du är inte inloggad", "Logga in för att fortsätta."),
+    403: ("Du har inte behörighet", "Din inloggning ger inte tillgång till den här sidan."),
+    404: ("Sidan finns inte", "Adressen kan vara felskriven, eller så har sidan flyttats."),
+    405: ("Det går inte att göra så här", "Sidan tar inte emot den sortens förfrågan."),
+}
+
+
+def error_page(status: int) -> web.Response:
+    """A page (not bare text) for a browser that reached an error outside the API."""
+    title, text = _PAGE_TEXT.get(status, ("Något gick fel", "Försök igen om en stund."))
+    body = (f'<!doctype html><html lang="sv"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<title>{title} – Rådgivning</title><link rel="stylesheet" href="/static/live.css">'
+            f'</head><body><header><h1>Rådgivning</h1></header><main><h2>{title}</h2>'
+            f'<p>{text}</p><p><a href="/">Till startsidan</a></p></main></body></html>')
+    return web.Response(text=body, status=status, content_type="text/html")
 
 
 def _with_headers(response: web.Response, exc: web.HTTPException) -> web.Response:
