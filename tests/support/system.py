@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -86,12 +87,14 @@ async def start_system(settings: Settings, sim: AriSimulator) -> Services:
     return services
 
 
-@pytest.fixture
-async def system(tmp_path: Path) -> AsyncIterator[System]:
-    settings = make_settings(tmp_path)
+@asynccontextmanager
+async def running_system(tmp_path: Path, speed: float = SPEED,
+                         **overrides: Any) -> AsyncIterator[System]:
+    """The whole service on a simulator running ``speed`` times real time."""
+    settings = make_settings(tmp_path, **overrides)
     await upgrade(settings.database.url)
     sim = AriSimulator(username=settings.ari.username, password=settings.ari.password,
-                       speed=SPEED)
+                       speed=speed)
     await sim.start()
     services = await start_system(settings, sim)
     try:
@@ -99,3 +102,9 @@ async def system(tmp_path: Path) -> AsyncIterator[System]:
     finally:
         await services.stop()
         await sim.stop()
+
+
+@pytest.fixture
+async def system(tmp_path: Path) -> AsyncIterator[System]:
+    async with running_system(tmp_path) as running:
+        yield running
