@@ -30,6 +30,9 @@ from queues.sql import nurses
 
 log = logging.getLogger(__name__)
 
+DEMO_NURSE_NAME = "Saga Lindqvist"
+"""The demo nurse login's name (``contactcenter.identity.service.DEMO_USERS``)."""
+
 # Fictional first and last names for the demo roster.
 _FIRST = ["Anna", "Elin", "Karin", "Maja", "Sara", "Lena", "Johan", "Erik", "Omar", "Linnea",
           "Ingrid", "Petra", "Nils", "Sofia", "Amir", "Greta", "Hanna", "Mats", "Tove", "Leila"]
@@ -54,6 +57,8 @@ def demo_roster(regions: list[str], per_region: int, seed: int = 1177) -> list[D
         for n in range(1, per_region + 1):
             name = f"{rng.choice(_FIRST)} {rng.choice(_LAST)}"
             username = "sjukskoterska" if (code == regions[0] and n == 1) else None
+            if username is not None:  # the same person as the login (identity's demo user)
+                name = DEMO_NURSE_NAME
             roster.append(DemoNurse(f"ssk-{code}-{n}", name, code, f"PJSIP/nurse-{code}-{n}",
                                     username))
     return roster

@@ -15,6 +15,7 @@ import json
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import asdict
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import WSMsgType, web
@@ -97,12 +98,6 @@ class ConsoleRoutes:
                 roles=_NURSE, ok=VIEW, errors=[401, 403, 409])
     async def answer(self, request: web.Request) -> web.Response:
         return web.json_response(await self._service.answer(self._actor_of(request)))
-
-    @route("POST", f"{PREFIX}/hangup")
-    @documented(summary="End the call where the phone allows it", roles=_NURSE, ok=VIEW,
-                errors=[401, 403, 409])
-    async def hang_up(self, request: web.Request) -> web.Response:
-        return web.json_response(await self._service.hang_up(self._actor_of(request)))
 
     @route("POST", f"{PREFIX}/phase")
     @documented(summary="Go to a phase of the call process",
@@ -224,6 +219,16 @@ class ConsoleRoutes:
     async def sign(self, request: web.Request) -> web.Response:
         return web.json_response(await self._service.sign(self._actor_of(request)))
 
+    @route("GET", f"{PREFIX}/statistics/phases")
+    @documented(summary="Average seconds per call phase over the calls closed in a period",
+                roles="supervisor", query={"since": {"type": "string", "format": "date-time"},
+                                           "until": {"type": "string", "format": "date-time"}},
+                ok=obj(["calls", "average_seconds"]), errors=[400, 401, 403])
+    async def phase_statistics(self, request: web.Request) -> web.Response:
+        since, until = _when(request, "since"), _when(request, "until")
+        return web.json_response(await self._service.phase_statistics(
+            self._actor_of(request), since, until))
+
     @route("GET", f"{PREFIX}/events")
     @documented(summary="WebSocket: the console view at once and after every change",
                 roles=_NURSE, ok=(101, {}), errors=[401, 403])
@@ -286,6 +291,17 @@ def _text(body: dict[str, Any], name: str, *, required: bool = False) -> str | N
     if not isinstance(value, str) or len(value) > 2000:
         raise InvalidChoice(f"{name} must be text", {"field": name})
     return value
+
+
+def _when(request: web.Request, name: str) -> datetime:
+    raw = request.query.get(name)
+    if not raw:
+        raise InvalidChoice(f"{name} is required (ISO 8601 time)", {"field": name})
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        raise InvalidChoice(f"{name} is not an ISO 8601 time", {"field": name}) from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _age(raw: str | None) -> float | None:

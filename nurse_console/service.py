@@ -36,6 +36,7 @@ from nurse_console.model import (
 from nurse_console.ports import Actor, Codes, Desk, Guidelines, Journal, NurseSeat, Phone, Referrals
 from nurse_console.repeat_calls import repeat_calls
 from nurse_console.sql import StaleWork, WorkStore
+from nurse_console.statistics import phase_statistics
 
 log = logging.getLogger(__name__)
 
@@ -128,13 +129,6 @@ class ConsoleService:
         if not await self._phone.answer(seat.endpoint):
             raise CannotAnswerHere("answer the call on your phone",
                                    {"endpoint": seat.endpoint})
-        return await self.view(actor)
-
-    async def hang_up(self, actor: Actor) -> dict[str, Any]:
-        """End the call from the console (where the phone allows it)."""
-        seat = self.seat(actor)
-        if seat.state != "on_call" or not await self._phone.hang_up(seat.endpoint):
-            raise CannotAnswerHere("end the call on your phone", {"state": seat.state})
         return await self.view(actor)
 
     # -- the call's work -------------------------------------------------------------
@@ -281,6 +275,13 @@ class ConsoleService:
                 log.exception("could not record the decision of call %s", work.call_id)
         self._on_change()
         return await self.view(actor)
+
+    async def phase_statistics(self, actor: Actor, start: datetime, end: datetime
+                               ) -> dict[str, Any]:
+        """Average time per phase of the calls closed in ``[start, end)`` (supervisors)."""
+        if not actor.has_role("supervisor"):
+            raise NotOnRoster("phase statistics are for supervisors", {"role": "supervisor"})
+        return await phase_statistics(self._store, start, end)
 
     # -- internals -------------------------------------------------------------------
 

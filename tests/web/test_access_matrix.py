@@ -133,7 +133,7 @@ CONSOLE = "/api/v1/console"
 CONSOLE_ROUTES = [  # method, route, request path (when it differs), body
     ("GET", "", None, None), ("GET", "/codes", None, None),
     ("POST", "/state", None, {"state": "paused", "reason": "RAST"}),
-    ("POST", "/answer", None, {}), ("POST", "/hangup", None, {}),
+    ("POST", "/answer", None, {}),
     ("POST", "/phase", None, {"phase": "lyssna"}), ("GET", "/search", "/search?q=feber", None),
     ("POST", "/guidelines/{guideline_id}", "/guidelines/feber-vuxen", {}),
     ("POST", "/criteria", None, {"guideline_id": "feber-vuxen", "ticked": []}),
@@ -245,6 +245,9 @@ CASES = [
     # -- nurse console: the nurse's own call only, no call id in any path ----------------------
     *[Case(method, f"{CONSOLE}{route}", req(f"{CONSOLE}{path or route}", body),
            roles(R.NURSE, ok="role ok"), NATIONAL) for method, route, path, body in CONSOLE_ROUTES],
+    Case("GET", f"{CONSOLE}/statistics/phases",
+         req(f"{CONSOLE}/statistics/phases?since=2026-12-01T00:00:00Z&until=2026-12-02T00:00:00Z"),
+         roles(R.SUPERVISOR, ok="200"), NATIONAL),
     # -- referral catalog (role level) --------------------------------------------------------
     Case("GET", "/api/v1/catalog/units", req("/api/v1/catalog/units?region=01"),
          roles(*CATALOG_READERS, ok="role ok"), NATIONAL),

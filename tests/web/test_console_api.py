@@ -161,3 +161,27 @@ async def test_a_pause_needs_one_of_the_configured_reasons(
     await post(web_system, http, "/state", {"state": "ready"})
     v = await post(web_system, http, "/state", {"state": "paused", "reason": "RAST"})
     assert v["nurse"]["state"] == "paused" and v["nurse"]["pause_reason"] == "RAST"
+
+
+async def test_phase_times_of_closed_calls_reach_the_supervisor(
+    web_system: WebSystem, http: aiohttp.ClientSession,
+) -> None:
+    await a_connected_call(web_system, http)
+    await post(web_system, http, "/phase", {"phase": "lyssna"})
+    for caller in list(web_system.system.sim.callers.values()):
+        caller.hang_up()
+
+    async def gone() -> Any:
+        return (await view(web_system, http))["work"]["status"] == "caller_gone"
+    await eventually(gone, what="the call over")
+    await post(web_system, http, "/state", {"state": "ready"})  # wrap-up done: work closed
+    period = {"since": "2000-01-01T00:00:00Z", "until": "2100-01-01T00:00:00Z"}
+    async with http.get(web_system.base_url + C + "/statistics/phases", params=period) as resp:
+        assert resp.status == 403  # a nurse does not see the statistics
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as boss:
+        await web_system.login(boss, "handledare")
+        async with boss.get(web_system.base_url + C + "/statistics/phases",
+                            params=period) as resp:
+            stats = await resp.json()
+    assert stats["calls"] == 1
+    assert set(stats["average_seconds"]) == {"oppna", "lyssna", "bedoma", "atgard", "avsluta"}
