@@ -185,3 +185,26 @@ async def test_phase_times_of_closed_calls_reach_the_supervisor(
             stats = await resp.json()
     assert stats["calls"] == 1
     assert set(stats["average_seconds"]) == {"oppna", "lyssna", "bedoma", "atgard", "avsluta"}
+
+
+async def test_referral_suggestions_follow_the_care_type_and_say_why(
+    web_system: WebSystem, http: aiohttp.ClientSession,
+) -> None:
+    from referral_catalog.demo_fill import fill_demo_catalog
+
+    services = web_system.system.services
+    await services.catalog.start()
+    await fill_demo_catalog(services.catalog, regions=["01"], units_total=200,
+                            reference_date=services.clock().date(),
+                            config_dir=services.settings.config_dir)
+    v = await a_connected_call(web_system, http)
+    assert v["work"]["facts"]["municipality"] == "0180"
+    await post(web_system, http, "/decision", {"urgency": "INOM_NAGRA_DAGAR",
+                                                "care_type": "VARDCENTRAL"})
+    async with http.get(web_system.base_url + C + "/referrals") as resp:
+        units = (await resp.json())["units"]
+    assert units and all("VARDCENTRAL" in u["care_types"] and u["why"] for u in units)
+    v = await post(web_system, http, "/referral", {"hsa_id": units[0]["hsa_id"]})
+    assert v["work"]["referral"] == {"hsa_id": units[0]["hsa_id"], "unit_name": units[0]["name"],
+                                     "care_type": "VARDCENTRAL"}
+    assert v["work"]["given_care_type"] == "VARDCENTRAL"
