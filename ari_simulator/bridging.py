@@ -189,3 +189,13 @@ class BridgeOps(SwitchBase):
     def in_mixing_bridge_with_other(self, ch: Channel) -> bool:
         bridge = self.bridges.get(ch.bridge_id or "")
         return bool(bridge and not bridge.holding and len(bridge.channel_ids) >= 2)
+
+    def bridged_with_person(self, ch: Channel) -> bool:
+        """Whether a phone answered by hand (a person at a console) is in ``ch``'s mixing
+        bridge: the caller then talks until that person ends the call."""
+        bridge = self.bridges.get(ch.bridge_id or "")
+        if bridge is None or bridge.holding:
+            return False
+        others = (self.channels.get(cid) for cid in bridge.channel_ids if cid != ch.id)
+        return any(getattr(getattr(o, "remote", None), "behaviour", None) == "manual"
+                   for o in others if o is not None)

@@ -128,7 +128,7 @@ class SimCaller:
             if self._patience_timer is not None:
                 self._patience_timer.cancel()
                 self._patience_timer = None
-            if self.talk is not None:
+            if self.talk is not None and not self.switch.bridged_with_person(ch):
                 self._timers.append(self.switch.later(self.talk, self._hang_up, "caller"))
         elif not bridged and self.status == "bridged":
             self.status = "in_stasis"

@@ -72,7 +72,9 @@ class ServiceDesk:
         return seat
 
     def call(self, call_id: str) -> LiveCall | None:
-        record = self._s.call_log.get(call_id)
+        log = self._s.call_log
+        record = log.get(call_id) or next(
+            (r for r in log.recent(500) if r.call_id == call_id), None)  # ended a moment ago
         if record is None:
             return None
         live = self._s.flow.calls.get(call_id)

@@ -99,6 +99,21 @@ class ConsoleRoutes:
     async def answer(self, request: web.Request) -> web.Response:
         return web.json_response(await self._service.answer(self._actor_of(request)))
 
+    @route("POST", f"{PREFIX}/hangup")
+    @documented(summary="End the call (Lägg på) where the phone allows it", roles=_NURSE,
+                ok=VIEW, errors=[401, 403, 409])
+    async def hang_up(self, request: web.Request) -> web.Response:
+        return web.json_response(await self._service.hang_up(self._actor_of(request)))
+
+    @route("POST", f"{PREFIX}/resume")
+    @documented(summary="Go back to an earlier call's unsigned note of this nurse",
+                roles=_NURSE, body=obj(["call_id"], call_id=_STR), ok=VIEW,
+                errors=[400, 401, 403, 409])
+    async def resume(self, request: web.Request) -> web.Response:
+        body = await self._body(request)
+        return web.json_response(await self._service.resume(
+            self._actor_of(request), _text(body, "call_id", required=True) or ""))
+
     @route("POST", f"{PREFIX}/phase")
     @documented(summary="Go to a phase of the call process",
                 roles=_NURSE, body=obj(["phase"], phase={"type": "string", "enum": [

@@ -7,7 +7,6 @@ contexts are reached only through :mod:`nurse_console.ports`."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import asdict, replace
@@ -24,9 +23,9 @@ from nurse_console.errors import (
     NoCallWork,
     NotOnRoster,
 )
+from nurse_console.keeper import WorkKeeper
 from nurse_console.model import (
     PHASES,
-    CallWork,
     Deviation,
     GuidelineOpened,
     Phase,
@@ -35,7 +34,7 @@ from nurse_console.model import (
 )
 from nurse_console.ports import Actor, Codes, Desk, Guidelines, Journal, NurseSeat, Phone, Referrals
 from nurse_console.repeat_calls import repeat_calls
-from nurse_console.sql import StaleWork, WorkStore
+from nurse_console.sql import WorkStore
 from nurse_console.statistics import phase_statistics
 
 log = logging.getLogger(__name__)
@@ -65,16 +64,15 @@ class ConsoleService:
         self._clock = clock
         self.repeat_window = repeat_window
         self._on_change = on_change or (lambda: None)
-        self._work: dict[str, CallWork | None] = {}
-        self._locks: dict[str, asyncio.Lock] = {}
+        self._keep = WorkKeeper(store, desk, journal, clock, self._on_change)
 
     # -- the view --------------------------------------------------------------------
 
     async def view(self, actor: Actor) -> dict[str, Any]:
         """What the console shows the nurse now: her seat, the call work with its phase
         times and nudges, and earlier calls from the same number or person."""
-        async with self._lock(actor):
-            seat, work = await self._synced(actor)
+        async with self._keep.lock(actor):
+            seat, work = await self._keep.synced(actor)
         now = self._clock()
         out: dict[str, Any] = {
             "server_time": now.isoformat(),
@@ -90,15 +88,16 @@ class ConsoleService:
                            "nudges": [asdict(n) for n in model.nudges(work)],
                            "repeat_calls": await repeat_calls(
                                self._store, self._desk, work, self.repeat_window)}
+        out["unsigned"] = [
+            {"call_id": w.call_id, "offered_at": w.offered_at, "number": w.facts.number,
+             "summary": w.draft.listen_summary[:80]}
+            for w in await self._store.unsigned(actor.username, exclude=out["work"] and
+                                                out["work"]["call_id"])]
         return out
 
     def seat(self, actor: Actor) -> NurseSeat:
-        """The nurse's seat (403 for a login that is not on the roster)."""
-        seat = self._desk.seat_of(actor.username)
-        if seat is None:
-            raise NotOnRoster("your login is not linked to a nurse on the roster",
-                              {"username": actor.username})
-        return seat
+        """The nurse's seat (403 for a login that is not a nurse on the roster)."""
+        return self._keep.seat(actor)
 
     # -- the nurse's state -----------------------------------------------------------
 
@@ -112,10 +111,10 @@ class ConsoleService:
             raise InvalidChoice("choose one of the configured pause reasons",
                                 {"field": "reason", "value": reason,
                                  "allowed": sorted(self.codes.pause_reasons)})
-        async with self._lock(actor):
-            seat, work = await self._synced(actor)
+        async with self._keep.lock(actor):
+            seat, work = await self._keep.synced(actor)
             if work is not None and work.status is WorkStatus.CALLER_GONE:
-                await self._put(work, model.closed(work, self._clock()))
+                await self._keep.put(work, model.closed(work, self._clock()))
             await self._desk.set_state(seat.nurse_id, state,
                                        reason if state == "paused" else None)
         self._on_change()
@@ -131,6 +130,20 @@ class ConsoleService:
                                    {"endpoint": seat.endpoint})
         return await self.view(actor)
 
+    async def hang_up(self, actor: Actor) -> dict[str, Any]:
+        """End the call from the console (``Lägg på``) where the phone allows it."""
+        seat = self.seat(actor)
+        if seat.state != "on_call":
+            raise NoCallWork("you are not on a call", {"state": seat.state})
+        if not await self._phone.hang_up(seat.endpoint):
+            raise CannotAnswerHere("end the call on your phone", {"endpoint": seat.endpoint})
+        return await self.view(actor)
+
+    async def resume(self, actor: Actor, call_id: str) -> dict[str, Any]:
+        """Go back to an earlier call's unsigned note of this nurse (none of another's)."""
+        await self._keep.resume(actor, call_id)
+        return await self.view(actor)
+
     # -- the call's work -------------------------------------------------------------
 
     async def move_to_phase(self, actor: Actor, phase: str) -> dict[str, Any]:
@@ -140,7 +153,7 @@ class ConsoleService:
         except ValueError:
             raise InvalidChoice("unknown phase", {"field": "phase", "value": phase,
                                                  "allowed": [p.value for p in PHASES]}) from None
-        await self._change(actor, lambda w: model.move_to_phase(w, target, self._clock())
+        await self._keep.change(actor, lambda w: model.move_to_phase(w, target, self._clock())
                            if w.status is WorkStatus.ON_CALL else replace(w, phase=target,
                                                                           revision=w.revision + 1))
         return await self.view(actor)
@@ -152,17 +165,17 @@ class ConsoleService:
 
     async def open_guideline(self, actor: Actor, guideline_id: str) -> dict[str, Any]:
         """The guideline for the call's region; it is recorded as used, with its version."""
-        work = await self._current(actor)
+        work = await self._keep.current(actor)
         guideline = await self._guidelines.open(guideline_id, work.facts.region)
         opened = GuidelineOpened(guideline["guideline_id"], guideline["version"],
                                  guideline["title"], self._clock().isoformat())
-        await self._change(actor, lambda w: model.opened_guideline(w, opened))
+        await self._keep.change(actor, lambda w: model.opened_guideline(w, opened))
         return guideline
 
     async def tick(self, actor: Actor, guideline_id: str, ticked: list[str]
                    ) -> dict[str, Any]:
         """Tick criteria of an opened guideline: the urgency and care types follow."""
-        work = await self._current(actor)
+        work = await self._keep.current(actor)
         used = [g for g in work.guidelines if g.guideline_id == guideline_id]
         if not used:
             raise InvalidChoice("open the guideline before ticking its criteria",
@@ -173,7 +186,7 @@ class ConsoleService:
         assessment = model.Assessment(guideline_id, used[-1].version, result["urgency"],
                                       tuple(result["care_types"]),
                                       tuple(result.get("decisive", ())), tuple(ticked))
-        await self._change(actor, lambda w: model.assessed(w, assessment))
+        await self._keep.change(actor, lambda w: model.assessed(w, assessment))
         return await self.view(actor)
 
     async def decide(self, actor: Actor, *, urgency: str | None, care_type: str | None,
@@ -189,13 +202,13 @@ class ConsoleService:
                                     {"field": name, "value": value, "allowed": sorted(allowed)})
         deviation = Deviation(deviation_reason, deviation_text.strip()) \
             if deviation_reason or deviation_text.strip() else None
-        await self._change(actor, lambda w: model.decided(
+        await self._keep.change(actor, lambda w: model.decided(
             w, urgency=urgency, care_type=care_type, deviation=deviation))
         return await self.view(actor)
 
     async def suggestions(self, actor: Actor, limit: int = 8) -> list[dict[str, Any]]:
         """Units for the work's care type within its urgency's window, open and near."""
-        work = await self._current(actor)
+        work = await self._keep.current(actor)
         care_types = [work.care_type] if work.care_type else list(
             work.assessment.care_types if work.assessment else ())
         care_types = [c for c in care_types if c != model.SELF_CARE]
@@ -214,10 +227,10 @@ class ConsoleService:
             if unit is None:
                 raise InvalidChoice("no care unit with that HSA-id",
                                     {"field": "hsa_id", "value": hsa_id})
-            work = await self._current(actor)
+            work = await self._keep.current(actor)
             wanted = work.care_type if work.care_type in unit["care_types"] else None
             referral = Referral(unit["hsa_id"], unit["name"], wanted or unit["care_types"][0])
-        await self._change(actor, lambda w: model.referred(w, referral, self_care=self_care))
+        await self._keep.change(actor, lambda w: model.referred(w, referral, self_care=self_care))
         return await self.view(actor)
 
     async def save_draft(self, actor: Actor, based_on: int, fields: dict[str, Any], *,
@@ -225,8 +238,8 @@ class ConsoleService:
         """Save the nurse's text (autosave). ``based_on`` is the draft revision the text
         was written on; if the draft was saved elsewhere since, nothing is overwritten and
         :class:`DraftConflict` carries the stored draft."""
-        async with self._lock(actor):
-            _, work = await self._synced(actor)
+        async with self._keep.lock(actor):
+            _, work = await self._keep.synced(actor)
             work = required(work)
             draft = draft_from(work.draft, fields)
             if based_on != work.draft_revision:
@@ -236,9 +249,9 @@ class ConsoleService:
             if work.signed:
                 raise CannotSign("the entry is signed and cannot change",
                                  {"missing": [], "signed_at": work.signed_at})
-            work = await self._put(work, model.drafted(work, draft,
+            work = await self._keep.put(work, model.drafted(work, draft,
                                                        safety_net_given=safety_net_given))
-            await self._push_to_journal(actor, work)
+            await self._keep.push_to_journal(actor, work)
         self._on_change()
         return await self.view(actor)
 
@@ -248,26 +261,26 @@ class ConsoleService:
             raise InvalidChoice("contact_reason is not one of the configured codes",
                                 {"field": "contact_reason", "value": code,
                                  "allowed": sorted(self.codes.contact_reasons)})
-        await self._change(actor, lambda w: model.with_contact_reason(w, code))
+        await self._keep.change(actor, lambda w: model.with_contact_reason(w, code))
         return await self.view(actor)
 
     async def sign(self, actor: Actor) -> dict[str, Any]:
         """Sign the journal entry; a sign with missing parts lists them (in Swedish)."""
-        async with self._lock(actor):
-            _, work = await self._synced(actor)
+        async with self._keep.lock(actor):
+            _, work = await self._keep.synced(actor)
             work = required(work)
             missing = missing_for_signing(work)
             if missing:
                 raise CannotSign("the entry cannot be signed yet", {"missing": missing})
             if work.journal_entry_id is None:
-                work = await self._open_journal(actor, work)
+                work = await self._keep.open_journal(actor, work)
                 if work.journal_entry_id is None:
                     raise CannotSign("the journal cannot be reached; try again",
                                      {"missing": ["journalen svarar inte just nu"]})
-            await self._push_to_journal(actor, work, strict=True)
-            work = required((await self._synced(actor))[1])
+            await self._keep.push_to_journal(actor, work, strict=True)
+            work = required((await self._keep.synced(actor))[1])
             revision = await self._journal.sign(actor, work)
-            work = await self._put(work, model.signed(work, self._clock(), revision))
+            work = await self._keep.put(work, model.signed(work, self._clock(), revision))
             try:
                 if work.assessment is not None:
                     await self._guidelines.record_decision(actor, work)
@@ -282,119 +295,3 @@ class ConsoleService:
         if not actor.has_role("supervisor"):
             raise NotOnRoster("phase statistics are for supervisors", {"role": "supervisor"})
         return await phase_statistics(self._store, start, end)
-
-    # -- internals -------------------------------------------------------------------
-
-    def _lock(self, actor: Actor) -> asyncio.Lock:
-        return self._locks.setdefault(actor.username, asyncio.Lock())
-
-    async def _current(self, actor: Actor) -> CallWork:
-        async with self._lock(actor):
-            return required((await self._synced(actor))[1])
-
-    async def _change(self, actor: Actor, change: Callable[[CallWork], CallWork]) -> CallWork:
-        async with self._lock(actor):
-            work = required((await self._synced(actor))[1])
-            if work.status is WorkStatus.CLOSED:
-                raise NoCallWork("the call is closed", {"call_id": work.call_id})
-            changed = await self._put(work, change(work))
-            await self._push_to_journal(actor, changed)
-        self._on_change()
-        return changed
-
-    async def _put(self, before: CallWork, after: CallWork) -> CallWork:
-        if after is before or after.revision == before.revision:
-            self._work[after.username] = after
-            return after
-        try:
-            await self._store.save(after, before.revision, self._clock())
-        except StaleWork:  # written by another instance: take what is stored and refuse
-            self._work.pop(after.username, None)
-            raise DraftConflict("the call work was changed elsewhere; reload",
-                                {"call_id": after.call_id}) from None
-        self._work[after.username] = after if after.status is not WorkStatus.CLOSED else None
-        return after
-
-    async def _load(self, username: str) -> CallWork | None:
-        if username not in self._work:
-            self._work[username] = await self._store.open_work(username)
-        return self._work[username]
-
-    async def _synced(self, actor: Actor) -> tuple[NurseSeat, CallWork | None]:
-        """The seat and the work, brought up to date with the live call."""
-        seat = self.seat(actor)
-        work = await self._load(actor.username)
-        now = self._clock()
-        changed = False
-        if seat.call_id and seat.state in ("offered", "on_call"):
-            if work is not None and work.call_id != seat.call_id:
-                if work.status is WorkStatus.OFFERED:
-                    await self._store.delete(work)
-                else:  # the nurse went ready before closing: close the old work
-                    await self._put(work, model.closed(model.caller_gone(work, now, None), now))
-                work = None
-            if work is None:
-                work = await self._start_work(actor, seat, now)
-                changed = True
-            call = self._desk.call(work.call_id)
-            if work.status is WorkStatus.OFFERED and (
-                    seat.state == "on_call" or (call is not None and call.state == "connected")):
-                work = await self._put(work, model.answered(work, now))
-                work = await self._open_journal(actor, work)
-                changed = True
-        elif work is not None and work.status is WorkStatus.OFFERED:
-            if seat.call_id == work.call_id and seat.state == "wrap_up":
-                # Answered and over before the console looked: the call still needs its note.
-                work = await self._put(work, model.answered(work, now))
-                work = await self._open_journal(actor, work)
-            else:
-                await self._store.delete(work)  # the offer went elsewhere (missed, withdrawn)
-                self._work[actor.username] = work = None
-            changed = True
-        if work is not None and work.status is WorkStatus.ON_CALL:
-            call = self._desk.call(work.call_id)
-            still_on = seat.call_id == work.call_id and seat.state == "on_call" \
-                and (call is None or call.state in LIVE_CALL_STATES)
-            if not still_on:
-                cause = call.end_cause if call is not None else None
-                work = await self._put(work, model.caller_gone(work, now, cause))
-                changed = True
-        if changed:
-            self._on_change()
-        return seat, work
-
-    async def _start_work(self, actor: Actor, seat: NurseSeat, now: datetime) -> CallWork:
-        assert seat.call_id is not None
-        call = self._desk.call(seat.call_id)
-        facts = call.facts if call is not None else model.CallFacts()
-        work = CallWork(call_id=seat.call_id, username=actor.username, nurse_id=seat.nurse_id,
-                        status=WorkStatus.OFFERED, offered_at=now.isoformat(), facts=facts)
-        await self._store.insert(work, now)
-        self._work[actor.username] = work
-        return work
-
-    async def _open_journal(self, actor: Actor, work: CallWork) -> CallWork:
-        try:
-            entry_id, revision = await self._journal.open_draft(actor, work)
-        except Exception:  # the draft opens at the next save or at signing
-            log.exception("could not open the journal draft of call %s", work.call_id)
-            return work
-        return await self._put(work, replace(model.journal_saved(work, entry_id, revision),
-                                             revision=work.revision + 1))
-
-    async def _push_to_journal(self, actor: Actor, work: CallWork, *, strict: bool = False
-                               ) -> None:
-        """Write the work into its journal draft (autosave). The console keeps the text
-        whatever the journal says; with ``strict`` (signing) a refusal is raised."""
-        if work.journal_entry_id is None or work.signed:
-            return
-        try:
-            revision = await self._journal.save(actor, work)
-        except Exception as exc:
-            if strict:
-                raise
-            log.info("journal draft of call %s not saved: %s", work.call_id, exc)
-            return
-        await self._put(work, replace(model.journal_saved(work, work.journal_entry_id,
-                                                          revision),
-                                      revision=work.revision + 1))

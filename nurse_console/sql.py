@@ -104,6 +104,28 @@ class WorkStore:
                 .order_by(t.c.offered_at.desc(), t.c.id.desc()).limit(1))).first()
         return from_plain(json.loads(row.work)) if row is not None else None
 
+    async def get(self, username: str, call_id: str) -> CallWork | None:
+        """The nurse's work on ``call_id`` (None: she has none)."""
+        t = console_work
+        async with self._engine.connect() as conn:
+            row = (await conn.execute(select(t.c.work).where(
+                t.c.username == username, t.c.call_id == call_id))).first()
+        return from_plain(json.loads(row.work)) if row is not None else None
+
+    async def unsigned(self, username: str, exclude: str | None = None,
+                       limit: int = 10) -> list[CallWork]:
+        """The nurse's answered calls whose journal entry is not signed, newest first."""
+        t = console_work
+        async with self._engine.connect() as conn:
+            rows = (await conn.execute(
+                select(t.c.work).where(t.c.username == username,
+                                       t.c.status.in_((WorkStatus.CALLER_GONE.value,
+                                                       WorkStatus.CLOSED.value)))
+                .order_by(t.c.offered_at.desc()).limit(200))).all()
+        works = [from_plain(json.loads(r.work)) for r in rows]
+        return [w for w in works if not w.signed and w.answered_at and w.call_id != exclude
+                ][:limit]
+
     async def last_closed(self, username: str) -> CallWork | None:
         """The nurse's most recently closed work (for the "last call" line)."""
         t = console_work

@@ -133,7 +133,8 @@ CONSOLE = "/api/v1/console"
 CONSOLE_ROUTES = [  # method, route, request path (when it differs), body
     ("GET", "", None, None), ("GET", "/codes", None, None),
     ("POST", "/state", None, {"state": "paused", "reason": "RAST"}),
-    ("POST", "/answer", None, {}),
+    ("POST", "/answer", None, {}), ("POST", "/hangup", None, {}),
+    ("POST", "/resume", None, {"call_id": "no-such-call"}),
     ("POST", "/phase", None, {"phase": "lyssna"}), ("GET", "/search", "/search?q=feber", None),
     ("POST", "/guidelines/{guideline_id}", "/guidelines/feber-vuxen", {}),
     ("POST", "/criteria", None, {"guideline_id": "feber-vuxen", "ticked": []}),

@@ -3,6 +3,7 @@ and the rules of who may do what."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import aiohttp
@@ -208,3 +209,64 @@ async def test_referral_suggestions_follow_the_care_type_and_say_why(
     assert v["work"]["referral"] == {"hsa_id": units[0]["hsa_id"], "unit_name": units[0]["name"],
                                      "care_type": "VARDCENTRAL"}
     assert v["work"]["given_care_type"] == "VARDCENTRAL"
+
+
+async def _manual_nurse_on_a_call(web_system: WebSystem, http: aiohttp.ClientSession,
+                                  number: str, talk: float | None) -> dict[str, Any]:
+    async def state(expected: str) -> Any:
+        v = await view(web_system, http)
+        return v if v["nurse"]["state"] == expected else None
+    await web_system.system.sim.add_caller(number=number, municipality="0180", talk=talk)
+    await eventually(lambda: state("offered"), what="the offer")
+    await post(web_system, http, "/answer")
+    return await eventually(lambda: state("on_call"), what="the nurse on the call")
+
+
+async def test_a_caller_stays_until_the_nurse_at_the_console_hangs_up(
+    web_system: WebSystem, http: aiohttp.ClientSession,
+) -> None:
+    await web_system.system.add_nurse("ssk-01-1", "01", username="sjukskoterska", ready=False,
+                                      behaviour="manual")
+    await web_system.login(http, "sjukskoterska")
+    await post(web_system, http, "/state", {"state": "ready"})
+    await _manual_nurse_on_a_call(web_system, http, "+46701112233", talk=0.3)
+    await asyncio.sleep(1.5)  # the caller's own talk time is long past
+    assert (await view(web_system, http))["work"]["status"] == "on_call"
+    await post(web_system, http, "/hangup")
+
+    async def gone() -> Any:
+        w = (await view(web_system, http))["work"]
+        return w if w["status"] == "caller_gone" and w["end_cause"] else None
+    work = await eventually(gone, what="the call ended with its cause")
+    assert work["end_cause"]
+
+
+async def test_an_unsigned_note_stays_reachable_after_the_next_call(
+    web_system: WebSystem, http: aiohttp.ClientSession,
+) -> None:
+    await web_system.system.add_nurse("ssk-01-1", "01", username="sjukskoterska", ready=False,
+                                      behaviour="manual")
+    await web_system.login(http, "sjukskoterska")
+    await post(web_system, http, "/state", {"state": "ready"})
+    v = await _manual_nurse_on_a_call(web_system, http, "+46701112233", talk=None)
+    first = v["work"]["call_id"]
+    await post(web_system, http, "/draft", {"draft_revision": v["work"]["draft_revision"],
+                                            "fields": {"listen_summary": "första samtalet"}},
+               method="PUT")
+    await post(web_system, http, "/hangup")
+    await post(web_system, http, "/state", {"state": "ready"})  # not signed
+    v = await _manual_nurse_on_a_call(web_system, http, "+46702223344", talk=None)
+    assert [u["call_id"] for u in v["unsigned"]] == [first]
+    refused = await post(web_system, http, "/resume", {"call_id": first}, status=409)
+    assert refused["error_id"] == "no_call"
+    await post(web_system, http, "/hangup")
+
+    async def ended() -> Any:
+        return (await view(web_system, http))["work"]["status"] == "caller_gone"
+    await eventually(ended, what="the second call over")
+    v = await post(web_system, http, "/resume", {"call_id": first})
+    assert v["work"]["call_id"] == first
+    assert v["work"]["draft"]["listen_summary"] == "första samtalet"
+    assert [u["call_id"] for u in v["unsigned"]] != [first]
+    other = await post(web_system, http, "/resume", {"call_id": "someone-elses"}, status=409)
+    assert other["error_id"] == "no_call"

@@ -217,3 +217,42 @@ async def test_a_dropped_network_queues_the_autosave_and_resyncs(
         work = (await web_system.system.services.console.view(_actor()))["work"]
         return work["draft"]["listen_summary"] == "Skrivet utan nät"
     await eventually(stored, what="the text typed offline stored")
+
+
+async def test_the_same_draft_changed_in_two_windows_is_a_conflict_that_loses_no_text(
+    web_system: WebSystem, page: Any,  # noqa: F811
+) -> None:
+    await ready_nurse(web_system, page)
+    await answered_call(web_system, page, "+46735556677")
+    other = await page.context.new_page()
+    await other.goto(f"{web_system.base_url}/console")
+    await other.locator("#feed.on").wait_for(timeout=15000)
+    for tab in (page, other):
+        await tab.keyboard.press("Alt+2")
+    await other.context.set_offline(True)  # both windows are the same browser: both offline
+    await other.get_by_label("Sammanfattning och huvudsymtom").fill("Text från fönster B")
+    await other.locator("#saved", has_text="ingen kontakt").wait_for(timeout=15000)
+    await page.get_by_label("Sammanfattning och huvudsymtom").fill("Text från fönster A")
+    await other.context.set_offline(False)  # A's and B's saves race: the later one conflicts
+    loser = await _conflicted(page, other)
+    winner = other if loser is page else page
+    mine = await loser.get_by_label("Sammanfattning och huvudsymtom").input_value()
+    assert mine  # the conflicted window still shows its own text
+    await shot(loser, "draft-conflict")
+    await loser.get_by_role("button", name="Behåll min text").click()
+    await loser.locator("#saved", has_text="Sparat").wait_for(timeout=15000)
+
+    async def stored() -> Any:
+        work = (await web_system.system.services.console.view(_actor()))["work"]
+        return work["draft"]["listen_summary"] == mine
+    await eventually(stored, what="the kept text stored")
+    await winner.close()
+
+
+async def _conflicted(a: Any, b: Any) -> Any:
+    async def which() -> Any:
+        for p in (a, b):
+            if await p.locator("#conflict").is_visible():
+                return p
+        return None
+    return await eventually(which, timeout=20.0, what="a conflict in one window")

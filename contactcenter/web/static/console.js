@@ -15,7 +15,7 @@ const OUTCOME_SV = { signerad: "signerad", closed: "avslutat", caller_gone: "avs
 let view = null, codes = null, skewMs = 0, socket = null, online = false;
 let guideline = null, ticked = new Set();
 let pending = {}, saving = false, saveTimer = null, conflictDraft = null;
-let shownWorkId = null;
+let shownWorkId = null, draftBase = 0;
 
 const $ = (id) => document.getElementById(id);
 function el(tag, text, cls) { const e = document.createElement(tag); if (text !== undefined && text !== null) e.textContent = text; if (cls) e.className = cls; return e; }
@@ -31,10 +31,10 @@ async function call(method, path, body) {
   let resp;
   try { resp = await fetch(API + path, opts); }
   catch (e) { showError("Ingen kontakt med tjänsten. Det du skriver sparas när kontakten är tillbaka."); throw e; }
+  showError("");  // the service answered (whatever it said, there is contact)
   if (resp.status === 401) { location.href = "/login?next=/console"; throw new Error("unauthenticated"); }
   const data = await resp.json().catch(() => ({}));
   if (!resp.ok) { const err = new Error(data.message || "fel"); err.status = resp.status; err.body = data; throw err; }
-  showError("");
   return data;
 }
 function act(method, path, body) {
@@ -63,7 +63,7 @@ function factsInto(dl, f) {
   fact(dl, "Region", f.region_name ? `${f.region_name}` : "ingen region (nationell kö)");
   fact(dl, "Hur regionen valdes", f.region_source);
   fact(dl, "Väntetid", f.wait_seconds !== null && f.wait_seconds !== undefined ? clock(f.wait_seconds) : "");
-  fact(dl, "Knappval", (f.ivr_choices || []).join(", "));
+  fact(dl, "Knappade siffror i röstsvaret", (f.ivr_choices || []).join(", "));
   fact(dl, "Återuppringning", f.callback ? "ja" : "");
   fact(dl, "Knappat personnummer", f.identity);
 }
@@ -99,9 +99,15 @@ function render() {
   $("idle-text").textContent = n.state === "ready" ? "Du är redo. Nästa samtal visas här när det ringer."
     : n.state === "paused" ? `Du har paus (${label("pause_reasons", n.pause_reason)}). Tryck Alt+R för att bli redo.`
     : "Tryck Alt+R (Redo) för att ta emot samtal.";
+  renderUnsigned(view.unsigned || [], n);
   if (!active) { shownWorkId = null; return; }
   if (shownWorkId !== w.call_id) { shownWorkId = w.call_id; guideline = null; ticked = new Set(w.assessment ? w.assessment.ticked : []);
-    $("guideline").hidden = true; $("hits").replaceChildren(); $("units").replaceChildren(); pending = {}; }
+    $("guideline").hidden = true; $("hits").replaceChildren(); $("units").replaceChildren(); pending = {};
+    draftBase = w.draft_revision;
+    // A reload or another window: show the guideline last opened, with its ticks.
+    if (w.guidelines.length) openGuideline(w.guidelines[w.guidelines.length - 1].guideline_id, false); }
+  $("call-title").textContent = w.status === "on_call" ? "Pågående samtal" : "Avslutat samtal – efterarbete";
+  $("btn-hangup").hidden = $("kbd-hangup").hidden = w.status !== "on_call";
   $("call-status").textContent = STATUS_SV[w.status] + (w.end_cause ? ` (${CAUSE_SV[w.end_cause] || "avslutat"})` : "");
   $("call-status").className = "pill " + (w.status === "on_call" ? "on" : "warn");
   factsInto($("call-facts"), w.facts);
@@ -121,12 +127,20 @@ function render() {
   tick();
 }
 function renderFields(w) {
+  // The draft revision the nurse's text is based on moves on only when every field shows
+  // the stored text; a field she is typing in that differs keeps the old base, so her save
+  // is told of the conflict instead of overwriting another window's text.
+  let inStep = true;
   for (const input of document.querySelectorAll("[data-field]")) {
     const name = input.dataset.field;
-    if (name in pending || document.activeElement === input) continue;  // the nurse's text wins
-    const value = w.draft[name];
-    input.value = value === null || value === undefined ? "" : String(value);
+    const value = w.draft[name], shown = value === null || value === undefined ? "" : String(value);
+    if (name in pending || document.activeElement === input) {  // the nurse's text wins
+      if (input.value !== shown) inStep = false;
+      continue;
+    }
+    input.value = shown;
   }
+  if (inStep) draftBase = w.draft_revision;
   $("safety-net").checked = !!w.safety_net_given;
   $("self-care").checked = !!w.self_care;
   $("contact-reason").value = w.contact_reason || "";
@@ -180,9 +194,10 @@ async function flush(extra) {
   if (!Object.keys(fields).length && !extra) return;
   saving = true;
   try {
-    const body = { draft_revision: view.work.draft_revision, fields, ...(extra || {}) };
+    const body = { draft_revision: draftBase, fields, ...(extra || {}) };
     const v = await call("PUT", "/draft", body);
     for (const k of Object.keys(fields)) if (pending[k] === fields[k]) delete pending[k];
+    draftBase = v.work.draft_revision;
     apply(v);
     $("saved").textContent = "Sparat " + new Date().toLocaleTimeString("sv-SE");
   } catch (e) {
@@ -197,13 +212,13 @@ async function flush(extra) {
 }
 $("btn-keep-mine").addEventListener("click", () => {
   if (!conflictDraft) return;
-  view.work.draft_revision = conflictDraft.draft_revision;
+  draftBase = conflictDraft.draft_revision;
   for (const input of document.querySelectorAll("[data-field]")) pending[input.dataset.field] = fieldValue(input);
   $("conflict").hidden = true; conflictDraft = null; flush();
 });
 $("btn-take-theirs").addEventListener("click", () => {
   if (!conflictDraft) return;
-  pending = {}; view.work.draft_revision = conflictDraft.draft_revision;
+  pending = {}; draftBase = conflictDraft.draft_revision;
   view.work.draft = conflictDraft.draft; $("conflict").hidden = true; conflictDraft = null;
   for (const input of document.querySelectorAll("[data-field]")) input.blur();
   render();
@@ -222,6 +237,7 @@ for (const input of document.querySelectorAll("[data-field]")) {
 $("btn-ready").addEventListener("click", () => act("POST", "/state", { state: "ready" }));
 $("btn-pause").addEventListener("click", () => act("POST", "/state", { state: "paused", reason: $("pause-reason").value }));
 $("btn-answer").addEventListener("click", () => act("POST", "/answer"));
+$("btn-hangup").addEventListener("click", () => act("POST", "/hangup"));
 $("logout").addEventListener("submit", () => flushNow());
 // Leaving or reloading the page sends what is still unsaved (the request outlives the page).
 window.addEventListener("pagehide", () => flushNow());
@@ -229,7 +245,7 @@ function flushNow() {
   if (!view || !view.work || !Object.keys(pending).length) return;
   clearTimeout(saveTimer);
   fetch(API + "/draft", { method: "PUT", keepalive: true, headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ draft_revision: view.work.draft_revision, fields: { ...pending } }) });
+    body: JSON.stringify({ draft_revision: draftBase, fields: { ...pending } }) });
 }
 for (const tab of document.querySelectorAll("[role=tab]")) {
   tab.addEventListener("click", () => goPhase(tab.dataset.phase));
@@ -275,7 +291,20 @@ async function search() {
   });
   document.dispatchEvent(new CustomEvent("hits-rendered", { detail: { q } }));
 }
-async function openGuideline(id) {
+function renderUnsigned(items, n) {
+  const box = $("unsigned"), ul = $("unsigned-list");
+  box.hidden = !items.length; ul.replaceChildren();
+  const busy = n.state === "offered" || n.state === "on_call";
+  for (const u of items) {
+    const when = new Date(u.offered_at).toLocaleTimeString("sv-SE", { hour: "2-digit", minute: "2-digit" });
+    const li = el("li"); li.append(el("span", `${when} · ${u.number || "dolt nummer"}${u.summary ? " · " + u.summary : ""}`));
+    const b = el("button", "Fortsätt"); b.type = "button"; b.disabled = busy;
+    b.setAttribute("aria-label", `Fortsätt anteckningen för samtalet ${when}`);
+    b.addEventListener("click", () => act("POST", "/resume", { call_id: u.call_id }));
+    li.append(b); ul.append(li);
+  }
+}
+async function openGuideline(id, focus = true) {
   let g; try { g = await call("POST", "/guidelines/" + encodeURIComponent(id)); } catch (e) { showError(explain(e)); return; }
   guideline = g; ticked = new Set(view.work.assessment && view.work.assessment.guideline_id === id ? view.work.assessment.ticked : []);
   $("guideline").hidden = false; $("g-title").textContent = `${g.title} (version ${g.version})`;
@@ -294,7 +323,7 @@ async function openGuideline(id) {
     box.append(div);
   }
   $("safety-advice").textContent = g.safety_net.length ? "Beslutsstödets säkerhetsnät: " + g.safety_net.join(" ") : "";
-  const first = box.querySelector("input"); if (first) first.focus();
+  const first = box.querySelector("input"); if (first && focus) first.focus();
 }
 function decide() {
   act("POST", "/decision", { urgency: $("urgency").value || null, care_type: $("care-type").value || null,
@@ -338,9 +367,10 @@ document.addEventListener("keydown", (ev) => {
   const k = ev.key.toLowerCase(), code = ev.code;
   const digit = code && code.startsWith("Digit") ? Number(code.slice(5)) : NaN;
   if (digit >= 1 && digit <= 5) { ev.preventDefault(); goPhase(PHASES[digit - 1]); return; }
-  const keys = { KeyR: "btn-ready", KeyP: "btn-pause", KeyS: "btn-answer", KeyG: "btn-sign" };
-  if (keys[code] || ["r", "p", "s", "g"].includes(k)) {
-    ev.preventDefault(); const b = $(keys[code] || { r: "btn-ready", p: "btn-pause", s: "btn-answer", g: "btn-sign" }[k]);
+  const keys = { KeyR: "btn-ready", KeyP: "btn-pause", KeyS: "btn-answer", KeyG: "btn-sign", KeyL: "btn-hangup" };
+  const byKey = { r: "btn-ready", p: "btn-pause", s: "btn-answer", g: "btn-sign", l: "btn-hangup" };
+  if (keys[code] || byKey[k]) {
+    ev.preventDefault(); const b = $(keys[code] || byKey[k]);
     if (!b.disabled && !b.closest("[hidden]")) b.click();
   }
   if (code === "KeyK" || k === "k") { ev.preventDefault(); if (view && view.work) { goPhase("bedoma").then(() => $("search").focus()); } }
