@@ -260,6 +260,10 @@ class ConsoleRoutes:
 
     async def _push(self, request: web.Request, ws: web.WebSocketResponse,
                     actor: Actor) -> None:
+        # Every change anywhere on the floor wakes every console; what costs is a push,
+        # so the login is looked up again only before one is sent (and when idle), and a
+        # view that differs only in its ticking phase times is not sent (the page counts
+        # the running phase from phase_since itself).
         loop = asyncio.get_running_loop()
         last = ""
         async with self._changes() as changes:
@@ -269,8 +273,14 @@ class ConsoleRoutes:
                 while not ws.closed:
                     view = await self._service.view(actor)
                     stamp = view.pop("server_time")
-                    text = json.dumps(view, sort_keys=True)
-                    if text != last:  # an unchanged view is not sent again
+                    text = _steady(view)
+                    if text != last or loop.time() - checked >= RECHECK_SECONDS:
+                        now_actor, checked = await self._still_allowed(request), loop.time()
+                        if now_actor is None:
+                            await ws.close(code=4401, message=b"session ended")
+                            break
+                        actor = now_actor
+                    if text != last:
                         await ws.send_json({"type": "console", "server_time": stamp, **view})
                         last = text
                     getter = asyncio.ensure_future(changes.get())
@@ -287,14 +297,17 @@ class ConsoleRoutes:
                         await asyncio.sleep(PUSH_COALESCE_SECONDS)
                         while not changes.empty():
                             changes.get_nowait()
-                    if loop.time() - checked >= RECHECK_SECONDS or getter in done:
-                        now_actor, checked = await self._still_allowed(request), loop.time()
-                        if now_actor is None:
-                            await ws.close(code=4401, message=b"session ended")
-                            break
-                        actor = now_actor
             finally:
                 reader.cancel()
+
+
+def _steady(view: dict[str, Any]) -> str:
+    """The view as compared with the last one sent: without the phase times, which tick
+    while the call is on (every other change shows in the rest of the view)."""
+    work = view.get("work")
+    if work is not None:
+        work = {k: v for k, v in work.items() if k != "phase_durations"}
+    return json.dumps({**view, "work": work}, sort_keys=True)
 
 
 def _text(body: dict[str, Any], name: str, *, required: bool = False) -> str | None:

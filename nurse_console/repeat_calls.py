@@ -31,3 +31,27 @@ async def repeat_calls(store: WorkStore, desk: Desk, work: CallWork, window: tim
                             "care_type": None, "referral": None, "outcome": c["state"],
                             "same": "number"})
     return sorted(out, key=lambda c: c["at"] or "", reverse=True)[:5]
+
+
+class RepeatCallsSeen:
+    """:func:`repeat_calls` for each nurse's view, looked up again when her work changes
+    or after ``fresh``: a view is built for every console at every change on the floor,
+    and two queries each for what hardly changes during a call would make those pushes
+    queue behind the database (``bench/console_load.py``)."""
+
+    def __init__(self, store: WorkStore, desk: Desk, window: timedelta,
+                 fresh: timedelta = timedelta(seconds=10)) -> None:
+        self._store = store
+        self._desk = desk
+        self.window = window
+        self._fresh = fresh
+        self._seen: dict[str, tuple[tuple[str, int], datetime, list[dict[str, Any]]]] = {}
+
+    async def of(self, work: CallWork, now: datetime) -> list[dict[str, Any]]:
+        key = (work.call_id, work.revision)
+        seen = self._seen.get(work.username)
+        if seen is not None and seen[0] == key and timedelta(0) <= now - seen[1] < self._fresh:
+            return seen[2]
+        found = await repeat_calls(self._store, self._desk, work, self.window)
+        self._seen[work.username] = (key, now, found)
+        return found

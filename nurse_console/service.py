@@ -26,6 +26,7 @@ from nurse_console.errors import (
 from nurse_console.keeper import WorkKeeper
 from nurse_console.model import (
     PHASES,
+    CallWork,
     Deviation,
     GuidelineOpened,
     Phase,
@@ -33,7 +34,7 @@ from nurse_console.model import (
     WorkStatus,
 )
 from nurse_console.ports import Actor, Codes, Desk, Guidelines, Journal, NurseSeat, Phone, Referrals
-from nurse_console.repeat_calls import repeat_calls
+from nurse_console.repeat_calls import RepeatCallsSeen
 from nurse_console.sql import WorkStore
 from nurse_console.statistics import phase_statistics
 
@@ -62,9 +63,10 @@ class ConsoleService:
         self._journal = journal
         self.codes = codes
         self._clock = clock
-        self.repeat_window = repeat_window
+        self._repeats = RepeatCallsSeen(store, desk, repeat_window)
         self._on_change = on_change or (lambda: None)
         self._keep = WorkKeeper(store, desk, journal, clock, self._on_change)
+        self._unsigned_seen: dict[str, tuple[Any, list[dict[str, Any]]]] = {}
 
     # -- the view --------------------------------------------------------------------
 
@@ -86,14 +88,23 @@ class ConsoleService:
                            "given_care_type": work.given_care_type,
                            "deviates": work.deviates,
                            "nudges": [asdict(n) for n in model.nudges(work)],
-                           "repeat_calls": await repeat_calls(
-                               self._store, self._desk, work, self.repeat_window)}
-        out["unsigned"] = [
-            {"call_id": w.call_id, "offered_at": w.offered_at, "number": w.facts.number,
-             "summary": w.draft.listen_summary[:80]}
-            for w in await self._store.unsigned(actor.username, exclude=out["work"] and
-                                                out["work"]["call_id"])]
+                           "repeat_calls": await self._repeats.of(work, now)}
+        out["unsigned"] = await self._unsigned(actor, work)
         return out
+
+    async def _unsigned(self, actor: Actor, work: CallWork | None) -> list[dict[str, Any]]:
+        """The nurse's other unsigned notes; read again only when her work changed (only
+        she changes her notes), not on every push."""
+        key = (work.call_id, work.revision) if work is not None else None
+        cached = self._unsigned_seen.get(actor.username)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        found = [{"call_id": w.call_id, "offered_at": w.offered_at, "number": w.facts.number,
+                  "summary": w.draft.listen_summary[:80]}
+                 for w in await self._store.unsigned(actor.username,
+                                                     exclude=work.call_id if work else None)]
+        self._unsigned_seen[actor.username] = (key, found)
+        return found
 
     def seat(self, actor: Actor) -> NurseSeat:
         """The nurse's seat (403 for a login that is not a nurse on the roster)."""
