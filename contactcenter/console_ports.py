@@ -72,9 +72,7 @@ class ServiceDesk:
         return seat
 
     def call(self, call_id: str) -> LiveCall | None:
-        log = self._s.call_log
-        record = log.get(call_id) or next(
-            (r for r in log.recent(500) if r.call_id == call_id), None)  # ended a moment ago
+        record = self._s.call_log.find(call_id)  # live, or ended a moment ago
         if record is None:
             return None
         live = self._s.flow.calls.get(call_id)

@@ -260,45 +260,57 @@ class ConsoleRoutes:
 
     async def _push(self, request: web.Request, ws: web.WebSocketResponse,
                     actor: Actor) -> None:
-        # Every change anywhere on the floor wakes every console; what costs is a push,
-        # so the login is looked up again only before one is sent (and when idle), and a
-        # view that differs only in its ticking phase times is not sent (the page counts
-        # the running phase from phase_since itself).
+        # Every change anywhere on the floor wakes every console. A cheap mark of what this
+        # nurse's view depends on decides whether to build the view at all; the login is
+        # looked up again before a push is sent (and every few seconds when idle); a view
+        # that differs only in its ticking phase times is not sent (the page counts the
+        # running phase from phase_since itself).
         loop = asyncio.get_running_loop()
-        last = ""
+        last, last_mark = "", None
         async with self._changes() as changes:
             reader = asyncio.ensure_future(ws.receive())
             checked = loop.time()
             try:
                 while not ws.closed:
-                    view = await self._service.view(actor)
-                    stamp = view.pop("server_time")
-                    text = _steady(view)
-                    if text != last or loop.time() - checked >= RECHECK_SECONDS:
-                        now_actor, checked = await self._still_allowed(request), loop.time()
-                        if now_actor is None:
-                            await ws.close(code=4401, message=b"session ended")
-                            break
-                        actor = now_actor
-                    if text != last:
-                        await ws.send_json({"type": "console", "server_time": stamp, **view})
-                        last = text
-                    getter = asyncio.ensure_future(changes.get())
-                    done, _ = await asyncio.wait({getter, reader}, timeout=RECHECK_SECONDS,
-                                                 return_when=asyncio.FIRST_COMPLETED)
-                    if getter not in done:
-                        getter.cancel()
-                    if reader in done:
+                    mark = self._service.mark(actor)
+                    due = loop.time() - checked >= RECHECK_SECONDS
+                    if mark != last_mark or due:
+                        last_mark = mark
+                        view = await self._service.view(actor)
+                        stamp = view.pop("server_time")
+                        text = _steady(view)
+                        if text != last or due:
+                            now_actor, checked = await self._still_allowed(request), loop.time()
+                            if now_actor is None:
+                                await ws.close(code=4401, message=b"session ended")
+                                break
+                            actor = now_actor
+                        if text != last:
+                            await ws.send_json({"type": "console", "server_time": stamp,
+                                                **view})
+                            last = text
+                    await _next_change(changes, reader)
+                    if reader.done():
                         msg = reader.result()
                         if msg.type in (WSMsgType.CLOSE, WSMsgType.CLOSED, WSMsgType.ERROR):
                             break
                         reader = asyncio.ensure_future(ws.receive())
-                    if getter in done:
-                        await asyncio.sleep(PUSH_COALESCE_SECONDS)
-                        while not changes.empty():
-                            changes.get_nowait()
             finally:
                 reader.cancel()
+
+
+async def _next_change(changes: asyncio.Queue[Any], reader: asyncio.Future[Any]) -> None:
+    """Until something changed (a burst of changes counts once), the client sent something,
+    or it is time to look again."""
+    getter = asyncio.ensure_future(changes.get())
+    done, _ = await asyncio.wait({getter, reader}, timeout=RECHECK_SECONDS,
+                                 return_when=asyncio.FIRST_COMPLETED)
+    if getter not in done:
+        getter.cancel()
+        return
+    await asyncio.sleep(PUSH_COALESCE_SECONDS)
+    while not changes.empty():
+        changes.get_nowait()
 
 
 def _steady(view: dict[str, Any]) -> str:

@@ -38,6 +38,8 @@ class WorkKeeper:
         self._on_change = on_change
         self._work: dict[str, CallWork | None] = {}
         self._locks: dict[str, asyncio.Lock] = {}
+        self.generation: dict[str, int] = {}
+        """Per nurse, a number that grows with every stored change of any of her works."""
 
     def seat(self, actor: Actor) -> NurseSeat:
         """The nurse's seat (403 for a login that is not a nurse on the roster)."""
@@ -65,6 +67,7 @@ class WorkKeeper:
         return changed
 
     async def put(self, before: CallWork, after: CallWork) -> CallWork:
+        self.generation[after.username] = self.generation.get(after.username, 0) + 1
         if after is before or after.revision == before.revision:
             self._work[after.username] = after
             return after

@@ -95,7 +95,7 @@ class ConsoleService:
     async def _unsigned(self, actor: Actor, work: CallWork | None) -> list[dict[str, Any]]:
         """The nurse's other unsigned notes; read again only when her work changed (only
         she changes her notes), not on every push."""
-        key = (work.call_id, work.revision) if work is not None else None
+        key = self._keep.generation.get(actor.username, 0)
         cached = self._unsigned_seen.get(actor.username)
         if cached is not None and cached[0] == key:
             return cached[1]
@@ -105,6 +105,16 @@ class ConsoleService:
                                                      exclude=work.call_id if work else None)]
         self._unsigned_seen[actor.username] = (key, found)
         return found
+
+    def mark(self, actor: Actor) -> tuple[Any, ...]:
+        """A cheap fingerprint of what the nurse's view depends on (her seat, her call's
+        state, her works' changes): when it has not moved, the view has not either."""
+        seat = self._desk.seat_of(actor.username)
+        if seat is None:
+            return (None,)
+        call = self._desk.call(seat.call_id) if seat.call_id else None
+        return (seat, call and (call.state, call.end_cause),
+                self._keep.generation.get(actor.username, 0))
 
     def seat(self, actor: Actor) -> NurseSeat:
         """The nurse's seat (403 for a login that is not a nurse on the roster)."""

@@ -62,6 +62,7 @@ class CallLog:
         self._on_change = on_change
         self._live: dict[str, CallRecord] = {}
         self._recent: deque[CallRecord] = deque(maxlen=recent_size)
+        self._ended: dict[str, CallRecord] = {}  # the recent ones by id
         self._pending: list[tuple[CallEvent, CallRecord]] = []
         self._wakeup = asyncio.Event()
         self._idle = asyncio.Event()
@@ -84,7 +85,12 @@ class CallLog:
             self._live[call_id] = record
         else:
             self._live.pop(call_id, None)
+            if len(self._recent) == self._recent.maxlen:
+                oldest = self._recent[-1]
+                if self._ended.get(oldest.call_id) is oldest:
+                    del self._ended[oldest.call_id]
             self._recent.appendleft(record)
+            self._ended[call_id] = record
         self._pending.append((event, record))
         self._idle.clear()
         self._wakeup.set()
@@ -99,6 +105,10 @@ class CallLog:
 
     def get(self, call_id: str) -> CallRecord | None:
         return self._live.get(call_id)
+
+    def find(self, call_id: str) -> CallRecord | None:
+        """The call, live or among the recently ended ones this instance keeps."""
+        return self._live.get(call_id) or self._ended.get(call_id)
 
     def live(self) -> list[CallRecord]:
         return sorted(self._live.values(), key=lambda r: r.arrived_at)
