@@ -18,9 +18,9 @@ from contactcenter.contexts import care_provider_of
 from decision_support.model import Deviation as GuidelineDeviation
 from decision_support.patient import Age, Sex
 from journal import model as journal_model
-from journal.errors import InvalidEntry
+from journal.errors import InvalidEntry, InvalidIdentityNumber
 from journal.ports import Actor as JournalActor
-from nurse_console.errors import CannotSign
+from nurse_console.errors import CannotSign, InvalidChoice
 from nurse_console.model import CallFacts, CallWork
 from nurse_console.ports import Actor, LiveCall, NurseSeat
 from queues.errors import UnknownNurse
@@ -232,8 +232,13 @@ class JournalDrafts:
 
     async def save(self, actor: Actor, work: CallWork) -> int:
         assert work.journal_entry_id is not None and work.journal_revision is not None
-        entry = await self._service.update_draft(self._actor(actor), work.journal_entry_id,
-                                                 self.content(work), work.journal_revision)
+        try:
+            entry = await self._service.update_draft(self._actor(actor), work.journal_entry_id,
+                                                     self.content(work), work.journal_revision)
+        except InvalidIdentityNumber as exc:  # said to the nurse in her words
+            raise InvalidChoice(str(exc), {"field": "person_number", "problem": (
+                "Identitetsnumret är inte giltigt: kontrollera siffrorna "
+                "(ÅÅÅÅMMDD-NNNN).")}) from exc
         return entry.revision
 
     async def sign(self, actor: Actor, work: CallWork) -> int:

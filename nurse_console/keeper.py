@@ -186,6 +186,12 @@ class WorkKeeper:
             if strict:
                 raise
             log.info("journal draft of call %s not saved: %s", work.call_id, exc)
+            problem = getattr(exc, "details", {}).get("problem") or (
+                "Journalen har inte tagit emot utkastet än; det sparas här och skickas vid "
+                "nästa ändring.")
+            if problem != work.journal_problem:
+                await self.put(work, replace(work, journal_problem=problem,
+                                             revision=work.revision + 1))
             return
         await self.put(work, replace(model.journal_saved(work, work.journal_entry_id,
                                                           revision),

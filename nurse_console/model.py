@@ -168,6 +168,8 @@ class CallWork:
     draft_revision: int = 0
     journal_entry_id: str | None = None
     journal_revision: int | None = None
+    journal_problem: str | None = None
+    """Why the journal did not take the last autosave (Swedish), until one goes in."""
     signed_at: str | None = None
     contact_reason: str | None = None
     wrap_up_started_at: str | None = None
@@ -296,7 +298,8 @@ def drafted(work: CallWork, draft: Draft, *, safety_net_given: bool | None = Non
 
 def journal_saved(work: CallWork, entry_id: str, revision: int) -> CallWork:
     """The journal holds this draft at ``revision`` (no change the nurse sees)."""
-    return replace(work, journal_entry_id=entry_id, journal_revision=revision)
+    return replace(work, journal_entry_id=entry_id, journal_revision=revision,
+                   journal_problem=None)
 
 
 def signed(work: CallWork, at: datetime, revision: int) -> CallWork:

@@ -298,7 +298,11 @@ class ConsoleService:
                 if work.journal_entry_id is None:
                     raise CannotSign("the journal cannot be reached; try again",
                                      {"missing": ["journalen svarar inte just nu"]})
-            await self._keep.push_to_journal(actor, work, strict=True)
+            try:
+                await self._keep.push_to_journal(actor, work, strict=True)
+            except InvalidChoice as exc:  # e.g. an identity number that does not validate
+                raise CannotSign("the journal refused the entry", {
+                    "missing": [exc.details.get("problem") or exc.message]}) from exc
             work = required((await self._keep.synced(actor))[1])
             revision = await self._journal.sign(actor, work)
             work = await self._keep.put(work, model.signed(work, self._clock(), revision))

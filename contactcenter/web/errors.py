@@ -114,7 +114,9 @@ async def error_middleware(
         if exc.status < 400:
             raise
         if not api:
-            return _with_headers(error_page(exc.status), exc)
+            if request.method in ("GET", "HEAD") and exc.content_type != "application/json":
+                return _with_headers(error_page(exc.status), exc)  # a browser's navigation
+            raise
         if exc.content_type == "application/json" and exc.text:
             return _with_headers(web.json_response(text=exc.text, status=exc.status), exc)
         return _with_headers(error_response(exc.status, _id_for(exc.status),

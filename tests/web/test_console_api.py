@@ -270,3 +270,21 @@ async def test_an_unsigned_note_stays_reachable_after_the_next_call(
     assert [u["call_id"] for u in v["unsigned"]] != [first]
     other = await post(web_system, http, "/resume", {"call_id": "someone-elses"}, status=409)
     assert other["error_id"] == "no_call"
+
+
+async def test_an_identity_number_that_does_not_validate_is_said_and_keeps_the_text(
+    web_system: WebSystem, http: aiohttp.ClientSession,
+) -> None:
+    v = await a_connected_call(web_system, http)
+    v = await post(web_system, http, "/draft", {
+        "draft_revision": v["work"]["draft_revision"],
+        "fields": {"person_kind": "personnummer", "person_number": "19121212-1213",
+                   "listen_summary": "kvar"}}, method="PUT")
+    assert "Identitetsnumret är inte giltigt" in v["work"]["journal_problem"]
+    assert v["work"]["draft"]["person_number"] == "19121212-1213"
+    refused = await post(web_system, http, "/sign", status=422)
+    assert any("kontaktorsak" == m for m in refused["details"]["missing"])
+    v = await post(web_system, http, "/draft", {
+        "draft_revision": v["work"]["draft_revision"],
+        "fields": {"person_number": "19121212-1212"}}, method="PUT")  # fictional, valid
+    assert v["work"]["journal_problem"] is None

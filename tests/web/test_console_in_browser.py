@@ -256,3 +256,13 @@ async def _conflicted(a: Any, b: Any) -> Any:
                 return p
         return None
     return await eventually(which, timeout=20.0, what="a conflict in one window")
+
+
+async def test_logging_out_of_the_console_logs_the_nurse_out_of_the_queues(
+    web_system: WebSystem, page: Any,  # noqa: F811
+) -> None:
+    await ready_nurse(web_system, page)
+    assert web_system.system.nurse_state("ssk-01-1") == "ready"
+    await page.get_by_role("button", name="Logga ut").click()
+    await page.wait_for_url(f"{web_system.base_url}/login*")
+    assert web_system.system.nurse_state("ssk-01-1") == "logged_out"

@@ -124,6 +124,8 @@ function render() {
   const nudges = $("nudges"); nudges.replaceChildren();
   if (!w.nudges.length) nudges.append(el("li", "Inget att påminna om.", "none"));
   for (const x of w.nudges) nudges.append(el("li", x.text));
+  $("journal-problem").textContent = w.journal_problem || "";
+  $("journal-problem").hidden = !w.journal_problem;
   tick();
 }
 function renderFields(w) {
@@ -238,7 +240,14 @@ $("btn-ready").addEventListener("click", () => act("POST", "/state", { state: "r
 $("btn-pause").addEventListener("click", () => act("POST", "/state", { state: "paused", reason: $("pause-reason").value }));
 $("btn-answer").addEventListener("click", () => act("POST", "/answer"));
 $("btn-hangup").addEventListener("click", () => act("POST", "/hangup"));
-$("logout").addEventListener("submit", () => flushNow());
+// Logging out of the console logs the nurse out of the queues too (no calls offered to an
+// empty chair); on a call the queue refuses and she stays logged in there.
+$("logout").addEventListener("submit", async (ev) => {
+  ev.preventDefault(); flushNow();
+  const state = view && view.nurse && view.nurse.state;
+  if (state && state !== "logged_out") await call("POST", "/state", { state: "logged_out" }).catch(() => null);
+  ev.target.submit();
+});
 // Leaving or reloading the page sends what is still unsaved (the request outlives the page).
 window.addEventListener("pagehide", () => flushNow());
 function flushNow() {
