@@ -81,7 +81,7 @@ class ServiceDesk:
         ivr: tuple[str, ...] = ()
         callback = False
         if live is not None:
-            municipality = live.channelvars.get(self._s.settings.callflow.municipality_variable)
+            municipality = live.municipality
             ivr = tuple(live.ivr_choices)
             callback = live.callback
         facts = CallFacts(

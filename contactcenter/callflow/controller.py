@@ -209,6 +209,7 @@ class CallFlow:
             if call.ended or call.hangup.is_set():
                 raise CallerGone(call.call_id)  # left while the last prompt finished
             call.region = decision.region
+            call.municipality = decision.municipality
             self._log.record(
                 call.call_id, CallEventType.REGION_DECIDED, region=decision.region,
                 source=decision.source, detail=decision.detail, queue=decision.queue,

@@ -84,8 +84,6 @@ class Ivr:
     async def decide_region(self, call: LiveCall) -> RegionDecision:
         """Where the caller is: channel data first, then the caller's keyed area code."""
         municipality = await self.channel_variable(call, self._settings.municipality_variable)
-        if municipality:  # kept for the nurse's referral search (near the caller)
-            call.channelvars[self._settings.municipality_variable] = municipality
         relay = await self.channel_variable(call, self._settings.relay_variable)
         notes: list[str] = []
         decision = self._resolver.from_channel(municipality, call.caller_number, relay,

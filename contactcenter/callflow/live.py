@@ -26,6 +26,8 @@ class LiveCall:
     arrived_at: datetime
     channelvars: dict[str, str] = field(default_factory=dict)
     region: str | None = None
+    municipality: str | None = None
+    """Where the caller is, as near as the region decision knows (kommunkod)."""
     queue_id: str | None = None
     nurse_id: str | None = None
     nurse_channel_id: str | None = None

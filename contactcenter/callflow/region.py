@@ -28,7 +28,7 @@ at most four (area-code prefixes).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -81,6 +81,9 @@ class RegionDecision:
     queue: QueueKind
     source: RegionSource
     detail: str
+    municipality: str | None = field(default=None, compare=False)
+    """Where the caller is, as near as known: the network's municipality, or the main
+    municipality of the area code (for the nurse's search of units near the caller)."""
 
 
 class RegionResolver:
@@ -193,7 +196,7 @@ class RegionResolver:
                     ignored.append(f"municipality code {code} is unknown")
                 else:
                     return RegionDecision(m.county, "regional", "municipality", detail(
-                        f"municipality {m.code} {m.name} (county {m.county})"))
+                        f"municipality {m.code} {m.name} (county {m.county})"), m.code)
 
         return self._from_number(caller_number, ignored, detail)
 
@@ -216,7 +219,7 @@ class RegionResolver:
         if entry is None or entry.county is None:
             return None
         return RegionDecision(entry.county, "regional", "ivr",
-                              f"keyed area code {prefix} ({entry.place})")
+                              f"keyed area code {prefix} ({entry.place})", entry.municipality)
 
     # -- internals --------------------------------------------------------------------------
     def _from_number(self, raw: str | None, ignored: list[str],
@@ -256,7 +259,8 @@ class RegionResolver:
                            "has no county")
             return None
         return RegionDecision(entry.county, "regional", "area_code",
-                              detail(f"fixed-line area code {entry.prefix} ({entry.place})"))
+                              detail(f"fixed-line area code {entry.prefix} ({entry.place})"),
+                              entry.municipality)
 
 
 def _parse(number: str) -> phonenumbers.PhoneNumber | None:

@@ -242,3 +242,12 @@ def test_inconsistent_data_is_refused_at_startup(municipalities: list[Municipali
                                                  message: str) -> None:
     with pytest.raises(ValueError, match=message):
         RegionResolver(municipalities, area_codes)
+
+
+def test_a_decision_says_where_the_caller_is_as_near_as_known(resolver: RegionResolver) -> None:
+    assert resolver.from_channel("0180", "+46701234567", None).municipality == "0180"
+    by_fixed_line = resolver.from_channel(None, "+4611123456", None)  # Norrköping, 011
+    assert (by_fixed_line.source, by_fixed_line.municipality) == ("area_code", "0581")
+    keyed = resolver.from_ivr_digits("011#")
+    assert keyed is not None and keyed.municipality == "0581"
+    assert resolver.from_channel(None, "+4520123456", None).municipality is None  # abroad
