@@ -252,6 +252,11 @@ class JournalDrafts:
                              {"missing": [f"journalen: {p}" for p in problems]}) from exc
         return entry.revision
 
+    async def log_repeat_calls(self, actor: Actor, work: CallWork,
+                               call_ids: list[str]) -> None:
+        await self._service.log_repeat_calls(self._actor(actor), work.call_id, call_ids,
+                                             work.facts.region)
+
     @staticmethod
     def content(work: CallWork, *, person: bool = True) -> journal_model.EntryContent:
         """The journal entry's content from the call work."""

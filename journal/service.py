@@ -195,6 +195,16 @@ class JournalService:
                                     query={"own_recent": limit, "count": len(entries)})
         return entries
 
+    async def log_repeat_calls(self, actor: Actor, call_id: str, earlier: list[str],
+                               region: str | None) -> None:
+        """Log that the nurse on ``call_id`` was shown what earlier calls from the same
+        number or person led to (urgency, referral, outcome), for the auditors."""
+        decision = AccessDecision(True, access.AccessBasis.OWN_CALL)
+        async with self._engine.begin() as conn:
+            await access_log.append(conn, self._clock(), actor, Action.LIST, decision,
+                                    region=region, query={"repeat_calls_for": call_id,
+                                                          "earlier_calls": earlier})
+
     async def query_access_log(self, actor: Actor, query: LogQuery) -> list[AccessLogRecord]:
         """The access log for auditors (limited to their regions unless they hold ``*``);
         the query itself is logged."""

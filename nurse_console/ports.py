@@ -153,6 +153,11 @@ class Journal(Protocol):
         """Sign the draft (raises listing what is missing); the signed revision."""
         ...
 
+    async def log_repeat_calls(self, actor: Actor, work: CallWork,
+                               call_ids: list[str]) -> None:
+        """Log (for the auditors) that the nurse was shown these earlier calls' outcomes."""
+        ...
+
 
 @dataclass(frozen=True)
 class Codes:

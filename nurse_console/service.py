@@ -67,6 +67,7 @@ class ConsoleService:
         self._on_change = on_change or (lambda: None)
         self._keep = WorkKeeper(store, desk, journal, clock, self._on_change)
         self._unsigned_seen: dict[str, tuple[Any, list[dict[str, Any]]]] = {}
+        self._repeats_logged: dict[tuple[str, str], list[str]] = {}
 
     # -- the view --------------------------------------------------------------------
 
@@ -88,9 +89,20 @@ class ConsoleService:
                            "given_care_type": work.given_care_type,
                            "deviates": work.deviates,
                            "nudges": [asdict(n) for n in model.nudges(work)],
-                           "repeat_calls": await self._repeats.of(work, now)}
+                           "repeat_calls": await self._shown_repeats(actor, work, now)}
         out["unsigned"] = await self._unsigned(actor, work)
         return out
+
+    async def _shown_repeats(self, actor: Actor, work: CallWork, now: datetime
+                             ) -> list[dict[str, Any]]:
+        """The repeat calls, logged for the auditors the first time each set is shown."""
+        found = await self._repeats.of(work, now)
+        ids = [c["call_id"] for c in found]
+        key = (actor.username, work.call_id)
+        if ids and self._repeats_logged.get(key) != ids:
+            await self._journal.log_repeat_calls(actor, work, ids)
+            self._repeats_logged[key] = ids
+        return found
 
     async def _unsigned(self, actor: Actor, work: CallWork | None) -> list[dict[str, Any]]:
         """The nurse's other unsigned notes; read again only when her work changed (only

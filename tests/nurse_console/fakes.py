@@ -108,6 +108,7 @@ class FakeJournal:
     def __init__(self) -> None:
         self.entries: dict[str, dict[str, Any]] = {}
         self.refuse_saves = False
+        self.repeat_logs: list[tuple[str, list[str]]] = []
 
     async def open_draft(self, actor: Actor, work: CallWork) -> tuple[str, int]:
         self.entries[work.call_id] = {"revision": 1, "signed": False, "text": ""}
@@ -120,6 +121,10 @@ class FakeJournal:
         e["revision"] += 1
         e["text"] = work.draft.listen_summary
         return e["revision"]
+
+    async def log_repeat_calls(self, actor: Actor, work: CallWork,
+                               call_ids: list[str]) -> None:
+        self.repeat_logs.append((work.call_id, list(call_ids)))
 
     async def sign(self, actor: Actor, work: CallWork) -> int:
         e = self.entries[work.call_id]

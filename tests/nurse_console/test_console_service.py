@@ -117,6 +117,8 @@ async def test_a_repeat_caller_shows_the_earlier_calls_urgency_and_referral(
     work = await console.work()
     assert [(c["call_id"], c["urgency"], c["referral"]) for c in work["repeat_calls"]] == [
         ("c1", "INOM_ETT_DYGN", "VC Test")]
+    await console.work()  # shown again: logged once
+    assert console.journal.repeat_logs == [("c2", ["c1"])]
     await console.desk.set_state("ssk-01-1", "ready", None)
     console.clock.advance(3600 * 80)  # outside the 72-hour window
     console.desk.offer("c3")

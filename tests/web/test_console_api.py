@@ -288,3 +288,27 @@ async def test_an_identity_number_that_does_not_validate_is_said_and_keeps_the_t
         "draft_revision": v["work"]["draft_revision"],
         "fields": {"person_number": "19121212-1212"}}, method="PUT")  # fictional, valid
     assert v["work"]["journal_problem"] is None
+
+
+async def test_showing_a_repeat_callers_earlier_calls_is_in_the_journal_access_log(
+    web_system: WebSystem, http: aiohttp.ClientSession,
+) -> None:
+    from sqlalchemy import select
+
+    from journal.sql import journal_access_log
+
+    world = web_system.system
+    earlier = await world.sim.add_caller(number="+46708887766", municipality="0180",
+                                         patience=0.3, talk=None)
+    await eventually(lambda: (r := world.call_for_channel(earlier.channel_id))
+                     and not r.state.is_live, what="the earlier call over")
+    await world.services.call_log.flush()
+    v = await a_connected_call(web_system, http, number="+46708887766")
+    assert len(v["work"]["repeat_calls"]) == 1
+    await view(web_system, http)
+    async with world.services.engine.connect() as conn:
+        rows = (await conn.execute(select(journal_access_log))).mappings().all()
+    shown = [r for r in rows if (r["query"] or {}).get("repeat_calls_for") == v["work"]["call_id"]]
+    assert len(shown) == 1
+    assert (shown[0]["actor_username"], shown[0]["basis"]) == ("sjukskoterska", "own_call")
+    assert shown[0]["query"]["earlier_calls"] == [v["work"]["repeat_calls"][0]["call_id"]]
