@@ -25,6 +25,7 @@ from textual.widgets import (
     Static,
     TabbedContent,
     TabPane,
+    Tabs,
     TextArea,
 )
 
@@ -162,6 +163,12 @@ class ConsoleApp(App[None]):
     # -- showing the view --------------------------------------------------------------
 
     def show_view(self, view: View) -> None:
+        if not self.is_running:
+            return  # a push while the app closes: its widgets are going
+        now, new = self.work_now, view["work"]
+        if now and new and now["call_id"] == new["call_id"] \
+                and new["revision"] < now["revision"]:
+            return  # an answer that a newer push overtook
         self.view_now, self._received = view, time.monotonic()
         nurse, current = view["nurse"], view["work"]
         state = nurse.get("state", "")
@@ -186,11 +193,7 @@ class ConsoleApp(App[None]):
     def _show_work(self, current: dict[str, Any]) -> None:
         if current["call_id"] != self._call_id:
             self._new_call(current)
-        self.draft.seen(current["draft_revision"])
-        for field in NOTE_FIELDS:
-            area = self.query_one(f"#{field}", TextArea)
-            if not self.draft.busy(field) and not area.has_focus:
-                set_note(area, current["draft"].get(field) or "")
+        self._show_notes(current)
         self.query_one("#call-status", Static).update(
             "Pågående samtal: " + texts.call_status(current))
         self.query_one("#hangup").display = current["status"] == "on_call"
@@ -200,6 +203,22 @@ class ConsoleApp(App[None]):
         for pane in (OpenPane, AssessPane, ActionPane, ClosePane):
             self.query_one(pane).show(current, self.codes)
         self._tick()
+
+    def _show_notes(self, current: dict[str, Any]) -> None:
+        """The stored notes, except where the nurse is writing. Text saved elsewhere
+        beside the field she is in keeps her next save on the old revision, so it is
+        told as a conflict instead of overwriting it unseen."""
+        stale = False
+        for field in NOTE_FIELDS:
+            area, stored = self.query_one(f"#{field}", TextArea), current["draft"][field] or ""
+            if self.draft.busy(field):
+                continue
+            if area.has_focus and area.text != stored:
+                stale = True
+            else:
+                set_note(area, stored)
+        if not stale:
+            self.draft.seen(current["draft_revision"])
 
     def _new_call(self, current: dict[str, Any]) -> None:
         self._call_id, self._guideline = current["call_id"], None
@@ -273,6 +292,12 @@ class ConsoleApp(App[None]):
         current = self.work_now
         if current and event.pane.id and event.pane.id != current["phase"]:
             self.send(self.client.phase(event.pane.id))
+        # Focus left in a hidden phase would swallow the keys: hand it to the tab bar.
+        focused = self.focused
+        left = next((a for a in focused.ancestors if isinstance(a, TabPane)), None) \
+            if focused else None
+        if left is not None and left is not event.pane:
+            event.tabbed_content.query_one(Tabs).focus()
 
     # -- autosave ----------------------------------------------------------------------
 

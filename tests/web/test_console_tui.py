@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList, TabbedContent, TextArea
+from textual.widgets import Button, Checkbox, Input, OptionList, Select, TabbedContent, TextArea
 
 from nurse_console.client import ConsoleClient
 from nurse_console.ports import Actor
@@ -97,3 +97,73 @@ async def test_a_nurse_finds_a_guideline_ticks_a_criterion_and_signs_in_the_term
             async def assessed() -> bool:
                 return bool((await server_work(web_system) or {}).get("assessment"))
             await until(pilot, assessed, "the assessment on the server")
+
+            await pilot.press("escape")
+            await pilot.press("4")
+            await until(pilot, lambda: app.query_one(TabbedContent).active == "atgard",
+                        "the Åtgärd tab")
+            app.query_one("#self-care", Checkbox).value = True
+
+            async def self_care() -> bool:
+                return bool((await server_work(web_system) or {}).get("self_care"))
+            await until(pilot, self_care, "self-care on the server")
+
+            await pilot.press("5")
+            await until(pilot, lambda: app.query_one(TabbedContent).active == "avsluta",
+                        "the Avsluta tab")
+            app.query_one("#advice_given", TextArea).focus()
+            await pilot.press(*"Vila och drick")
+            app.query_one("#safety-net", Checkbox).value = True
+            app.query_one("#sign", Button).focus()
+            await pilot.press("g")
+            await until(pilot, lambda: any("kontaktorsak" in n.message
+                                           for n in app._notifications), "what is missing")
+
+            app.query_one("#contact-reason", Select).value = "FEBER"
+
+            async def reason() -> bool:
+                return (await server_work(web_system) or {}).get("contact_reason") == "FEBER"
+            await until(pilot, reason, "the contact reason on the server")
+            await pilot.press("g")
+
+            async def signed() -> dict[str, Any] | None:
+                work = await server_work(web_system) or {}
+                return work if work.get("signed_at") else None
+            work = await until(pilot, signed, "the signed entry")
+            assert work["draft"]["advice_given"] == "Vila och drick"
+            assert work["safety_net_given"]
+
+
+async def test_text_saved_elsewhere_is_a_conflict_that_keeps_the_terminals_text(
+    web_system: WebSystem,
+) -> None:
+    await web_system.system.add_nurse("ssk-01-1", "01", username="sjukskoterska",
+                                      ready=False, behaviour="manual")
+    async with ConsoleClient(web_system.base_url) as client:
+        app = ConsoleApp(client, username="sjukskoterska", password="demo")
+        async with app.run_test(size=SIZE) as pilot:
+            await a_nurse_on_a_call_in_the_terminal(web_system, pilot, app)
+            await pilot.press("2")
+            area = app.query_one("#listen_summary", TextArea)
+            area.focus()
+            await pilot.press(*"Feber")
+            await until(pilot, lambda: summary_on_server(web_system, "Feber"), "the first save")
+            work = await server_work(web_system)
+            assert work is not None
+            await web_system.system.services.console.save_draft(  # another window
+                NURSE, work["draft_revision"], {"listen_summary": "från webben"})
+            await until(pilot, lambda: app.work_now["draft"]["listen_summary"] == "från webben",
+                        "the other window's text pushed")
+            await pilot.press(*" hög")
+            await until(pilot, lambda: any("annat fönster" in n.message
+                                           for n in app._notifications), "the conflict told")
+            assert area.text == "Feber hög"
+            assert await summary_on_server(web_system, "från webben")
+            await pilot.press("!")
+            await until(pilot, lambda: summary_on_server(web_system, "Feber hög!"),
+                        "the nurse's text saved over the stored revision")
+
+
+async def summary_on_server(web_system: WebSystem, text: str) -> bool:
+    work = await server_work(web_system) or {}
+    return work.get("draft", {}).get("listen_summary") == text
