@@ -6,7 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Button, Checkbox, Input, OptionList, Select, TabbedContent, TextArea
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Input,
+    OptionList,
+    Select,
+    Static,
+    TabbedContent,
+    TextArea,
+)
 
 from nurse_console.client import ConsoleClient
 from nurse_console.ports import Actor
@@ -54,6 +63,15 @@ async def test_a_nurse_answers_in_the_terminal_and_her_summary_reaches_the_servi
     async with ConsoleClient(web_system.base_url) as client:
         app = ConsoleApp(client, username="sjukskoterska", password="demo")
         async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: app.codes is not None, "the codes")
+            assert app.codes is not None
+            code, reason = next(iter(app.codes.pause_reasons.items()))
+            await pilot.press("r")  # a nurse pauses from ready, not from logged out
+            await until(pilot, lambda: app.view_now["nurse"]["state"] == "ready", "ready")
+            app.query_one("#pause-reason", Select).value = code
+            await pilot.press("p")
+            await until(pilot, lambda: app.view_now["nurse"]["state"] == "paused", "the pause")
+            assert f"paus ({reason})" in str(app.query_one("#topbar", Static).render())
             await a_nurse_on_a_call_in_the_terminal(web_system, pilot, app)
             assert (await server_work(web_system))["status"] == "on_call"  # type: ignore[index]
 
