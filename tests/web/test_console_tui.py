@@ -185,3 +185,18 @@ async def test_text_saved_elsewhere_is_a_conflict_that_keeps_the_terminals_text(
 async def summary_on_server(web_system: WebSystem, text: str) -> bool:
     work = await server_work(web_system) or {}
     return work.get("draft", {}).get("listen_summary") == text
+
+
+async def test_the_client_works_with_an_api_token_instead_of_a_password(
+    web_system: WebSystem,
+) -> None:
+    await web_system.system.add_nurse("ssk-01-1", "01", username="sjukskoterska",
+                                      ready=False, behaviour="manual")
+    token = await web_system.system.services.identity.create_token(
+        "sjukskoterska", "terminal", None)
+    async with ConsoleClient(web_system.base_url, token=token) as client:
+        view = await client.view()
+        assert view["nurse"]["nurse_id"] == "ssk-01-1"
+        pushes = client.pushes()
+        assert (await anext(pushes))["nurse"]["nurse_id"] == "ssk-01-1"
+        await pushes.aclose()
