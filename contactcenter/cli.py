@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "contactcenter.commands.journal",
     "contactcenter.commands.catalog",
     "contactcenter.commands.guidelines",
+    "contactcenter.commands.console",
 )
 CONFIGURATION_EXIT = 3
 #: A configuration file is wrong: each names the file, the key or line, and the problem.
