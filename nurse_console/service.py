@@ -41,7 +41,6 @@ from nurse_console.statistics import phase_statistics
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-LIVE_CALL_STATES = ("offered", "connected")
 
 
 class ConsoleService:

@@ -126,16 +126,6 @@ class WorkStore:
         return [w for w in works if not w.signed and w.answered_at and w.call_id != exclude
                 ][:limit]
 
-    async def last_closed(self, username: str) -> CallWork | None:
-        """The nurse's most recently closed work (for the "last call" line)."""
-        t = console_work
-        async with self._engine.connect() as conn:
-            row = (await conn.execute(
-                select(t.c.work).where(t.c.username == username,
-                                       t.c.status == WorkStatus.CLOSED.value)
-                .order_by(t.c.updated_at.desc(), t.c.id.desc()).limit(1))).first()
-        return from_plain(json.loads(row.work)) if row is not None else None
-
     async def earlier(self, number: str | None, person: str | None, since: datetime,
                       exclude: str, limit: int = 5) -> list[CallWork]:
         """Work on other calls from the same number or about the same person since

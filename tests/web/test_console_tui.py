@@ -3,6 +3,8 @@ simulator: what the nurse does in the terminal is what the service holds."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from textual.pilot import Pilot
@@ -42,6 +44,17 @@ async def until(pilot: Pilot[None], condition: Any, what: str) -> Any:
     return await eventually(holds, what=what)
 
 
+@asynccontextmanager
+async def terminal(web_system: WebSystem) -> AsyncIterator[tuple[ConsoleApp, Pilot[None]]]:
+    """The terminal console of the demo nurse (phone answered by hand), at 100×30."""
+    await web_system.system.add_nurse("ssk-01-1", "01", username="sjukskoterska",
+                                      ready=False, behaviour="manual")
+    async with ConsoleClient(web_system.base_url) as client:
+        app = ConsoleApp(client, username="sjukskoterska", password="demo")
+        async with app.run_test(size=SIZE) as pilot:
+            yield app, pilot
+
+
 async def a_nurse_on_a_call_in_the_terminal(web_system: WebSystem, pilot: Pilot[None],
                                             app: ConsoleApp) -> None:
     await until(pilot, lambda: app.view_now is not None, "the console view")
@@ -58,128 +71,116 @@ async def a_nurse_on_a_call_in_the_terminal(web_system: WebSystem, pilot: Pilot[
 async def test_a_nurse_answers_in_the_terminal_and_her_summary_reaches_the_service(
     web_system: WebSystem,
 ) -> None:
-    await web_system.system.add_nurse("ssk-01-1", "01", username="sjukskoterska",
-                                      ready=False, behaviour="manual")
-    async with ConsoleClient(web_system.base_url) as client:
-        app = ConsoleApp(client, username="sjukskoterska", password="demo")
-        async with app.run_test(size=SIZE) as pilot:
-            await until(pilot, lambda: app.codes is not None, "the codes")
-            assert app.codes is not None
-            code, reason = next(iter(app.codes.pause_reasons.items()))
-            await pilot.press("r")  # a nurse pauses from ready, not from logged out
-            await until(pilot, lambda: app.view_now["nurse"]["state"] == "ready", "ready")
-            app.query_one("#pause-reason", Select).value = code
-            await pilot.press("p")
-            await until(pilot, lambda: app.view_now["nurse"]["state"] == "paused", "the pause")
-            assert f"paus ({reason})" in str(app.query_one("#topbar", Static).render())
-            await a_nurse_on_a_call_in_the_terminal(web_system, pilot, app)
-            assert (await server_work(web_system))["status"] == "on_call"  # type: ignore[index]
+    async with terminal(web_system) as (app, pilot):
+        await until(pilot, lambda: app.codes is not None, "the codes")
+        assert app.codes is not None
+        code, reason = next(iter(app.codes.pause_reasons.items()))
+        await pilot.press("r")  # a nurse pauses from ready, not from logged out
+        await until(pilot, lambda: app.view_now["nurse"]["state"] == "ready", "ready")
+        app.query_one("#pause-reason", Select).value = code
+        await pilot.press("p")
+        await until(pilot, lambda: app.view_now["nurse"]["state"] == "paused", "the pause")
+        assert f"paus ({reason})" in str(app.query_one("#topbar", Static).render())
+        await a_nurse_on_a_call_in_the_terminal(web_system, pilot, app)
+        assert (await server_work(web_system))["status"] == "on_call"  # type: ignore[index]
 
-            await pilot.press("2")
-            await until(pilot, lambda: app.query_one(TabbedContent).active == "lyssna",
-                        "the Lyssna tab")
+        await pilot.press("2")
+        await until(pilot, lambda: app.query_one(TabbedContent).active == "lyssna",
+                    "the Lyssna tab")
 
-            async def on_listen() -> bool:
-                return (await server_work(web_system) or {}).get("phase") == "lyssna"
-            await until(pilot, on_listen, "the phase on the server")
-            app.query_one("#listen_summary", TextArea).focus()
-            await pilot.press(*"Feber i två dygn")
+        async def on_listen() -> bool:
+            return (await server_work(web_system) or {}).get("phase") == "lyssna"
+        await until(pilot, on_listen, "the phase on the server")
+        app.query_one("#listen_summary", TextArea).focus()
+        await pilot.press(*"Feber i två dygn")
 
-            async def saved() -> bool:
-                work = await server_work(web_system) or {}
-                return work.get("draft", {}).get("listen_summary") == "Feber i två dygn"
-            await until(pilot, saved, "the autosaved summary on the server")
+        async def saved() -> bool:
+            work = await server_work(web_system) or {}
+            return work.get("draft", {}).get("listen_summary") == "Feber i två dygn"
+        await until(pilot, saved, "the autosaved summary on the server")
 
 
 async def test_a_nurse_finds_a_guideline_ticks_a_criterion_and_signs_in_the_terminal(
     web_system: WebSystem,
 ) -> None:
-    await web_system.system.add_nurse("ssk-01-1", "01", username="sjukskoterska",
-                                      ready=False, behaviour="manual")
-    async with ConsoleClient(web_system.base_url) as client:
-        app = ConsoleApp(client, username="sjukskoterska", password="demo")
-        async with app.run_test(size=SIZE) as pilot:
-            await a_nurse_on_a_call_in_the_terminal(web_system, pilot, app)
-            await pilot.press("slash")
-            await until(pilot, lambda: app.query_one("#search", Input).has_focus, "search")
-            await pilot.press(*"feber", "enter")
-            hits = app.query_one("#hits", OptionList)
-            await until(pilot, lambda: hits.option_count and hits.get_option_at_index(0).id,
-                        "the hits")
-            hits.focus()
-            hits.highlighted = 0
-            await pilot.press("enter")
-            await until(pilot, lambda: app.query("#criteria Checkbox"), "the criteria")
-            app.query("#criteria Checkbox").last().value = True
+    async with terminal(web_system) as (app, pilot):
+        await a_nurse_on_a_call_in_the_terminal(web_system, pilot, app)
+        await pilot.press("slash")
+        await until(pilot, lambda: app.query_one("#search", Input).has_focus, "search")
+        await pilot.press(*"feber", "enter")
+        hits = app.query_one("#hits", OptionList)
+        await until(pilot, lambda: hits.option_count and hits.get_option_at_index(0).id,
+                    "the hits")
+        hits.focus()
+        hits.highlighted = 0
+        await pilot.press("enter")
+        await until(pilot, lambda: app.query("#criteria Checkbox"), "the criteria")
+        app.query("#criteria Checkbox").last().value = True
 
-            async def assessed() -> bool:
-                return bool((await server_work(web_system) or {}).get("assessment"))
-            await until(pilot, assessed, "the assessment on the server")
+        async def assessed() -> bool:
+            return bool((await server_work(web_system) or {}).get("assessment"))
+        await until(pilot, assessed, "the assessment on the server")
 
-            await pilot.press("escape")
-            await pilot.press("4")
-            await until(pilot, lambda: app.query_one(TabbedContent).active == "atgard",
-                        "the Åtgärd tab")
-            app.query_one("#self-care", Checkbox).value = True
+        await pilot.press("escape")
+        await pilot.press("4")
+        await until(pilot, lambda: app.query_one(TabbedContent).active == "atgard",
+                    "the Åtgärd tab")
+        app.query_one("#self-care", Checkbox).value = True
 
-            async def self_care() -> bool:
-                return bool((await server_work(web_system) or {}).get("self_care"))
-            await until(pilot, self_care, "self-care on the server")
+        async def self_care() -> bool:
+            return bool((await server_work(web_system) or {}).get("self_care"))
+        await until(pilot, self_care, "self-care on the server")
 
-            await pilot.press("5")
-            await until(pilot, lambda: app.query_one(TabbedContent).active == "avsluta",
-                        "the Avsluta tab")
-            app.query_one("#advice_given", TextArea).focus()
-            await pilot.press(*"Vila och drick")
-            app.query_one("#safety-net", Checkbox).value = True
-            app.query_one("#sign", Button).focus()
-            await pilot.press("g")
-            await until(pilot, lambda: any("kontaktorsak" in n.message
-                                           for n in app._notifications), "what is missing")
+        await pilot.press("5")
+        await until(pilot, lambda: app.query_one(TabbedContent).active == "avsluta",
+                    "the Avsluta tab")
+        app.query_one("#advice_given", TextArea).focus()
+        await pilot.press(*"Vila och drick")
+        app.query_one("#safety-net", Checkbox).value = True
+        app.query_one("#sign", Button).focus()
+        await pilot.press("g")
+        await until(pilot, lambda: any("kontaktorsak" in n.message
+                                       for n in app._notifications), "what is missing")
 
-            app.query_one("#contact-reason", Select).value = "FEBER"
+        app.query_one("#contact-reason", Select).value = "FEBER"
 
-            async def reason() -> bool:
-                return (await server_work(web_system) or {}).get("contact_reason") == "FEBER"
-            await until(pilot, reason, "the contact reason on the server")
-            await pilot.press("g")
+        async def reason() -> bool:
+            return (await server_work(web_system) or {}).get("contact_reason") == "FEBER"
+        await until(pilot, reason, "the contact reason on the server")
+        await pilot.press("g")
 
-            async def signed() -> dict[str, Any] | None:
-                work = await server_work(web_system) or {}
-                return work if work.get("signed_at") else None
-            work = await until(pilot, signed, "the signed entry")
-            assert work["draft"]["advice_given"] == "Vila och drick"
-            assert work["safety_net_given"]
+        async def signed() -> dict[str, Any] | None:
+            work = await server_work(web_system) or {}
+            return work if work.get("signed_at") else None
+        work = await until(pilot, signed, "the signed entry")
+        assert work["draft"]["advice_given"] == "Vila och drick"
+        assert work["safety_net_given"]
 
 
 async def test_text_saved_elsewhere_is_a_conflict_that_keeps_the_terminals_text(
     web_system: WebSystem,
 ) -> None:
-    await web_system.system.add_nurse("ssk-01-1", "01", username="sjukskoterska",
-                                      ready=False, behaviour="manual")
-    async with ConsoleClient(web_system.base_url) as client:
-        app = ConsoleApp(client, username="sjukskoterska", password="demo")
-        async with app.run_test(size=SIZE) as pilot:
-            await a_nurse_on_a_call_in_the_terminal(web_system, pilot, app)
-            await pilot.press("2")
-            area = app.query_one("#listen_summary", TextArea)
-            area.focus()
-            await pilot.press(*"Feber")
-            await until(pilot, lambda: summary_on_server(web_system, "Feber"), "the first save")
-            work = await server_work(web_system)
-            assert work is not None
-            await web_system.system.services.console.save_draft(  # another window
-                NURSE, work["draft_revision"], {"listen_summary": "från webben"})
-            await until(pilot, lambda: app.work_now["draft"]["listen_summary"] == "från webben",
-                        "the other window's text pushed")
-            await pilot.press(*" hög")
-            await until(pilot, lambda: any("annat fönster" in n.message
-                                           for n in app._notifications), "the conflict told")
-            assert area.text == "Feber hög"
-            assert await summary_on_server(web_system, "från webben")
-            await pilot.press("!")
-            await until(pilot, lambda: summary_on_server(web_system, "Feber hög!"),
-                        "the nurse's text saved over the stored revision")
+    async with terminal(web_system) as (app, pilot):
+        await a_nurse_on_a_call_in_the_terminal(web_system, pilot, app)
+        await pilot.press("2")
+        area = app.query_one("#listen_summary", TextArea)
+        area.focus()
+        await pilot.press(*"Feber")
+        await until(pilot, lambda: summary_on_server(web_system, "Feber"), "the first save")
+        work = await server_work(web_system)
+        assert work is not None
+        await web_system.system.services.console.save_draft(  # another window
+            NURSE, work["draft_revision"], {"listen_summary": "från webben"})
+        await until(pilot, lambda: app.work_now["draft"]["listen_summary"] == "från webben",
+                    "the other window's text pushed")
+        await pilot.press(*" hög")
+        await until(pilot, lambda: any("annat fönster" in n.message
+                                       for n in app._notifications), "the conflict told")
+        assert area.text == "Feber hög"
+        assert await summary_on_server(web_system, "från webben")
+        await pilot.press("!")
+        await until(pilot, lambda: summary_on_server(web_system, "Feber hög!"),
+                    "the nurse's text saved over the stored revision")
 
 
 async def summary_on_server(web_system: WebSystem, text: str) -> bool:
