@@ -10,7 +10,7 @@ carrying the server's ``error_id``, ``message`` and ``details``; a lost connecti
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any, Self
 
@@ -176,15 +176,19 @@ class ConsoleClient:
 
     # -- pushes ------------------------------------------------------------------------
 
-    async def pushes(self) -> AsyncIterator[View]:
+    async def pushes(self, connected: Callable[[bool], None] | None = None
+                     ) -> AsyncIterator[View]:
         """Every view the server pushes, for ever: after a lost connection it connects
         again with backoff (the first message after a reconnect is the whole view). Ends
-        with ``error_id="session_ended"`` when the login is gone."""
+        with ``error_id="session_ended"`` when the login is gone. ``connected`` is told
+        ``True`` each time the connection is up and ``False`` each time it is lost."""
         delays = self._backoff.delays()
+        tell = connected or (lambda _: None)
         while True:
             try:
                 async with self._session.ws_connect(self.base_url + PREFIX + "/events") as ws:
                     delays = self._backoff.delays()  # connected: start the backoff over
+                    tell(True)
                     async for msg in ws:
                         if msg.type is aiohttp.WSMsgType.TEXT:
                             data = msg.json()
@@ -198,4 +202,5 @@ class ConsoleClient:
                                           status=exc.status) from exc
             except (aiohttp.ClientError, ConnectionError):
                 pass
+            tell(False)
             await asyncio.sleep(await anext(delays))

@@ -7,23 +7,30 @@ typed is ever replaced under her."""
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class DraftBuffer:
     """Pending note fields and the revision they are based on."""
 
     def __init__(self) -> None:
         self.base = 0
-        self.pending: dict[str, str] = {}
-        self._sending: dict[str, str] = {}
+        self.pending: dict[str, Any] = {}
+        self._sending: dict[str, Any] = {}
 
-    def edit(self, field: str, text: str) -> None:
-        self.pending[field] = text
+    def edit(self, field: str, value: Any) -> None:
+        self.pending[field] = value
 
     def busy(self, field: str) -> bool:
         """Whether ``field`` holds text the server does not have yet."""
         return field in self.pending or field in self._sending
 
-    def take(self) -> dict[str, str]:
+    @property
+    def unsaved(self) -> bool:
+        """Whether any text is not stored yet (pending, or on its way)."""
+        return bool(self.pending or self._sending)
+
+    def take(self) -> dict[str, Any]:
         """The fields to send now (empty when there is nothing new or a save is on)."""
         if self._sending or not self.pending:
             return {}

@@ -1,20 +1,22 @@
-"""The widgets of the terminal console: the offer banner and the five phase panes. They
-show a console view and say what the nurse did as messages; the app talks to the
-service (no domain logic here)."""
+"""The widgets of the terminal console around the call: the offer banner, the idle view
+with the nurse's unsigned notes, and the Öppna, Lyssna and Avsluta panes. They show a
+console view; what the nurse does goes to the service through the host (no domain
+logic here). The Bedöma and Åtgärd panes are in ``assess.py`` and ``action.py``."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets import Button, Checkbox, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from nurse_console.ports import Codes
 from nurse_console.tui import texts
-
-NOTE_FIELDS = ("listen_summary", "assessment", "action", "advice_given")
+from nurse_console.tui.fields import choice, line, note
+from nurse_console.tui.host import host
 
 
 class OfferBanner(Vertical):
@@ -33,24 +35,47 @@ class OfferBanner(Vertical):
             texts.repeat_calls(work.get("repeat_calls") or [], codes))
 
 
-def note(field: str, placeholder: str) -> TextArea:
-    """A note field of the journal draft; its id is the draft field's name."""
-    area = TextArea(id=field, classes="note")
-    area.border_title = placeholder
-    return area
+class IdlePane(VerticalScroll):
+    """No call on: what to do next, and the nurse's earlier unsigned notes to finish."""
 
+    def compose(self) -> ComposeResult:
+        yield Static(id="idle-text")
+        yield Label("Osignerade anteckningar (Enter fortsätter)", id="unsigned-title")
+        yield OptionList(id="unsigned")
 
-def set_note(area: TextArea, text: str) -> None:
-    """Show the stored text without it counting as the nurse's edit."""
-    if area.text != text:
-        with area.prevent(TextArea.Changed):
-            area.load_text(text)
+    def show(self, view: dict[str, Any], codes: Codes | None) -> None:
+        self.query_one("#idle-text", Static).update(texts.idle(view["nurse"], codes))
+        items = view.get("unsigned") or []
+        box = self.query_one("#unsigned", OptionList)
+        wanted = [(u["call_id"], texts.unsigned(u)) for u in items]
+        if [(o.id, str(o.prompt)) for o in box.options] != wanted:
+            box.clear_options()
+            box.add_options(Option(text, id=call_id) for call_id, text in wanted)
+        self.query_one("#unsigned-title").display = box.display = bool(items)
+
+    @on(OptionList.OptionSelected, "#unsigned")
+    def _resume(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            console = host(self)
+            console.send(console.client.resume(event.option.id))
 
 
 class OpenPane(VerticalScroll):
+    """Who calls, and who the call concerns."""
+
     def compose(self) -> ComposeResult:
         yield Static(id="call-facts")
         yield Static(id="call-repeat")
+        yield Label("Vem samtalet gäller", classes="heading")
+        with Horizontal(classes="row"):
+            yield choice("person_kind", texts.PERSON_KINDS_SV, "Samtalet gäller")
+            yield line("person_number", "Identitetsnummer")
+        with Horizontal(classes="row"):
+            yield line("person_description", "Beskrivning om personen är oidentifierad")
+        with Horizontal(classes="row"):
+            yield choice("caller_relation", texts.RELATIONS_SV, "Vem ringer")
+            yield line("patient_age_years", "Ålder (år)", id_class="age")
+            yield choice("patient_sex", texts.SEXES_SV, "Kön ej angivet", blank=True)
 
     def show(self, work: dict[str, Any], codes: Codes | None) -> None:
         self.query_one("#call-facts", Static).update(texts.facts(work["facts"]))
@@ -58,100 +83,41 @@ class OpenPane(VerticalScroll):
             texts.repeat_calls(work.get("repeat_calls") or [], codes))
 
 
-class ListenPane(Vertical):
+class ListenPane(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield note("listen_summary", "Sammanfattning och huvudsymtom")
-
-
-class AssessPane(VerticalScroll):
-    """Search the guidelines, open a hit, tick its criteria."""
-
-    def compose(self) -> ComposeResult:
-        yield Input(placeholder="Sök beslutsstöd", id="search")
-        yield OptionList(id="hits")
-        yield Static(id="guideline-title")
-        yield Vertical(id="criteria")
-        yield Static(id="assessment-now")
-        yield note("assessment", "Bedömning")
-
-    def show_hits(self, hits: list[dict[str, Any]]) -> None:
-        box = self.query_one("#hits", OptionList)
-        box.clear_options()
-        if not hits:
-            box.add_option(Option("Inga träffar.", disabled=True))
-        for hit in hits:
-            box.add_option(Option(f"{hit['title']}\n  Träff på: {'; '.join(hit['why'])}",
-                                  id=hit["guideline_id"]))
-
-    async def show_guideline(self, guideline: dict[str, Any], ticked: set[str]) -> None:
-        self.query_one("#guideline-title", Static).update(
-            f"{guideline['title']} (version {guideline['version']})")
-        box = self.query_one("#criteria", Vertical)
-        await box.remove_children()
-        rows: list[Any] = []
-        for level in guideline["levels"]:
-            kinds = " eller ".join(c["name"] for c in level["care_types"])
-            rows.append(Label(f"{level['urgency_name']} → {kinds}", classes="level"))
-            rows += [Checkbox(c["text"], c["id"] in ticked, name=c["id"])
-                     for c in level["criteria"]]
-        await box.mount_all(rows)
-
-    def show(self, work: dict[str, Any], codes: Codes | None) -> None:
-        self.query_one("#assessment-now", Static).update(texts.assessment(work, codes))
-        ticked = set(work["assessment"]["ticked"]) if work.get("assessment") else set()
-        for box in self.query("#criteria Checkbox").results(Checkbox):
-            if box.value != (box.name in ticked):
-                with box.prevent(Checkbox.Changed):
-                    box.value = box.name in ticked
-
-
-class ActionPane(VerticalScroll):
-    """Self-care advice, or a referral to a suggested unit."""
-
-    def compose(self) -> ComposeResult:
-        yield Static(id="referral-now")
-        with Horizontal(classes="row"):
-            yield Checkbox("Egenvårdsråd", id="self-care")
-            yield Button("Föreslå mottagningar", id="suggest")
-        yield OptionList(id="units")
-        yield note("action", "Motivering och åtgärd")
-
-    def show_units(self, units: list[dict[str, Any]]) -> None:
-        box = self.query_one("#units", OptionList)
-        box.clear_options()
-        if not units:
-            box.add_option(Option("Inga förslag: välj brådskandegrad och vårdform först.",
-                                  disabled=True))
-        for unit in units:
-            box.add_option(Option(f"{unit['name']}\n  {' · '.join(unit['why'])}",
-                                  id=unit["hsa_id"]))
-
-    def show(self, work: dict[str, Any], codes: Codes | None) -> None:
-        self.query_one("#referral-now", Static).update(texts.referral(work, codes))
-        box = self.query_one("#self-care", Checkbox)
-        if box.value != bool(work.get("self_care")):
-            with box.prevent(Checkbox.Changed):
-                box.value = bool(work.get("self_care"))
+        yield note("hypotheses", "Tidiga hypoteser (visas inte för patienten)")
+        yield note("third_party", "Uppgifter om tredje person (visas inte för patienten)")
 
 
 class ClosePane(VerticalScroll):
     """Advice and safety net, the contact reason, Signera."""
 
     def compose(self) -> ComposeResult:
-        yield note("advice_given", "Råd och när ringa igen")
+        yield note("advice_given", "Givna råd och när man ska ringa igen")
         with Horizontal(classes="row"):
             yield Checkbox("Säkerhetsnät givet", id="safety-net")
             yield Select[str]([], prompt="Kontaktorsak", id="contact-reason")
             yield Button("Signera (g)", id="sign", variant="primary")
+        yield Static(id="safety-advice")
         yield Static(id="nudges")
+        yield Static(id="journal-problem")
 
     def set_codes(self, codes: Codes) -> None:
         self.query_one("#contact-reason", Select).set_options(
             (name, code) for code, name in codes.contact_reasons.items())
 
+    def show_guideline(self, guideline: dict[str, Any] | None) -> None:
+        advice = (guideline or {}).get("safety_net") or []
+        self.query_one("#safety-advice", Static).update(
+            "Beslutsstödets säkerhetsnät: " + " ".join(advice) if advice else "")
+
     def show(self, work: dict[str, Any], codes: Codes | None) -> None:
         self.query_one("#nudges", Static).update(
             ("Signerad.\n" if work.get("signed_at") else "") + texts.nudges(work))
+        problem = self.query_one("#journal-problem", Static)
+        problem.update(work.get("journal_problem") or "")
+        problem.display = bool(work.get("journal_problem"))
         self.query_one("#sign", Button).disabled = bool(work.get("signed_at"))
         box = self.query_one("#safety-net", Checkbox)
         if box.value != bool(work.get("safety_net_given")):
@@ -162,3 +128,11 @@ class ClosePane(VerticalScroll):
         if select.value != wanted:
             with select.prevent(Select.Changed):
                 select.value = wanted
+
+    @on(Select.Changed, "#contact-reason")
+    def _contact_reason(self, event: Select.Changed) -> None:
+        code = None if event.value is Select.NULL else str(event.value)
+        console = host(self)
+        current = console.work_now
+        if current and current["status"] != "closed" and code != current["contact_reason"]:
+            console.send(console.client.contact_reason(code))

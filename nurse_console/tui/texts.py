@@ -58,8 +58,14 @@ def clock(seconds: float) -> str:
     return f"{s // 60}:{s % 60:02d}"
 
 
-def phase_title(phase: str, seconds: float) -> str:
-    return f"{PHASE_LABELS[Phase(phase)]} {clock(seconds)}"
+def phase_title(phase: str, seconds: float = 0.0, *, narrow: bool = False) -> str:
+    """A phase tab's title: its key and name (the short name in a narrow terminal), and
+    its time once it has one."""
+    name = PHASE_LABELS[Phase(phase)]
+    if narrow:
+        name = name.rsplit("/", 1)[-1]
+    title = f"{PHASE_KEYS.index(phase) + 1} {name}"
+    return f"{title} {clock(seconds)}" if seconds >= 1 else title
 
 
 def header(nurse: dict[str, Any], codes: Codes | None) -> str:
@@ -113,6 +119,12 @@ def call_status(work: dict[str, Any]) -> str:
     return text
 
 
+def call_line(work: dict[str, Any]) -> str:
+    """The line above the phases: who the call is with and where it stands."""
+    number = work["facts"].get("number") or "dolt nummer"
+    return f"Samtal med {number} · {call_status(work)}"
+
+
 def assessment(work: dict[str, Any], codes: Codes | None) -> str:
     a = work.get("assessment")
     if not a:
@@ -131,3 +143,37 @@ def referral(work: dict[str, Any], codes: Codes | None) -> str:
 def nudges(work: dict[str, Any]) -> str:
     items = work.get("nudges") or []
     return "\n".join("• " + n["text"] for n in items) or "Inget att påminna om."
+
+
+PERSON_KINDS_SV = {"unidentified": "Oidentifierad person", "personnummer": "Personnummer",
+                   "samordningsnummer": "Samordningsnummer", "reservnummer": "Reservnummer"}
+RELATIONS_SV = {"patient": "Patienten själv", "parent_or_guardian":
+                "Förälder eller vårdnadshavare", "other": "Annan person"}
+SEXES_SV = {"female": "Kvinna", "male": "Man"}
+
+
+def unsigned(item: dict[str, Any]) -> str:
+    """One of the nurse's earlier unsigned notes, as the list shows it."""
+    when = (item.get("offered_at") or "")[11:16]
+    parts = [when, item.get("number") or "dolt nummer"]
+    if item.get("summary"):
+        parts.append(item["summary"])
+    return " · ".join(p for p in parts if p)
+
+
+def idle(nurse: dict[str, Any], codes: Codes | None) -> str:
+    """What the console says with no call on."""
+    state = nurse.get("state")
+    if state == "ready":
+        return "Du är redo. Nästa samtal visas här när det ringer."
+    if state == "paused":
+        reason = label(codes, "pause_reasons", nurse.get("pause_reason"))
+        return f"Du har paus{f' ({reason})' if reason else ''}. Tryck r för att bli redo."
+    return "Tryck r (Redo) för att ta emot samtal."
+
+
+def connection(lost_since: float | None, now: float) -> str:
+    """The line on the connection to the service (empty while it is up)."""
+    if lost_since is None:
+        return ""
+    return f"Ingen kontakt med tjänsten sedan {clock(now - lost_since)} · försöker igen"
