@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 from nurse_console.client import ConsoleApiError
 from nurse_console.ports import Codes
 from nurse_console.tui import texts
-from nurse_console.tui.fields import note
+from nurse_console.tui.fields import Tick, note
 from nurse_console.tui.host import host
 
 DECISION_SELECTS = ("#urgency", "#care-type", "#deviation-reason")
@@ -42,7 +42,7 @@ class ActionPane(VerticalScroll):
         yield Label("Hänvisning", classes="heading")
         yield Static(id="referral-now")
         with Horizontal(classes="row"):
-            yield Checkbox("Egenvårdsråd", id="self-care")
+            yield Tick("Egenvårdsråd", id="self-care")
             yield Button("Föreslå mottagningar", id="suggest")
         yield OptionList(id="units")
         yield note("action", "Motivering och åtgärd")
@@ -110,7 +110,8 @@ class ActionPane(VerticalScroll):
             box.add_option(Option("Inga förslag: välj brådskandegrad och vårdform först.",
                                   disabled=True))
         for unit in units:
-            box.add_option(Option(f"{unit['name']}\n  {' · '.join(unit['why'])}",
+            about = [*unit["why"], *(f"tel {p}" for p in unit.get("phones", [])[:1])]
+            box.add_option(Option(f"{unit['name']}\n  {' · '.join(about)}",
                                   id=unit["hsa_id"]))
         box.focus()
 

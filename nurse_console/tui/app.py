@@ -7,7 +7,7 @@ controls through the :class:`~nurse_console.tui.host.Host` this app is."""
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, ClassVar
 
 from textual import events, on, work
@@ -57,14 +57,16 @@ class ConsoleApp(DraftingApp):
     ]
 
     def __init__(self, client: ConsoleClient, *, username: str | None = None,
-                 password: str | None = None) -> None:
+                 password: str | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
         self.client = client
+        self.clock = clock  # the phase timers' (a test holds it still)
         self._login = (username, password) if username and password else None
         self.codes: Codes | None = None
         self.view_now: View | None = None
         self._call_id: str | None = None
-        self._received = time.monotonic()
+        self._received = clock()
         self.lost_since: float | None = None
         self.init_drafts()
 
@@ -140,7 +142,7 @@ class ConsoleApp(DraftingApp):
             self.notify("Kontakten med tjänsten är tillbaka.")
             self.autosave_soon()  # what was typed meanwhile
         elif not up and self.lost_since is None:
-            self.lost_since = time.monotonic()
+            self.lost_since = self.clock()
             self.notify(texts.ERRORS_SV["unreachable"], severity="warning")
         self._tick()
 
@@ -171,7 +173,7 @@ class ConsoleApp(DraftingApp):
         if now and new and now["call_id"] == new["call_id"] \
                 and new["revision"] < now["revision"]:
             return  # an answer that a newer push overtook
-        self.view_now, self._received = view, time.monotonic()
+        self.view_now, self._received = view, self.clock()
         nurse, current = view["nurse"], view["work"]
         state = nurse.get("state", "")
         self.query_one("#topbar", Static).update(texts.header(nurse, self.codes))
@@ -190,6 +192,7 @@ class ConsoleApp(DraftingApp):
         idle.show(view, self.codes)
         if active:
             self._show_work(current)
+        self.refresh_bindings()
 
     def _show_work(self, current: dict[str, Any]) -> None:
         if current["call_id"] != self._call_id:
@@ -222,7 +225,7 @@ class ConsoleApp(DraftingApp):
         the service has been out of reach."""
         lost = self.query_one("#connection", Static)
         lost.display = self.lost_since is not None
-        lost.update(texts.connection(self.lost_since, time.monotonic()))
+        lost.update(texts.connection(self.lost_since, self.clock()))
         current = self.work_now
         if not current or current["status"] in ("offered", "closed"):
             return
@@ -230,8 +233,26 @@ class ConsoleApp(DraftingApp):
         for key in texts.PHASE_KEYS:
             seconds = current["phase_durations"].get(key, 0.0)
             if key == current["phase"] and current["status"] == "on_call":
-                seconds += time.monotonic() - self._received
+                seconds += self.clock() - self._received
             tabs.get_tab(key).label = texts.phase_title(key, seconds, narrow=narrow)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Only what the nurse can do now is offered in the footer (and runs)."""
+        if self.view_now is None:
+            return True
+        state, current = self.view_now["nurse"].get("state"), self.work_now
+        status = current["status"] if current else None
+        active = status not in (None, "offered", "closed")
+        allowed = {
+            "ready": state not in ("ready", "offered", "on_call"),
+            "pause": state not in ("paused", "offered", "on_call", "logged_out"),
+            "logout": state != "logged_out",
+            "answer": status == "offered",
+            "hangup": status == "on_call",
+            "sign": active and not (current or {}).get("signed_at"),
+            "search": active, "phase": active,
+        }
+        return allowed.get(action, True)
 
     # -- the nurse's actions -----------------------------------------------------------
 

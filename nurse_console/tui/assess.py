@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 from nurse_console.client import ConsoleApiError
 from nurse_console.ports import Codes
 from nurse_console.tui import texts
-from nurse_console.tui.fields import note
+from nurse_console.tui.fields import Tick, note
 from nurse_console.tui.host import host
 
 
@@ -130,7 +130,7 @@ class AssessPane(VerticalScroll):
         for level in guideline["levels"]:
             kinds = " eller ".join(c["name"] for c in level["care_types"])
             rows.append(Label(f"{level['urgency_name']} → {kinds}", classes="level"))
-            rows += [Checkbox(c["text"], c["id"] in ticked, name=c["id"])
+            rows += [Tick(c["text"], c["id"] in ticked, name=c["id"])
                      for c in level["criteria"]]
         await box.mount_all(rows)
         self.post_message(self.GuidelineShown(guideline))

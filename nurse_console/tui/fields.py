@@ -6,10 +6,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Input, Select, TextArea
+from textual.widgets import Checkbox, Input, Select, TextArea
 
 DRAFT_CLASS = "draft"
+
+
+class Tick(Checkbox):
+    """A checkbox whose mark says its state without colour: ✓ ticked, blank not (with
+    NO_COLOR a coloured X alone would look the same either way)."""
+
+    @property
+    def _button(self) -> Content:
+        self.BUTTON_INNER = "✓" if self.value else " "
+        return super()._button
 
 
 class NotANumber(ValueError):

@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 
 from nurse_console.ports import Codes
 from nurse_console.tui import texts
-from nurse_console.tui.fields import choice, line, note
+from nurse_console.tui.fields import Tick, choice, line, note
 from nurse_console.tui.host import host
 
 
@@ -96,7 +96,7 @@ class ClosePane(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield note("advice_given", "Givna råd och när man ska ringa igen")
         with Horizontal(classes="row"):
-            yield Checkbox("Säkerhetsnät givet", id="safety-net")
+            yield Tick("Säkerhetsnät givet", id="safety-net")
             yield Select[str]([], prompt="Kontaktorsak", id="contact-reason")
             yield Button("Signera (g)", id="sign", variant="primary")
         yield Static(id="safety-advice")

@@ -3,7 +3,9 @@ wording is tested without a terminal). The same words as the web view's."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from nurse_console.client import ConsoleApiError
 from nurse_console.model import PHASE_LABELS, Phase
@@ -34,6 +36,7 @@ ERRORS_SV = {
     "invalid_credentials": "Fel användarnamn eller lösenord.",
 }
 PHASE_KEYS = tuple(p.value for p in Phase)
+SWEDEN = ZoneInfo("Europe/Stockholm")
 
 
 def explain(error: ConsoleApiError) -> str:
@@ -100,7 +103,7 @@ def repeat_calls(calls: list[dict[str, Any]], codes: Codes | None) -> str:
         return ""
     lines = [f"Återkommande: {len(calls)} tidigare samtal de senaste dygnen"]
     for c in calls:
-        parts = [(c.get("at") or "")[:16].replace("T", " "),
+        parts = [local(c.get("at")),
                  "samma person" if c.get("same") == "person" else "samma nummer",
                  label(codes, "urgencies", c.get("urgency"))]
         if c.get("referral"):
@@ -152,9 +155,19 @@ RELATIONS_SV = {"patient": "Patienten själv", "parent_or_guardian":
 SEXES_SV = {"female": "Kvinna", "male": "Man"}
 
 
+def local(at: str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored UTC time as Swedish local time (empty when there is none)."""
+    if not at:
+        return ""
+    try:
+        return datetime.fromisoformat(at).astimezone(SWEDEN).strftime(fmt)
+    except ValueError:
+        return ""
+
+
 def unsigned(item: dict[str, Any]) -> str:
     """One of the nurse's earlier unsigned notes, as the list shows it."""
-    when = (item.get("offered_at") or "")[11:16]
+    when = local(item.get("offered_at"), "%H:%M")
     parts = [when, item.get("number") or "dolt nummer"]
     if item.get("summary"):
         parts.append(item["summary"])

@@ -35,6 +35,14 @@ async def server_work(web_system: WebSystem) -> dict[str, Any] | None:
     return view["work"]  # type: ignore[no-any-return]
 
 
+async def until_offered(client: ConsoleClient) -> dict[str, Any]:
+    """The client's view once a call rings for the nurse."""
+    async def offered() -> dict[str, Any] | None:
+        view = await client.view()
+        return view if (view["work"] or {}).get("status") == "offered" else None
+    return await eventually(offered, what="the offer")  # type: ignore[no-any-return]
+
+
 async def until(pilot: Pilot[None], condition: Any, what: str) -> Any:
     """Let the app run until ``condition()`` holds (fails the test after a while)."""
     async def holds() -> Any:
