@@ -20,9 +20,9 @@ The first query is typed once beforehand and not counted (the first hits build t
 widgets). Times are ``time.perf_counter``; the bench never sleeps to wait for the screen.
 Pilot lets each key settle before the next (it waits for the process to go idle, about
 0.1 s with the service in the same process), so keys come at a quick typist's pace and the
-default run takes about 40 s.
+default run (each query of the mix once) takes about 30 s.
 
-    .venv/bin/python bench/console_tui.py [--queries 30] [--json PATH]
+    .venv/bin/python bench/console_tui.py [--queries 20] [--json PATH]
 """
 
 from __future__ import annotations
@@ -199,7 +199,8 @@ async def run(queries: int) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--queries", type=int, default=30, help="typed queries to time")
+    parser.add_argument("--queries", type=int, default=len(QUERIES),
+                        help="typed queries to time (the mix is cycled)")
     parser.add_argument("--json", type=Path, help="write the figures to this file")
     args = parser.parse_args(argv)
     result = asyncio.run(run(args.queries))
