@@ -24,7 +24,8 @@ class AssessPane(VerticalScroll):
     """Search, the opened guideline with its criteria, the assessment note."""
 
     class HitsShown(Message):
-        """The hits of ``query`` are on the screen."""
+        """The hits of ``query`` are in the list; the screen paints them at its next
+        refresh (about 30 ms later under Pilot, ``bench/console_tui.py``)."""
 
         def __init__(self, query: str, count: int) -> None:
             super().__init__()
