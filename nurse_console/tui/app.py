@@ -280,8 +280,8 @@ class ConsoleApp(DraftingApp):
             self.notify(texts.explain(exc), severity="error", timeout=15)
 
     @on(Button.Pressed, "#ready, #pause, #logout, #answer, #hangup, #sign")
-    def _button(self, event: Button.Pressed) -> None:
-        self.run_action(str(event.button.id))
+    async def _button(self, event: Button.Pressed) -> None:
+        await self.run_action(str(event.button.id))
 
     @on(TabbedContent.TabActivated)
     def _phase_chosen(self, event: TabbedContent.TabActivated) -> None:
