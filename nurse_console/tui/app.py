@@ -223,6 +223,8 @@ class ConsoleApp(DraftingApp):
     def _tick(self) -> None:
         """The phase times (the running phase counts on from the last view) and how long
         the service has been out of reach."""
+        if not self.is_running:
+            return  # the interval fires on while the app closes: its widgets are going
         lost = self.query_one("#connection", Static)
         lost.display = self.lost_since is not None
         lost.update(texts.connection(self.lost_since, self.clock()))
@@ -301,8 +303,8 @@ class ConsoleApp(DraftingApp):
             self.notify(texts.explain(exc), severity="error", timeout=15)
 
     @on(Button.Pressed, "#ready, #pause, #logout, #answer, #hangup, #sign")
-    def _button(self, event: Button.Pressed) -> None:
-        self.run_action(str(event.button.id))
+    async def _button(self, event: Button.Pressed) -> None:
+        await self.run_action(str(event.button.id))
 
     @on(TabbedContent.TabActivated)
     def _phase_chosen(self, event: TabbedContent.TabActivated) -> None:

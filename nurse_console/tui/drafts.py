@@ -36,6 +36,10 @@ class DraftingApp(App[None]):
     def show_view(self, view: View) -> None:
         raise NotImplementedError
 
+    @property
+    def work_now(self) -> dict[str, Any] | None:
+        raise NotImplementedError
+
     def new_draft(self) -> None:
         self.draft = DraftBuffer()
 
@@ -65,14 +69,19 @@ class DraftingApp(App[None]):
     @on(Input.Changed, f".{DRAFT_CLASS}")
     @on(Select.Changed, f".{DRAFT_CLASS}")
     def _edited(self, event: TextArea.Changed | Input.Changed | Select.Changed) -> None:
-        widget = event.control
+        widget, current = event.control, self.work_now
+        if not current or current["status"] not in ("on_call", "caller_gone"):
+            return  # no note is open: a select taking its first value is no edit
         try:
             value = read(widget)
         except NotANumber:
             self.notify("Skriv åldern i år som en siffra, till exempel 4 eller 0,5.",
                         severity="warning")
             return
-        self.draft.edit(str(widget.id), value)
+        field = str(widget.id)
+        if not self.draft.busy(field) and shows(widget, current["draft"].get(field)):
+            return  # what is stored already (a stored value shown is no edit either)
+        self.draft.edit(field, value)
         self.autosave_soon()
 
     @on(Checkbox.Changed, "#safety-net")

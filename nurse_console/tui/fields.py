@@ -83,11 +83,13 @@ def show(widget: Widget, value: Any) -> None:
         if widget.value != wanted:
             with widget.prevent(Select.Changed):
                 widget.value = wanted
-    elif isinstance(widget, Input):
-        text = "" if value is None else (f"{value:g}" if isinstance(value, float) else value)
-        if widget.value != text:
-            with widget.prevent(Input.Changed):
-                widget.value = text
+    elif isinstance(widget, Input) and not shows(widget, value):
+        # An age already showing the stored number stays as typed ("4," while "4,5" is
+        # on its way must not become "4").
+        text = "" if value is None else (
+            f"{value:g}".replace(".", ",") if isinstance(value, float) else value)
+        with widget.prevent(Input.Changed):
+            widget.value = text
 
 
 def shows(widget: Widget, value: Any) -> bool:
