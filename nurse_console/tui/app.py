@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable, Iterable
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from textual import events, on, work
@@ -48,6 +49,8 @@ class ConsoleApp(DraftingApp):
         Binding("l", "logout", "Logga ut"),
         Binding("s", "answer", "Svara"),
         Binding("g", "sign", "Signera"),
+        Binding("h", "hangup", "Lägg på"),
+        Binding("ctrl+t", "take_stored", "Använd sparad text"),
         Binding("slash", "search", "Sök", key_display="/"),
         *(Binding(str(i + 1), f"phase('{key}')", "Faser" if i == 0 else texts.PHASE_KEYS[i],
                   show=i == 0, key_display="1–5" if i == 0 else None)
@@ -85,7 +88,7 @@ class ConsoleApp(DraftingApp):
         with Vertical(id="call"):
             with Horizontal(id="call-bar"):
                 yield Static(id="call-status")
-                yield Button("Lägg på", id="hangup", variant="error")
+                yield Button("Lägg på (h)", id="hangup", variant="error")
             with TabbedContent(id="phases"):
                 for key, pane in zip(texts.PHASE_KEYS, PANES, strict=True):
                     with TabPane(texts.phase_title(key), id=key):
@@ -198,7 +201,6 @@ class ConsoleApp(DraftingApp):
         if current["call_id"] != self._call_id:
             self._new_call(current)
         self.show_draft(current)
-        self.query_one("#call-status", Static).update(texts.call_line(current))
         self.query_one("#hangup").display = current["status"] == "on_call"
         tabs = self.query_one(TabbedContent)
         if tabs.active != current["phase"]:
@@ -237,6 +239,18 @@ class ConsoleApp(DraftingApp):
             if key == current["phase"] and current["status"] == "on_call":
                 seconds += self.clock() - self._received
             tabs.get_tab(key).label = texts.phase_title(key, seconds, narrow=narrow)
+        self.query_one("#call-status", Static).update(
+            texts.call_line(current, self.server_now(), self.saved_state()))
+
+    def draft_state_changed(self) -> None:
+        self._tick()
+
+    def server_now(self) -> datetime | None:
+        """The service's time now: its time in the last view, counted on here."""
+        told = (self.view_now or {}).get("server_time")
+        if not told:
+            return None
+        return datetime.fromisoformat(told) + timedelta(seconds=self.clock() - self._received)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Only what the nurse can do now is offered in the footer (and runs)."""
@@ -252,7 +266,7 @@ class ConsoleApp(DraftingApp):
             "answer": status == "offered",
             "hangup": status == "on_call",
             "sign": active and not (current or {}).get("signed_at"),
-            "search": active, "phase": active,
+            "search": active, "phase": active, "take_stored": self.in_conflict,
         }
         return allowed.get(action, True)
 

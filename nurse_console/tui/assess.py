@@ -59,7 +59,8 @@ class AssessPane(VerticalScroll):
         self.show_hits("", [])
         self.query_one("#search", Input).value = ""
         self.query_one("#guideline-title", Static).update("")
-        self.query_one("#guideline-notice", Static).update("")
+        codes = host(self).codes  # the content's notice until a guideline says its own
+        self.query_one("#guideline-notice", Static).update(codes.sample_notice if codes else "")
         self.query_one("#criteria", Vertical).remove_children()
 
     # -- search ------------------------------------------------------------------------

@@ -32,6 +32,7 @@ class DraftingApp(App[None]):
         self.draft = DraftBuffer()
         self._save_timer: Timer | None = None
         self._quit_asked = False
+        self.in_conflict = False
 
     def show_view(self, view: View) -> None:
         raise NotImplementedError
@@ -42,6 +43,16 @@ class DraftingApp(App[None]):
 
     def new_draft(self) -> None:
         self.draft = DraftBuffer()
+        self.in_conflict = False
+
+    def draft_state_changed(self) -> None:
+        """Called when :meth:`saved_state` may say something else (the app shows it)."""
+
+    def saved_state(self) -> str:
+        """How the draft stands, in words, for the line above the phases."""
+        if self.in_conflict:
+            return "ändrad i ett annat fönster (ctrl+t: använd den sparade texten)"
+        return "sparar …" if self.draft.unsaved else "sparat"
 
     def _fields(self) -> list[Widget]:
         return list(self.query(f".{DRAFT_CLASS}"))
@@ -81,8 +92,11 @@ class DraftingApp(App[None]):
         field = str(widget.id)
         if not self.draft.busy(field) and shows(widget, current["draft"].get(field)):
             return  # what is stored already (a stored value shown is no edit either)
+        was_saved = not self.draft.unsaved
         self.draft.edit(field, value)
         self.autosave_soon()
+        if was_saved:
+            self.draft_state_changed()
 
     @on(Checkbox.Changed, "#safety-net")
     def _safety_net(self, event: Checkbox.Changed) -> None:
@@ -111,13 +125,31 @@ class DraftingApp(App[None]):
         except ConsoleApiError as exc:
             conflict = exc.error_id == "draft_conflict"
             self.draft.failed(exc.details.get("draft_revision") if conflict else None)
+            self.in_conflict = self.in_conflict or conflict
             self.notify(texts.explain(exc), severity="warning" if conflict else "error")
+            self.draft_state_changed()
             return False
+        self.in_conflict = False
         self.draft.saved(saved["work"]["draft_revision"])
+        self.draft_state_changed()
         self.show_view(saved)
         if self.draft.pending:
             self.autosave_soon()
         return True
+
+    def action_take_stored(self) -> None:
+        """After a conflict: drop the nurse's unsaved text and show the stored draft."""
+        current = self.work_now
+        if current is None:
+            return
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self.new_draft()
+        for widget in self._fields():
+            show(widget, current["draft"].get(str(widget.id)))
+        self.draft.seen(current["draft_revision"])
+        self.notify("Den sparade texten visas.")
+        self.draft_state_changed()
 
     # -- quitting ----------------------------------------------------------------------
 

@@ -40,11 +40,13 @@ class IdlePane(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static(id="idle-text")
+        yield Static(id="sample-notice")
         yield Label("Osignerade anteckningar (Enter fortsätter)", id="unsigned-title")
         yield OptionList(id="unsigned")
 
     def show(self, view: dict[str, Any], codes: Codes | None) -> None:
         self.query_one("#idle-text", Static).update(texts.idle(view["nurse"], codes))
+        self.query_one("#sample-notice", Static).update(codes.sample_notice if codes else "")
         items = view.get("unsigned") or []
         box = self.query_one("#unsigned", OptionList)
         wanted = [(u["call_id"], texts.unsigned(u)) for u in items]

@@ -29,7 +29,7 @@ ERRORS_SV = {
     "nurse_state_refused": "Det går inte att byta läge just nu.",
     "cannot_sign": "Anteckningen kan inte signeras än.",
     "draft_conflict": "Anteckningen har ändrats i ett annat fönster. Din text finns kvar här "
-                      "och sparas när du skriver vidare.",
+                      "och sparas när du skriver vidare. Ctrl+T visar den sparade texten i stället.",
     "unreachable": "Ingen kontakt med tjänsten. Försöker igen.",
     "unauthenticated": "Inloggningen gäller inte längre. Logga in igen.",
     "session_ended": "Inloggningen har avslutats. Logga in igen.",
@@ -122,10 +122,30 @@ def call_status(work: dict[str, Any]) -> str:
     return text
 
 
-def call_line(work: dict[str, Any]) -> str:
-    """The line above the phases: who the call is with and where it stands."""
+def call_line(work: dict[str, Any], now: datetime | None = None, saved: str = "") -> str:
+    """The line above the phases: who the call is with, where it stands, the talk time
+    (and the wrap-up time once the caller is gone) at the service's time ``now``, and
+    how the draft stands."""
     number = work["facts"].get("number") or "dolt nummer"
-    return f"Samtal med {number} · {call_status(work)}"
+    parts = [f"Samtal med {number}", call_status(work)]
+    if now is not None:
+        parts += _call_times(work, now)
+    if saved:
+        parts.append(saved)
+    return " · ".join(parts)
+
+
+def _call_times(work: dict[str, Any], now: datetime) -> list[str]:
+    def at(key: str) -> datetime | None:
+        value = work.get(key)
+        return datetime.fromisoformat(value) if value else None
+    answered, gone = at("answered_at"), at("caller_gone_at")
+    out = []
+    if answered:
+        out.append(f"samtalstid {clock(((gone or now) - answered).total_seconds())}")
+    if gone and work.get("status") == "caller_gone":
+        out.append(f"efterarbete {clock((now - gone).total_seconds())}")
+    return out
 
 
 def assessment(work: dict[str, Any], codes: Codes | None) -> str:
@@ -151,7 +171,7 @@ def nudges(work: dict[str, Any]) -> str:
 PERSON_KINDS_SV = {"unidentified": "Oidentifierad person", "personnummer": "Personnummer",
                    "samordningsnummer": "Samordningsnummer", "reservnummer": "Reservnummer"}
 RELATIONS_SV = {"patient": "Patienten själv", "parent_or_guardian":
-                "Förälder eller vårdnadshavare", "other": "Annan person"}
+                "Förälder/vårdnadshavare", "other": "Annan person"}
 SEXES_SV = {"female": "Kvinna", "male": "Man"}
 
 

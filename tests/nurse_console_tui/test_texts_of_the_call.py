@@ -39,11 +39,24 @@ def test_the_call_line_says_who_the_call_is_with_and_where_it_stands() -> None:
     assert texts.call_line(odd).endswith("samtalet avslutat (avslutat)")  # no raw code
 
 
-def test_an_unsigned_note_is_listed_by_its_time_number_and_summary() -> None:
+def test_the_call_line_counts_the_talk_and_then_the_wrap_up_time() -> None:
+    from datetime import datetime
+    now = datetime.fromisoformat("2025-03-04T09:45:10+00:00")
+    talking = _work(answered_at="2025-03-04T09:41:00+00:00")
+    assert texts.call_line(talking, now, "sparat") == \
+        "Samtal med +46701234567 · i samtal · samtalstid 4:10 · sparat"
+    gone = _work(status="caller_gone", answered_at="2025-03-04T09:41:00+00:00",
+                 caller_gone_at="2025-03-04T09:44:00+00:00")
+    assert texts.call_line(gone, now).endswith("samtalstid 3:00 · efterarbete 1:10")
+
+
+def test_an_unsigned_note_is_listed_by_its_swedish_time_number_and_summary() -> None:
     item = {"call_id": "c1", "offered_at": "2025-03-04T09:41:07+00:00",
             "number": "+46701234567", "summary": "Ont i magen"}
-    assert texts.unsigned(item) == "09:41 · +46701234567 · Ont i magen"
-    assert texts.unsigned({**item, "number": None, "summary": ""}) == "09:41 · dolt nummer"
+    assert texts.unsigned(item) == "10:41 · +46701234567 · Ont i magen"  # CET in March
+    summer = {**item, "offered_at": "2025-07-04T09:41:07+00:00"}
+    assert texts.unsigned(summer).startswith("11:41")  # CEST
+    assert texts.unsigned({**item, "number": None, "summary": ""}) == "10:41 · dolt nummer"
     assert texts.unsigned({"call_id": "c2"}) == "dolt nummer"
 
 

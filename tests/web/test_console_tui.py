@@ -209,3 +209,31 @@ async def test_the_client_works_with_an_api_token_instead_of_a_password(
         pushes = client.pushes()
         assert (await anext(pushes))["nurse"]["nurse_id"] == "ssk-01-1"
         await pushes.aclose()
+
+
+async def test_after_a_conflict_the_nurse_can_take_the_stored_text_instead_of_hers(
+    web_system: WebSystem,
+) -> None:
+    async with terminal(web_system) as (app, pilot):
+        await a_nurse_on_a_call_in_the_terminal(web_system, pilot, app)
+        await pilot.press("2")
+        area = app.query_one("#listen_summary", TextArea)
+        area.focus()
+        await pilot.press(*"Feber")
+        await until(pilot, lambda: summary_on_server(web_system, "Feber"), "the first save")
+        work = await server_work(web_system)
+        assert work is not None
+        await web_system.system.services.console.save_draft(  # another window
+            NURSE, work["draft_revision"], {"listen_summary": "från webben"})
+        await until(pilot, lambda: app.work_now["draft"]["listen_summary"] == "från webben",
+                    "the other window's text pushed")
+        await pilot.press(*" hög")
+        await until(pilot, lambda: app.in_conflict, "the conflict")
+        await until(pilot, lambda: "annat fönster" in str(
+            app.query_one("#call-status", Static).render()), "the conflict on the call line")
+        await pilot.press("ctrl+t")
+        await until(pilot, lambda: area.text == "från webben", "the stored text shown")
+        assert not app.in_conflict and not app.draft.unsaved
+        await pilot.press("end", *" och hosta")
+        await until(pilot, lambda: summary_on_server(web_system, "från webben och hosta"),
+                    "her next words saved on the stored text")
