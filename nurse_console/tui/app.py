@@ -231,6 +231,8 @@ class ConsoleApp(DraftingApp):
     def _tick(self) -> None:
         """The phase times (the running phase counts on from the last view) and how long
         the service has been out of reach."""
+        if not self.is_running:
+            return  # the timer's last tick while the app closes: its widgets are going
         lost = self.query_one("#connection", Static)
         lost.display = self.lost_since is not None
         lost.update(texts.connection(self.lost_since, time.monotonic()))
