@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 from pathlib import Path
 from typing import TYPE_CHECKING
+from weakref import WeakSet
 
-from aiohttp import web
+from aiohttp import WSCloseCode, web
 
 from contactcenter.identity import csrf
 from contactcenter.identity.http import (
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
     from contactcenter.services import Services
 
 STATIC = Path(__file__).parent / "static"
+SOCKETS = web.AppKey("sockets", WeakSet[web.WebSocketResponse])
 
 
 def _page(request: web.Request, name: str, status: int = 200) -> web.Response:
@@ -118,4 +121,21 @@ def create_app(services: Services) -> web.Application:
     app.add_routes(api_routes(services))
     add_context_routes(app, services)
     describe_routes(app)
+    app[SOCKETS] = WeakSet()
+    app.on_response_prepare.append(_socket_opened)
+    app.on_shutdown.append(_close_sockets)
     return app
+
+
+async def _socket_opened(request: web.Request, response: web.StreamResponse) -> None:
+    if isinstance(response, web.WebSocketResponse):
+        request.app[SOCKETS].add(response)
+
+
+async def _close_sockets(app: web.Application) -> None:
+    """On shutdown, tell every open WebSocket (the live page, the consoles) that the
+    server is going away. Left open, each would hold the shutdown until aiohttp's
+    timeout ran out and then be cut off; told, the pages and the terminal console
+    start reconnecting at once."""
+    await asyncio.gather(*(ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutdown")
+                           for ws in list(app[SOCKETS])), return_exceptions=True)

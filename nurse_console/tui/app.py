@@ -202,12 +202,23 @@ class ConsoleApp(DraftingApp):
             self._new_call(current)
         self.show_draft(current)
         self.query_one("#hangup").display = current["status"] == "on_call"
-        tabs = self.query_one(TabbedContent)
-        if tabs.active != current["phase"]:
-            tabs.active = current["phase"]
+        self._show_phase(current["phase"])
         for pane in (OpenPane, AssessPane, ActionPane, ClosePane):
             self.query_one(pane).show(current, self.codes)
         self._tick()
+
+    def _show_phase(self, key: str) -> None:
+        """Show the phase ``key`` (the service's, or the nurse's choice). Focus in the pane
+        being hidden goes to the tab bar first: left there, Textual hands it to a
+        neighbour in the same hidden pane, which switches back to that phase, and the
+        terminal would tell the service so, undoing a change made in another window."""
+        tabs = self.query_one(TabbedContent)
+        if tabs.active == key:
+            return
+        focused = self.focused
+        if focused is not None and any(isinstance(a, TabPane) for a in focused.ancestors):
+            self.screen.set_focus(tabs.query_one(Tabs))  # now, before the pane hides
+        tabs.active = key
 
     def _new_call(self, current: dict[str, Any]) -> None:
         self._call_id = current["call_id"]
@@ -294,7 +305,7 @@ class ConsoleApp(DraftingApp):
 
     def action_phase(self, key: str) -> None:
         if self.query_one("#call").display:
-            self.query_one(TabbedContent).active = key
+            self._show_phase(key)
 
     def action_leave_field(self) -> None:
         """Out of a text field, so the letter keys work again (to the phase tabs)."""

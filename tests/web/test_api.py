@@ -165,3 +165,22 @@ async def test_a_supervisor_sees_the_calls_of_their_region_and_the_national_queu
     async with http.get(f"{web_system.base_url}/api/v1/queues") as resp:
         queues = {q["queue_id"] for q in (await resp.json())["queues"]}
     assert queues == {"01", system.settings.queues.national_queue.id}
+
+
+async def test_stopping_the_web_server_tells_every_open_websocket_it_is_going_away(
+    web_system: WebSystem,
+) -> None:
+    await web_system.system.add_nurse("ssk-01-1", "01", username="sjukskoterska", ready=False)
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as live, \
+            aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as console:
+        await web_system.login(live, "handledare")
+        await web_system.login(console, "sjukskoterska")
+        async with live.ws_connect(f"{web_system.base_url}/api/v1/live") as feed, \
+                console.ws_connect(f"{web_system.base_url}/api/v1/console/events") as pushes:
+            await feed.receive_json(timeout=10)
+            await pushes.receive_json(timeout=10)
+            await web_system.stop_listening()
+            for ws in (feed, pushes):  # told to come back later, not left to time out
+                msg = await ws.receive(timeout=10)
+                assert (msg.type, msg.data) == (aiohttp.WSMsgType.CLOSE,
+                                                aiohttp.WSCloseCode.GOING_AWAY)

@@ -19,7 +19,7 @@ from textual.widgets import (
     TextArea,
 )
 
-from nurse_console.client import ConsoleClient
+from nurse_console.client import Backoff, ConsoleClient
 from nurse_console.ports import Actor
 from nurse_console.tui.app import ConsoleApp
 from tests.support.system import eventually
@@ -52,12 +52,23 @@ async def until(pilot: Pilot[None], condition: Any, what: str) -> Any:
     return await eventually(holds, what=what)
 
 
-@asynccontextmanager
-async def terminal(web_system: WebSystem) -> AsyncIterator[tuple[ConsoleApp, Pilot[None]]]:
-    """The terminal console of the demo nurse (phone answered by hand), at 100×30."""
+async def the_demo_nurse_on_the_roster(web_system: WebSystem) -> None:
+    """The nurse ``sjukskoterska`` (logged out, her phone answered by hand)."""
     await web_system.system.add_nurse("ssk-01-1", "01", username="sjukskoterska",
                                       ready=False, behaviour="manual")
-    async with ConsoleClient(web_system.base_url) as client:
+
+
+@asynccontextmanager
+async def terminal(web_system: WebSystem, *, on_roster: bool = False,
+                   backoff: Backoff | None = None
+                   ) -> AsyncIterator[tuple[ConsoleApp, Pilot[None]]]:
+    """The terminal console of the demo nurse, at 100×30. She is put on the roster first
+    unless she already is (``on_roster``: another console of hers is open); ``backoff``
+    is how the console's pushes wait before connecting again (the client's own by
+    default)."""
+    if not on_roster:
+        await the_demo_nurse_on_the_roster(web_system)
+    async with ConsoleClient(web_system.base_url, backoff=backoff or Backoff()) as client:
         app = ConsoleApp(client, username="sjukskoterska", password="demo")
         async with app.run_test(size=SIZE) as pilot:
             yield app, pilot
@@ -199,8 +210,7 @@ async def summary_on_server(web_system: WebSystem, text: str) -> bool:
 async def test_the_client_works_with_an_api_token_instead_of_a_password(
     web_system: WebSystem,
 ) -> None:
-    await web_system.system.add_nurse("ssk-01-1", "01", username="sjukskoterska",
-                                      ready=False, behaviour="manual")
+    await the_demo_nurse_on_the_roster(web_system)
     token = await web_system.system.services.identity.create_token(
         "sjukskoterska", "terminal", None)
     async with ConsoleClient(web_system.base_url, token=token) as client:
