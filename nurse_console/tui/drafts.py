@@ -19,6 +19,7 @@ from nurse_console.tui.autosave import DraftBuffer
 from nurse_console.tui.fields import DRAFT_CLASS, NotANumber, read, show, shows
 
 AUTOSAVE_SECONDS = 0.8
+RETRY_SECONDS = 2.0
 QUIT_WAIT_SECONDS = 5.0
 
 
@@ -103,11 +104,11 @@ class DraftingApp(App[None]):
         self.draft.edit("safety_net_given", event.value)
         self.autosave_soon()
 
-    def autosave_soon(self) -> None:
+    def autosave_soon(self, after: float = AUTOSAVE_SECONDS) -> None:
         if self._save_timer is not None:
             self._save_timer.stop()
         if self.draft.pending:
-            self._save_timer = self.set_timer(AUTOSAVE_SECONDS, self.autosave)
+            self._save_timer = self.set_timer(after, self.autosave)
 
     @work(group="draft")
     async def autosave(self) -> None:
@@ -128,6 +129,8 @@ class DraftingApp(App[None]):
             self.in_conflict = self.in_conflict or conflict
             self.notify(texts.explain(exc), severity="warning" if conflict else "error")
             self.draft_state_changed()
+            if not conflict:  # the service did not take it: try again in a while
+                self.autosave_soon(RETRY_SECONDS)
             return False
         self.in_conflict = False
         self.draft.saved(saved["work"]["draft_revision"])
