@@ -106,14 +106,15 @@ class AssessPane(VerticalScroll):
     @on(OptionList.OptionSelected, "#hits")
     def _hit_chosen(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
-            self.open(event.option.id)
+            self.open(event.option.id, focus=True)
 
     # -- the guideline -----------------------------------------------------------------
 
     @work(group="guideline", exclusive=True)
-    async def open(self, guideline_id: str) -> None:
+    async def open(self, guideline_id: str, focus: bool = False) -> None:
         """Open the guideline (the service records the version read) and show it with
-        the criteria already ticked on this call."""
+        the criteria already ticked on this call; ``focus``: on its first criterion (the
+        nurse chose it, rather than another window having opened it)."""
         console = host(self)
         try:
             guideline = await console.client.open_guideline(guideline_id)
@@ -135,6 +136,9 @@ class AssessPane(VerticalScroll):
             rows += [Tick(c["text"], c["id"] in ticked, name=c["id"])
                      for c in level["criteria"]]
         await box.mount_all(rows)
+        first = next(iter(self.query("#criteria Checkbox")), None)
+        if focus and first is not None:
+            first.focus()
         self.post_message(self.GuidelineShown(guideline))
 
     @on(Checkbox.Changed, "#criteria Checkbox")
