@@ -50,7 +50,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from decision_support.model import Age, Audience, Guideline
-from decision_support.normalise import fold, stem, terms, words
+from decision_support.normalise import STOPWORDS, fold, stem, terms, words
 from decision_support.search_filter import AudienceFilter
 
 __all__ = ["FIELD_WEIGHTS", "GuidelineIndex", "SearchHit"]
@@ -71,6 +71,7 @@ _PREFIX = "ordbörjan"
 _Q_PART, _Q_SPLIT, _Q_PREFIX = 0.7, 0.8, 0.6
 _Q_FUZZY = {1: 0.75, 2: 0.6}
 _MIN_PART = 3
+_MIN_TYPED = 3  # a function word still being typed searched as a prefix from here
 _PHRASE_BONUS = 1.5
 _MAX_EXPANSIONS = 40
 _LENGTH_PENALTY = 0.2
@@ -268,7 +269,7 @@ class GuidelineIndex:
         age bounds contain it; ``audience`` (``adult``/``child``) keeps guidelines
         written for that audience or for both.
         """
-        query_words = list(dict.fromkeys(words(query)))
+        query_words = list(dict.fromkeys(words(query) + _being_typed(query)))
         if not query_words or limit <= 0:
             return []
         allowed = self._filter(age, audience)
@@ -374,3 +375,13 @@ def _phrases_of(g: Guideline) -> Iterable[tuple[str, str]]:
             yield field_name, phrase
     if g.summary:
         yield "summary", g.summary
+
+
+def _being_typed(query: str) -> list[str]:
+    """The word the nurse is still typing when it is, so far, a function word: searching
+    as she types, "hos" is the start of "hosta", not the word "hos" (which is dropped)."""
+    if not query or query[-1].isspace():
+        return []
+    folded = fold(query).split()
+    last = folded[-1] if folded else ""
+    return [last] if last in STOPWORDS and len(last) >= _MIN_TYPED else []

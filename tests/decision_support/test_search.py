@@ -92,3 +92,14 @@ def test_an_empty_or_meaningless_query_returns_nothing(index: GuidelineIndex) ->
     assert index.search("") == []
     assert index.search("i på av") == []
     assert index.search("feber", limit=0) == []
+
+
+def test_a_word_being_typed_that_starts_like_a_function_word_is_searched_as_a_start(
+    index: GuidelineIndex,
+) -> None:
+    """Search as the nurse types: "hos" is on its way to "hosta"; once she types a space
+    after it, it is the function word "hos" again and dropped."""
+    cough = top_ids(index, "hosta", n=1)
+    assert cough and cough[0] in top_ids(index, "hos")
+    assert index.search("hos ") == []
+    assert index.search("ont i") == index.search("ont i ")  # "i" is too short to start one
