@@ -1,5 +1,6 @@
 """A typed async client of the console's JSON API (``/api/v1/console``) and of its
-WebSocket of pushes, for the terminal console.
+WebSocket of pushes, for the terminal console; and of the wallboard and its controls
+for a supervisor in the terminal.
 
 It speaks only HTTP: call control stays on the server, so the terminal and the web
 view continue the same call. Every error answer becomes one :class:`ConsoleApiError`
@@ -182,17 +183,52 @@ class ConsoleClient:
         again with backoff (the first message after a reconnect is the whole view). Ends
         with ``error_id="session_ended"`` when the login is gone. ``connected`` is told
         ``True`` each time the connection is up and ``False`` each time it is lost."""
+        async for data in self._socket(PREFIX + "/events", "console", connected):
+            yield data
+
+    # -- the supervisor's wallboard ----------------------------------------------------
+
+    async def whoami(self) -> dict[str, Any]:
+        """Who is logged in: ``username``, ``display_name``, ``roles``, ``regions``."""
+        return await self._request("GET", "/api/v1/auth/whoami",  # type: ignore[no-any-return]
+                                   prefix="")
+
+    async def wallboard(self) -> dict[str, Any]:
+        """The wallboard for the user's regions (queues, modes, nurses, the ledger)."""
+        return await self._request("GET", "/api/v1/wallboard",  # type: ignore[no-any-return]
+                                   prefix="")
+
+    async def wallboard_pushes(self, connected: Callable[[bool], None] | None = None
+                               ) -> AsyncIterator[dict[str, Any]]:
+        """The wallboard at once, then whenever it changed; reconnects as :meth:`pushes`."""
+        async for data in self._socket("/api/v1/wallboard/live", "wallboard", connected):
+            yield data
+
+    async def set_mode(self, mode: str, open: bool | None, why: str) -> dict[str, Any]:
+        """Force a collaboration mode open or closed, or (``None``) back to its schedule."""
+        return await self._request(  # type: ignore[no-any-return]
+            "POST", f"/api/v1/supervisor/modes/{mode}", body={"open": open, "why": why},
+            prefix="")
+
+    async def crisis(self, on: bool, why: str, region: str | None = None) -> dict[str, Any]:
+        """Crisis mode on or off for ``region`` (``None``: the whole country)."""
+        return await self._request(  # type: ignore[no-any-return]
+            "POST", "/api/v1/supervisor/crisis", body={"on": on, "why": why, "region": region},
+            prefix="")
+
+    async def _socket(self, path: str, kind: str, connected: Callable[[bool], None] | None
+                      ) -> AsyncIterator[dict[str, Any]]:
         delays = self._backoff.delays()
         tell = connected or (lambda _: None)
         while True:
             try:
-                async with self._session.ws_connect(self.base_url + PREFIX + "/events") as ws:
+                async with self._session.ws_connect(self.base_url + path) as ws:
                     delays = self._backoff.delays()  # connected: start the backoff over
                     tell(True)
                     async for msg in ws:
                         if msg.type is aiohttp.WSMsgType.TEXT:
                             data = msg.json()
-                            if data.get("type") == "console":
+                            if data.get("type") == kind:
                                 yield data
                     if ws.close_code == SESSION_ENDED:
                         raise ConsoleApiError("session_ended", "the login has ended")

@@ -25,7 +25,9 @@ from nurse_console.tui.action import ActionPane
 from nurse_console.tui.assess import AssessPane
 from nurse_console.tui.drafts import DraftingApp
 from nurse_console.tui.panes import ClosePane, IdlePane, ListenPane, OfferBanner, OpenPane
+from nurse_console.tui.wallboard import WallboardScreen
 
+WALLBOARD_ROLES = {"supervisor", "staffing_system", "region_admin"}
 PANES = (OpenPane, ListenPane, AssessPane, ActionPane, ClosePane)
 NARROW = 100
 ACTIONS = (("Redo", "Bli redo att ta emot samtal", "ready"),
@@ -119,6 +121,8 @@ class ConsoleApp(DraftingApp):
         try:
             if self._login:
                 await self.client.login(*self._login)
+            if await self._wallboard_only():
+                return
             self.codes = await self.client.codes()
             self.query_one("#pause-reason", Select).set_options(
                 (name, code) for code, name in self.codes.pause_reasons.items())
@@ -129,6 +133,15 @@ class ConsoleApp(DraftingApp):
             self.notify(texts.explain(exc), severity="error", timeout=30)
             return
         self.follow()
+
+    async def _wallboard_only(self) -> bool:
+        """A supervisor, staffing system or region administrator (not a nurse) gets the
+        wallboard instead of the console."""
+        roles = set((await self.client.whoami()).get("roles") or [])
+        if "nurse" in roles or not roles & WALLBOARD_ROLES:
+            return False
+        await self.push_screen(WallboardScreen(self.client))
+        return True
 
     @work(group="pushes", exclusive=True)
     async def follow(self) -> None:

@@ -34,6 +34,8 @@ ERRORS_SV = {
     "unauthenticated": "Inloggningen gäller inte längre. Logga in igen.",
     "session_ended": "Inloggningen har avslutats. Logga in igen.",
     "invalid_credentials": "Fel användarnamn eller lösenord.",
+    "forbidden": "Du har inte behörighet till det här.",
+    "storage_unavailable": "Ändringen kunde inte sparas just nu. Försök igen.",
 }
 PHASE_KEYS = tuple(p.value for p in Phase)
 SWEDEN = ZoneInfo("Europe/Stockholm")
