@@ -44,6 +44,7 @@ from contactcenter.health import Health
 from contactcenter.identity.service import IdentityService
 from contactcenter.services import Services
 from contactcenter.settings import Settings
+from contactcenter.wallboard_config import wallboard_config
 from decision_support.content import load_config as load_guideline_config
 from decision_support.content import load_library
 from decision_support.model import DecisionSupportConfig
@@ -163,6 +164,7 @@ def build_services(settings: Settings, *, clock: Clock = utc_now,
 
     ``phone`` is how the console works nurses' phones (the demo's simulated phones);
     by default they are desk phones, answered by lifting the receiver."""
+    wallboard_config(settings.config_dir, settings.regions.keys())  # a bad file stops here
     engine = create_engine(settings.database.url, echo=settings.database.echo)
     bus = Bus()
     instance_id = instance_id_from(settings)

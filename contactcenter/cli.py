@@ -16,6 +16,7 @@ from pathlib import Path
 
 from contactcenter.callflow.reference_data import ReferenceDataError
 from contactcenter.settings import SettingsError
+from contactcenter.wallboard_config import WallboardConfigError
 from decision_support.errors import ContentError
 from journal.config import JournalConfigError
 from referral_catalog.geo import CentresFileError
@@ -36,7 +37,7 @@ COMMAND_MODULES = (
 CONFIGURATION_EXIT = 3
 #: A configuration file is wrong: each names the file, the key or line, and the problem.
 CONFIGURATION_ERRORS = (SettingsError, ReferenceDataError, JournalConfigError, ContentError,
-                        CentresFileError)
+                        CentresFileError, WallboardConfigError)
 
 
 def build_parser() -> argparse.ArgumentParser:

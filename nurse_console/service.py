@@ -331,3 +331,16 @@ class ConsoleService:
         if not actor.has_role("supervisor"):
             raise NotOnRoster("phase statistics are for supervisors", {"role": "supervisor"})
         return await phase_statistics(self._store, start, end)
+
+    async def phases_now(self, actor: Actor, usernames: list[str]) -> dict[str, dict[str, Any]]:
+        """For supervisors' wallboard: the phase each of these nurses is in on her current
+        call, since when and its name (nurses without an open call are left out)."""
+        if not actor.has_role("supervisor", "staffing_system", "region_admin"):
+            raise NotOnRoster("the nurses' phases are for supervisors", {"role": "supervisor"})
+        out: dict[str, dict[str, Any]] = {}
+        for username in usernames:
+            work = await self._keep.load(username)
+            if work is not None and work.status in (WorkStatus.ON_CALL, WorkStatus.CALLER_GONE):
+                out[username] = {"phase": work.phase.value, "phase_name": work.phase.label,
+                                 "phase_since": work.phase_since}
+        return out

@@ -9,7 +9,12 @@ offered (entered the queue), answered, abandoned (and short abandons within
 ``short_abandon_seconds``), answered within the service level
 (``service_level_seconds``, default 180 s), average and longest wait of the
 answered, callbacks requested and completed, and handle time (talk +
-efterarbete). Service level SL = answered within T / answered.
+efterarbete). Service level SL = answered within T / answered. SL counts only
+the callers who got through, so an interval where most callers gave up still
+shows SL 1.0 when the few answered were quick; SL2 = answered within T /
+(answered + abandoned − short abandons) counts the callers who gave up as
+missed (a short abandon, within ``short_abandon_seconds``, is a caller who
+hung up before anyone could answer, and counts in neither).
 
 Per interval and region: nurse occupancy = time offered, on call or in wrap-up
 ÷ time logged in and not on paus.
@@ -71,6 +76,12 @@ class IntervalStats:
     def service_level(self) -> float | None:
         return self.answered_within_sl / self.answered if self.answered else None
 
+    @property
+    def service_level_2(self) -> float | None:
+        """SL2: abandons (other than short ones) count as calls not answered in time."""
+        handled = self.answered + self.abandoned - self.short_abandoned
+        return self.answered_within_sl / handled if handled else None
+
     def add(self, other: IntervalStats) -> None:
         for name in ("offered", "answered", "abandoned", "short_abandoned",
                      "answered_within_sl", "total_wait", "callbacks_requested",
@@ -82,7 +93,8 @@ class IntervalStats:
         return {"offered": self.offered, "answered": self.answered,
                 "abandoned": self.abandoned, "short_abandoned": self.short_abandoned,
                 "answered_within_sl": self.answered_within_sl,
-                "service_level": self.service_level, "average_wait": self.average_wait,
+                "service_level": self.service_level,
+                "service_level_2": self.service_level_2, "average_wait": self.average_wait,
                 "longest_wait": self.longest_wait,
                 "callbacks_requested": self.callbacks_requested,
                 "callbacks_completed": self.callbacks_completed,

@@ -49,6 +49,7 @@ DEMO_PASSWORD = "demo"
 DEMO_USERS: tuple[tuple[str, str, Role, tuple[str, ...]], ...] = (
     ("sjukskoterska", "Saga Lindqvist", Role.NURSE, ("01",)),
     ("handledare", "Henrik Åberg", Role.SUPERVISOR, ("01",)),
+    ("riksledare", "Rebecka Nord", Role.SUPERVISOR, ("*",)),
     ("regionadmin", "Rut Ekström", Role.REGION_ADMIN, ("01",)),
     ("redaktor", "Ragnar Dahl", Role.CONTENT_EDITOR, ("*",)),
     ("granskare", "Greta Holm", Role.AUDITOR, ("*",)),

@@ -23,6 +23,7 @@ from contactcenter.web.errors import SERVICES, error_middleware
 from contactcenter.web.json_input import read_json_object
 from contactcenter.web.openapi import describe_routes
 from contactcenter.web.security import setup_security
+from contactcenter.web.wallboard import routes as wallboard_routes
 from nurse_console.ports import Actor as ConsoleActor
 
 if TYPE_CHECKING:
@@ -119,6 +120,7 @@ def create_app(services: Services) -> web.Application:
     app.router.add_get("/console", console_page)
     app.router.add_static("/static", STATIC, name="static")
     app.add_routes(api_routes(services))
+    app.add_routes(wallboard_routes(services))
     add_context_routes(app, services)
     describe_routes(app)
     app[SOCKETS] = WeakSet()

@@ -170,10 +170,11 @@ async def test_tokens_of_an_unknown_user_cannot_be_created(identity: IdentitySer
 
 async def test_demo_users_are_created_once_with_password_demo(identity: IdentityService):
     users = await identity.ensure_demo_users()
-    assert [u.username for u in users] == ["sjukskoterska", "handledare", "regionadmin",
-                                          "redaktor", "granskare", "bemanning"]
+    assert [u.username for u in users] == ["sjukskoterska", "handledare", "riksledare",
+                                          "regionadmin", "redaktor", "granskare", "bemanning"]
     assert users[0].roles == {Role.NURSE} and users[0].regions == {"01"}
-    assert users[5].roles == {Role.STAFFING_SYSTEM} and users[5].regions == {"*"}
+    assert users[2].roles == {Role.SUPERVISOR} and users[2].regions == {"*"}
+    assert users[6].roles == {Role.STAFFING_SYSTEM} and users[5].regions == {"*"}
     again = await identity.ensure_demo_users()
     assert [u.user_id for u in again] == [u.user_id for u in users]
     assert await identity.authenticate("handledare", "demo") is not None

@@ -30,7 +30,24 @@ def test_answered_abandoned_and_service_level_are_counted_per_interval_and_queue
     assert (s.offered, s.answered, s.abandoned, s.short_abandoned) == (3, 2, 1, 1)
     assert (s.answered_within_sl, s.longest_wait) == (1, 264.0)
     assert s.service_level == 0.5
+    assert s.service_level_2 == 0.5  # the short abandon counts in neither
     assert stats.occupancy(interval_start(t), "12") == 1.0  # offered, talking or wrapping up
+
+
+def test_sl2_counts_callers_who_gave_up_where_sl_counts_only_the_answered() -> None:
+    t = local(MONDAY, 10)
+    engine = engine_at(t, announcements=False)
+    log = staff(engine, t, ("n", "12"))
+    log += engine.call_arrived("quick", "12", t)
+    log += engine.answer("n", t + timedelta(seconds=5))
+    for i in range(3):
+        log += engine.call_arrived(f"gave-up-{i}", "12", t + timedelta(seconds=10 + i))
+        log += engine.hang_up(f"gave-up-{i}", t + timedelta(seconds=100 + i))
+    s = compute(log, until=t + timedelta(minutes=15)).queues[(interval_start(t), "12")]
+    assert (s.answered, s.abandoned, s.short_abandoned) == (1, 3, 0)
+    assert s.service_level == 1.0
+    assert s.service_level_2 == 0.25
+    assert s.as_dict()["service_level_2"] == 0.25
 
 
 def test_ledger_counts_calls_answered_for_another_region() -> None:

@@ -64,7 +64,7 @@ COLUMNS = (
     Column("content_editor 01", Role.CONTENT_EDITOR, ("01",), "redaktor01"),
     Column("auditor 01", Role.AUDITOR, ("01",), "granskare01"),
     Column("staffing_system 01", Role.STAFFING_SYSTEM, ("01",), "bemanning01"),
-    Column("supervisor *", Role.SUPERVISOR, ("*",), "rikshandledare"),
+    Column("supervisor *", Role.SUPERVISOR, ("*",), "riksledare", demo=True),
     Column("staffing_system *", Role.STAFFING_SYSTEM, ("*",), "bemanning", demo=True),
 )
 

@@ -40,6 +40,7 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 R = Role
 NATIONAL = (NO_TARGET,)
 READERS = (R.NURSE, R.SUPERVISOR, R.STAFFING_SYSTEM, R.REGION_ADMIN)
+WALLBOARD_VIEWERS = (R.SUPERVISOR, R.STAFFING_SYSTEM, R.REGION_ADMIN)
 TEST_NAME = "tests/web/test_access_matrix.py::test_each_user_gets_the_expected_answer"
 Expect = Callable[[Column, str], str]
 
@@ -160,6 +161,8 @@ CASES = [
     Case("GET", "/", req("/"), page_for(R.SUPERVISOR, R.STAFFING_SYSTEM, R.REGION_ADMIN,
                                          R.CONTENT_EDITOR, R.AUDITOR), NATIONAL),
     Case("GET", "/console", req("/console"), page_for(R.NURSE), NATIONAL),
+    Case("GET", "/wallboard", req("/wallboard"),
+         page_for(R.SUPERVISOR, R.STAFFING_SYSTEM, R.REGION_ADMIN), NATIONAL),
     Case("GET", "/static", req("/static/live.js"), everyone("200"), NATIONAL),
     Case("GET", "/login", req("/login"), everyone("200"), NATIONAL),
     Case("POST", "/login", req("/login", {"username": "sjukskoterska", "password": "demo"}),
@@ -192,6 +195,15 @@ CASES = [
          lambda w, t: Request("/api/v1/live", websocket=True,
                               listed=listed("calls", "call_id", _calls)(w, t)),
          roles(*READERS, ok="listed", other_region="hidden")),
+    # -- the wallboard: the viewer's regions' queues and nurses, figures only -----------------
+    Case("GET", "/api/v1/wallboard",
+         lambda w, t: Request("/api/v1/wallboard",
+                              listed=listed("nurses", "nurse_id", lambda w, t: w.nurses[t])(w, t)),
+         roles(*WALLBOARD_VIEWERS, ok="listed", other_region="hidden")),
+    Case("GET", "/api/v1/wallboard/live",
+         lambda w, t: Request("/api/v1/wallboard/live", websocket=True,
+                              listed=listed("queues", "id", lambda _w, t: t)(w, t)),
+         roles(*WALLBOARD_VIEWERS, ok="listed", other_region="hidden")),
     # -- supervisor controls and statistics ---------------------------------------------------
     Case("POST", "/api/v1/supervisor/modes/{mode}",
          lambda w, _t: Request(f"/api/v1/supervisor/modes/{_mode(w)}", {"open": None, **WHY}),
