@@ -28,6 +28,8 @@ from nurse_console.tui.panes import ClosePane, IdlePane, ListenPane, OfferBanner
 from nurse_console.tui.wallboard import WallboardScreen
 
 WALLBOARD_ROLES = {"supervisor", "staffing_system", "region_admin"}
+CONSOLE_ACTIONS = {"ready", "pause", "logout", "answer", "hangup", "sign", "search", "phase",
+                   "take_stored", "leave_field"}
 PANES = (OpenPane, ListenPane, AssessPane, ActionPane, ClosePane)
 NARROW = 100
 ACTIONS = (("Redo", "Bli redo att ta emot samtal", "ready"),
@@ -140,7 +142,9 @@ class ConsoleApp(DraftingApp):
         roles = set((await self.client.whoami()).get("roles") or [])
         if "nurse" in roles or not roles & WALLBOARD_ROLES:
             return False
+        self.title = "Rådgivning – väggtavla"
         await self.push_screen(WallboardScreen(self.client))
+        self.refresh_bindings()
         return True
 
     @work(group="pushes", exclusive=True)
@@ -278,6 +282,8 @@ class ConsoleApp(DraftingApp):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Only what the nurse can do now is offered in the footer (and runs)."""
+        if isinstance(self.screen, WallboardScreen):
+            return action not in CONSOLE_ACTIONS  # the wallboard has keys of its own
         if self.view_now is None:
             return True
         state, current = self.view_now["nurse"].get("state"), self.work_now

@@ -11,8 +11,7 @@ from nurse_console.tui.texts import STATE_SV, clock
 
 KIND_SV = {"region": "regionkö", "national": "nationell kö", "common": "samverkanskö",
            "night_pool": "nattsamverkan", "overflow": "överflöde"}
-FORCED_SV = {"open": "öppnad av handledare", "closed": "stängd av handledare",
-             "schedule": "enligt schema"}
+FORCED_SV = {"open": "handledare", "closed": "handledare", "schedule": "schema"}
 PHASE_SV = {"oppna": "Öppna", "lyssna": "Lyssna", "bedoma": "Bedöma", "atgard": "Åtgärd",
             "avsluta": "Avsluta"}
 MARK = {"ok": "", "amber": " !", "red": " !!"}
