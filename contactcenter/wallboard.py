@@ -13,24 +13,44 @@ id, for the priority control) are shown to supervisors only.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from contactcenter.identity.model import Principal, Role
 from contactcenter.wallboard_config import WallboardConfig
 from nurse_console.ports import Actor as ConsoleActor
-from queues.wallboard import BoardFigures, today_window
+from queues.statistics import Statistics
+from queues.wallboard import BoardFigures, day_series, day_start, today_window, week_before
 
 if TYPE_CHECKING:
     from contactcenter.services import Services
 
-__all__ = ["wallboard"]
+__all__ = ["LastWeek", "wallboard"]
 
 SERVICE_LEVEL_SECONDS = 180
 _LEVELLED = ("waiting", "longest_wait_seconds", "predicted_wait_seconds", "callbacks_pending")
 
 
+class LastWeek:
+    """The same weekday a week ago, computed once per day (those events no longer change)."""
+
+    def __init__(self) -> None:
+        self._day: datetime | None = None
+        self._stats = Statistics()
+
+    async def of(self, services: Services, today: datetime) -> tuple[datetime, Statistics]:
+        start = week_before(today)
+        if self._day != start:
+            end = day_start(start + timedelta(hours=26))
+            self._stats = await services.queues.interval_statistics(
+                start, end, service_level_seconds=SERVICE_LEVEL_SECONDS)
+            self._day = start
+        return start, self._stats
+
+
 async def wallboard(services: Services, who: Principal, config: WallboardConfig,
-                    pause_reasons: dict[str, str]) -> dict[str, Any]:
+                    pause_reasons: dict[str, str],
+                    last_week: LastWeek | None = None) -> dict[str, Any]:
     """Everything the wallboard shows ``who`` now (see the module docstring)."""
     now = services.clock()
     start, end = today_window(now)
@@ -42,6 +62,8 @@ async def wallboard(services: Services, who: Principal, config: WallboardConfig,
     board = BoardFigures(services.queues.engine, names, national.id, today, now)
     queues = [_levelled(q, config) for q in board.queues() if _sees_row(who, q, national.id)]
     nurses = await _nurses(services, who, pause_reasons)
+    counted = [q["id"] for q in queues if q["kind"] in ("region", "national")]
+    week_start, week = await (last_week or LastWeek()).of(services, start)
     supervisor = who.has_role(Role.SUPERVISOR)
     return {
         "type": "wallboard",
@@ -62,6 +84,8 @@ async def wallboard(services: Services, who: Principal, config: WallboardConfig,
         if supervisor else [],
         "regions": names,
         "pause_reasons": pause_reasons,
+        "charts": {"queues": counted, "today": day_series(today, start, counted),
+                   "last_week": day_series(week, week_start, counted)},
         "viewer": {"national": who.can_access_region("*"), "supervisor": supervisor,
                    "regions": sorted(who.regions)},
     }

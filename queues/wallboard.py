@@ -14,7 +14,7 @@ figures: no caller's number is part of anything here.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,7 +22,7 @@ from queues.engine import Engine
 from queues.index import CallEntry
 from queues.statistics import IntervalStats, Statistics, interval_start
 
-__all__ = ["BoardFigures", "day_start", "figures", "today_window"]
+__all__ = ["BoardFigures", "day_series", "day_start", "figures", "today_window", "week_before"]
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -148,3 +148,30 @@ def today_window(now: datetime) -> tuple[datetime, datetime]:
     """Today so far: from midnight in Sweden to ``now`` (what the board's "today" covers)."""
     start = day_start(now)
     return start, max(now, start + timedelta(seconds=1))
+
+
+def day_series(stats: Statistics, start: datetime, queues: list[str]) -> dict[str, list[Any]]:
+    """Per 15-minute interval of the day beginning at ``start`` (local midnight; 92 to 100
+    intervals as daylight saving time comes and goes): offered, answered, SL and SL2, summed
+    over ``queues``. For the wallboard's charts."""
+    end = day_start(start + timedelta(hours=26))
+    slots: list[datetime] = []
+    at = start.astimezone(UTC)
+    while at < end:
+        slots.append(at)
+        at += timedelta(minutes=15)
+    sums = {slot: IntervalStats() for slot in slots}
+    for (slot, queue), figures_of in stats.queues.items():
+        if queue in queues and slot in sums:
+            sums[slot].add(figures_of)
+    return {"start": [s.isoformat() for s in slots],
+            "offered": [sums[s].offered for s in slots],
+            "answered": [sums[s].answered for s in slots],
+            "service_level": [sums[s].service_level for s in slots],
+            "service_level_2": [sums[s].service_level_2 for s in slots]}
+
+
+def week_before(start: datetime) -> datetime:
+    """Local midnight of the same weekday a week before the day beginning at ``start``."""
+    day = start.astimezone(STOCKHOLM).date() - timedelta(days=7)
+    return datetime.combine(day, time(0), tzinfo=STOCKHOLM)

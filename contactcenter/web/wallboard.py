@@ -25,7 +25,7 @@ from contactcenter.identity.http import (
     require_roles,
 )
 from contactcenter.identity.model import Principal, Role
-from contactcenter.wallboard import wallboard
+from contactcenter.wallboard import LastWeek, wallboard
 from contactcenter.wallboard_config import WallboardConfig, wallboard_config
 from shared_kernel.routes import documented, marked, obj, route
 
@@ -62,7 +62,13 @@ WALLBOARD = obj(["queues", "modes", "redirects", "crisis", "nurses", "ledger"],
                 crisis=obj(["national", "regions"], national={"type": "boolean"},
                            regions={"type": "array"}),
                 nurses={"type": "array"}, ledger={"type": "array"},
-                waiting_calls={"type": "array", "description": "supervisors only; no numbers"})
+                waiting_calls={"type": "array", "description": "supervisors only; no numbers"},
+                charts=obj(["today", "last_week"], queues={"type": "array"},
+                           today={"type": "object", "description": "per 15 minutes of "
+                                  "today: start, offered, answered, service_level, "
+                                  "service_level_2"},
+                           last_week={"type": "object", "description": "the same for the "
+                                      "same weekday a week ago"}))
 
 
 def routes(services: Services) -> list[web.RouteDef]:
@@ -91,9 +97,11 @@ class WallboardRoutes:
         self._config = config
         console = services.console
         self._pause_reasons = dict(console.codes.pause_reasons) if console is not None else {}
+        self._last_week = LastWeek()
 
     async def board(self, who: Principal) -> dict[str, Any]:
-        return await wallboard(self._services, who, self._config, self._pause_reasons)
+        return await wallboard(self._services, who, self._config, self._pause_reasons,
+                               self._last_week)
 
     @route("GET", "/api/v1/wallboard")
     @documented(summary="The wallboard: queues, modes, nurses and today's figures",

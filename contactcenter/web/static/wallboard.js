@@ -91,8 +91,42 @@ function renderTables() {
     cell(n.phase ? n.phase.phase_name : "–"), n.phase ? ticking(cell(since(n.phase.phase_since), "n"), n.phase.phase_since) : cell("–", "n"),
     cell(nurseButtons(n))]),
     "Inga sjuksköterskor");
+  renderCharts();
   fill("ledger", b.ledger.map(l => [cell(region(l.for_region)), cell(region(l.by_region)), cell(l.answered, "n")]),
     "Inga samtal besvarade mellan regioner idag");
+}
+
+// -- charts: inline SVG, today's line solid and the comparison dashed --------------------------
+const SVG = "http://www.w3.org/2000/svg", W = 480, H = 150, LEFT = 42, RIGHT = 18;
+function svgEl(tag, attrs, text) { const e = document.createElementNS(SVG, tag); for (const k in attrs) e.setAttribute(k, attrs[k]); if (text !== undefined) e.textContent = text; return e; }
+function upToNow(series, values) { const now = Date.now() + skewMs; return values.map((v, i) => Date.parse(series.start[i]) <= now ? v : null); }
+function chart(id, lines, max, label, summary) {
+  const svg = document.getElementById(id); svg.replaceChildren();
+  const top = max > 0 ? max : 1, n = Math.max(...lines.map(l => l.values.length), 2);
+  const x = i => LEFT + (i / (n - 1)) * (W - LEFT - RIGHT), y = v => 8 + (1 - v / top) * (H - 16);
+  svg.append(svgEl("line", { x1: LEFT, y1: y(0), x2: W - RIGHT, y2: y(0), class: "axis" }), svgEl("line", { x1: LEFT, y1: y(top), x2: W - RIGHT, y2: y(top), class: "axis" }),
+    svgEl("text", { x: LEFT - 4, y: y(top) + 4, "text-anchor": "end" }, label(top)), svgEl("text", { x: LEFT - 4, y: y(0) + 4, "text-anchor": "end" }, label(0)));
+  for (const hour of [0, 6, 12, 18, 24]) svg.append(svgEl("text", { x: x(Math.min(n - 1, hour * 4)), y: H + 16, "text-anchor": "middle" }, `${String(hour).padStart(2, "0")}:00`));
+  for (const line of lines) {
+    let points = [];
+    const flush = () => { if (points.length) svg.append(svgEl("polyline", { points: points.join(" "), class: line.cls })); points = []; };
+    line.values.forEach((v, i) => { if (v === null || v === undefined) flush(); else points.push(`${x(i).toFixed(1)},${y(v).toFixed(1)}`); });
+    flush();
+  }
+  document.getElementById(id + "-sum").textContent = summary;
+}
+function sum(values) { return values.reduce((a, v) => a + (v || 0), 0); }
+function renderCharts() {
+  const c = board.charts; if (!c) return;
+  for (const [id, key] of [["c-offered", "offered"], ["c-answered", "answered"]]) {
+    const today = upToNow(c.today, c.today[key]), then = c.last_week[key];
+    chart(id, [{ values: then, cls: "then" }, { values: today, cls: "now" }], Math.max(...today.map(v => v || 0), ...then, 1), v => String(Math.round(v)),
+      `Idag hittills ${sum(today)}, samma veckodag förra veckan ${sum(then)} under hela dagen.`);
+  }
+  const sl = upToNow(c.today, c.today.service_level), sl2 = upToNow(c.today, c.today.service_level_2);
+  const last = (values) => { const known = values.filter(v => v !== null); return known.length ? pct(known[known.length - 1]) : "inga besvarade ännu"; };
+  chart("c-sl", [{ values: sl2, cls: "then" }, { values: sl, cls: "now" }], 1, v => `${Math.round(v * 100)} %`,
+    `Senaste kvarten med samtal: SL ${last(sl)}, SL2 ${last(sl2)}.`);
 }
 
 function nurseButtons(n) {
