@@ -31,6 +31,7 @@ from contactcenter.console_ports import (
     DeskPhones,
     GuidelineSupport,
     JournalDrafts,
+    RosterNurses,
     ServiceDesk,
 )
 from contactcenter.contexts import (
@@ -49,6 +50,8 @@ from decision_support.content import load_library
 from decision_support.model import DecisionSupportConfig
 from decision_support.service import GuidelineService
 from journal.service import JournalService
+from nurse_console.bulletin_sql import BulletinStore
+from nurse_console.bulletins import BulletinService
 from nurse_console.config import ConsoleConfig
 from nurse_console.config import load_config as load_console_config
 from nurse_console.ports import Codes, Phone
@@ -220,7 +223,9 @@ def _console(services: Services, phone: Phone) -> ConsoleService:
         GuidelineSupport(services.guidelines),
         CatalogReferrals(services.catalog, config.urgency_windows),
         JournalDrafts(services.journal, services), codes, services.clock,
-        repeat_window=config.repeat_window, on_change=services.bus.changed)
+        repeat_window=config.repeat_window, on_change=services.bus.changed,
+        bulletins=BulletinService(BulletinStore(services.engine), RosterNurses(services),
+                                  services.clock, on_change=services.bus.changed))
 
 
 async def start_web(services: Services, host: str, port: int) -> tuple[web.AppRunner, int]:

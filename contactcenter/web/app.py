@@ -101,6 +101,11 @@ def add_context_routes(app: web.Application, services: Services) -> None:
                                       read_json=read_json_object,
                                       changes=services.bus.subscribe,
                                       still_allowed=console_still_allowed))
+        if services.console.bulletins is not None:
+            from nurse_console.bulletin_http import routes as bulletin_routes
+
+            app.add_routes(bulletin_routes(services.console.bulletins, console_actor,
+                                           read_json=read_json_object))
 
 
 def create_app(services: Services) -> web.Application:
