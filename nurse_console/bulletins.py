@@ -200,8 +200,10 @@ class BulletinService:
                              {"region": region})
 
     async def _writable(self, actor: Actor, bulletin_id: str) -> Bulletin:
+        if not actor.has_role("supervisor", "content_editor"):
+            raise NotAllowed("only supervisors and content editors manage bulletins")
         bulletin = await self._store.get(bulletin_id)
-        if bulletin is None or not (actor.has_role("supervisor", "content_editor")):
+        if bulletin is None:
             raise BulletinNotFound("no such bulletin", {"bulletin_id": bulletin_id})
         self._check(actor, bulletin.region)
         return bulletin

@@ -156,8 +156,10 @@ async def test_an_edit_changes_the_text_and_only_a_writer_of_the_region_may_edit
     b = await board.service.publish(NATIONAL_SUPERVISOR, fields("Uppsala", region="03"))
     with pytest.raises(NotAllowed):
         await board.service.edit(SUPERVISOR_01, b["bulletin_id"], fields("Ändrad"))
-    with pytest.raises(BulletinNotFound):
+    with pytest.raises(NotAllowed):
         await board.service.withdraw(NURSE_03, b["bulletin_id"])
+    with pytest.raises(BulletinNotFound):
+        await board.service.withdraw(NATIONAL_SUPERVISOR, "no-such-bulletin")
     edited = await board.service.edit(NATIONAL_SUPERVISOR, b["bulletin_id"],
                                       fields("Ändrad", priority="important"))
     assert (edited["title"], edited["region"], edited["priority_name"]) == (
