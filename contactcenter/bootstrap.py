@@ -225,7 +225,9 @@ def _console(services: Services, phone: Phone) -> ConsoleService:
         JournalDrafts(services.journal, services), codes, services.clock,
         repeat_window=config.repeat_window, on_change=services.bus.changed,
         bulletins=BulletinService(BulletinStore(services.engine), RosterNurses(services),
-                                  services.clock, on_change=services.bus.changed))
+                                  services.clock, on_change=services.bus.changed,
+                                  regions={c: r.name for c, r in
+                                           services.settings.regions.items()}))
 
 
 async def start_web(services: Services, host: str, port: int) -> tuple[web.AppRunner, int]:

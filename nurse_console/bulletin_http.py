@@ -48,11 +48,14 @@ class BulletinRoutes:
     @route("GET", "/api/v1/bulletins")
     @documented(summary="The bulletins the user may manage, with who has and has not "
                 "read each", roles=_WRITERS,
-                ok=obj(["bulletins"], bulletins={"type": "array", "items": BULLETIN}),
+                ok=obj(["bulletins", "regions"],
+                       bulletins={"type": "array", "items": BULLETIN},
+                       regions={"type": "array", "items": obj(["code", "name"])}),
                 errors=[401, 403])
     async def written(self, request: web.Request) -> web.Response:
-        return web.json_response(
-            {"bulletins": await self._service.written(self._actor_of(request))})
+        actor = self._actor_of(request)
+        return web.json_response({"bulletins": await self._service.written(actor),
+                                  "regions": self._service.writable_regions(actor)})
 
     @route("POST", "/api/v1/bulletins")
     @documented(summary="Write a bulletin (region null: national)", roles=_WRITERS,

@@ -118,12 +118,15 @@ Clock = Callable[[], datetime]
 class BulletinService:
     """Writing, withdrawing, showing and acknowledging bulletins (see the module).
 
-    ``generation`` moves on every change, so a console's push knows to look again;
-    ``on_change`` is told at once (the console's WebSocket)."""
+    ``regions`` are the regions' codes and names; ``generation`` moves on every change,
+    so a console's push knows to look again; ``on_change`` is told at once (the console's
+    WebSocket)."""
 
     def __init__(self, store: Store, roster: Roster, clock: Clock, *,
+                 regions: dict[str, str] | None = None,
                  on_change: Callable[[], None] | None = None) -> None:
         self._store = store
+        self._regions = dict(regions or {})
         self._roster = roster
         self._clock = clock
         self._on_change = on_change or (lambda: None)
@@ -140,11 +143,23 @@ class BulletinService:
         return actor.has_role("supervisor") and (
             region in actor.regions or ALL_REGIONS in actor.regions)
 
+    def writable_regions(self, actor: Actor) -> list[dict[str, str | None]]:
+        """Where the user may write: ``code`` None for the whole country, then regions."""
+        out: list[dict[str, str | None]] = []
+        if self.may_write(actor, NATIONAL):
+            out.append({"code": None, "name": "Hela landet"})
+        out += [{"code": code, "name": name} for code, name in sorted(self._regions.items())
+                if self.may_write(actor, code)]
+        return out
+
     async def publish(self, actor: Actor, fields: dict[str, Any]) -> dict[str, Any]:
         """A new bulletin from ``title``, ``text``, ``priority``, ``region`` (None:
         national), ``valid_from`` (default now) and ``valid_to``."""
         now = self._clock()
         region, title, text, priority, start, end = _checked(fields, now)
+        if region is not NATIONAL and self._regions and region not in self._regions:
+            raise InvalidChoice("no region of that code", {"field": "region",
+                                                           "allowed": sorted(self._regions)})
         self._check(actor, region)
         bulletin = Bulletin(str(uuid.uuid4()), region, title, text, priority, start, end,
                             actor.username, actor.display_name or actor.username, now, now)
@@ -185,6 +200,7 @@ class BulletinService:
             read = await self._store.readers(b.bulletin_id)
             audience = [n for n in nurses if b.region is NATIONAL or n[2] == b.region]
             out.append({**b.plain(),
+                        "region_name": self._regions.get(b.region or "", b.region),
                         "read_by": [{"username": u, "display_name": d,
                                      "read_at": read[u].isoformat()}
                                     for u, d, _ in audience if u in read],

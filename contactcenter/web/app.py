@@ -63,6 +63,14 @@ async def console_page(request: web.Request) -> web.StreamResponse:
     return _page(request, "console.html")
 
 
+@login_required_page
+async def bulletins_page(request: web.Request) -> web.StreamResponse:
+    """Where supervisors and content editors write bulletins (``/bulletins``)."""
+    if not principal(request).has_role(Role.SUPERVISOR, Role.CONTENT_EDITOR):
+        raise web.HTTPSeeOther("/")
+    return _page(request, "bulletins.html")
+
+
 def console_actor(request: web.Request) -> ConsoleActor:
     """``actor_of`` for :func:`nurse_console.http.routes` (401 without a login)."""
     return _as_console_actor(principal(request))
@@ -122,6 +130,7 @@ def create_app(services: Services) -> web.Application:
                    allowed_origins=services.settings.http.allowed_origins)
     app.router.add_get("/", index)
     app.router.add_get("/console", console_page)
+    app.router.add_get("/bulletins", bulletins_page)
     app.router.add_static("/static", STATIC, name="static")
     app.add_routes(api_routes(services))
     add_context_routes(app, services)

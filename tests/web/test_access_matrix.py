@@ -230,6 +230,8 @@ CASES = [
     Case("GET", "/", req("/"), page_for(R.SUPERVISOR, R.STAFFING_SYSTEM, R.REGION_ADMIN,
                                          R.CONTENT_EDITOR, R.AUDITOR), NATIONAL),
     Case("GET", "/console", req("/console"), page_for(R.NURSE), NATIONAL),
+    Case("GET", "/bulletins", req("/bulletins"), page_for(R.SUPERVISOR, R.CONTENT_EDITOR),
+         NATIONAL),
     Case("GET", "/static", req("/static/live.js"), everyone("200"), NATIONAL),
     Case("GET", "/login", req("/login"), everyone("200"), NATIONAL),
     Case("POST", "/login", req("/login", {"username": "sjukskoterska", "password": "demo"}),
