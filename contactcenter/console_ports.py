@@ -310,3 +310,14 @@ class RosterNurses:
     def nurses(self) -> list[tuple[str, str, str]]:
         return sorted((str(i["username"]), str(i["display_name"]), str(i["region"]))
                       for i in self._s.queues.roster.all() if i.get("username"))
+
+
+class GuidelineChangeFeed:
+    """:class:`nurse_console.briefing.GuidelineChanges` on decision support's "changes
+    since" feed."""
+
+    def __init__(self, service: GuidelineService) -> None:
+        self._service = service
+
+    async def changed_since(self, since: datetime) -> list[dict[str, Any]]:
+        return [dict(c) for c in await self._service.changed_since(since)]

@@ -1,7 +1,8 @@
-"""HTTP routes of the bulletins (meddelanden): supervisors and content editors write,
-edit and withdraw them under ``/api/v1/bulletins`` and see who has read them; a nurse
-acknowledges one under ``/api/v1/console/bulletins``. The nurse's unread bulletins come
-with her console view (and its WebSocket pushes)."""
+"""HTTP routes of the information area: supervisors and content editors write, edit and
+withdraw bulletins (meddelanden) under ``/api/v1/bulletins`` and see who has read them; a
+nurse acknowledges one under ``/api/v1/console/bulletins``, and her shift briefing under
+``/api/v1/console/briefing``. Her unread bulletins and open briefing come with her console
+view (and its WebSocket pushes)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 from aiohttp import web
 
+from nurse_console.briefing import ShiftBriefing
 from nurse_console.bulletins import BulletinService, NotAllowed
 from nurse_console.ports import Actor
 from shared_kernel.routes import ReadJson, documented, marked, obj, route
@@ -25,19 +27,21 @@ BODY = obj(["title", "text"], title=_STR, text=_STR, region=_NSTR,
 BULLETIN = obj(["bulletin_id", "title", "text", "priority", "region", "valid_from"])
 
 
-def routes(service: BulletinService, actor_of: ActorOf, *, read_json: ReadJson
-           ) -> list[web.RouteDef]:
-    """The bulletins' routes; ``actor_of`` tells who is asking (401 without a login)."""
-    handlers = BulletinRoutes(service, actor_of, read_json)
+def routes(service: BulletinService, actor_of: ActorOf, *, read_json: ReadJson,
+           briefing: ShiftBriefing | None = None) -> list[web.RouteDef]:
+    """The information area's routes; ``actor_of`` tells who is asking (401 without a
+    login); without ``briefing`` the console has no shift briefing."""
+    handlers = BulletinRoutes(service, actor_of, read_json, briefing)
     return [web.route(method, path, handler) for method, path, handler in marked(handlers)]
 
 
 class BulletinRoutes:
     """The handlers, bound to the bulletin service."""
 
-    def __init__(self, service: BulletinService, actor_of: ActorOf, read_json: ReadJson
-                 ) -> None:
+    def __init__(self, service: BulletinService, actor_of: ActorOf, read_json: ReadJson,
+                 briefing: ShiftBriefing | None) -> None:
         self._service = service
+        self._briefing = briefing
         self._actor_of = actor_of
         self._read_json = read_json
 
@@ -93,3 +97,16 @@ class BulletinRoutes:
             raise NotAllowed("only nurses acknowledge bulletins")
         await self._service.acknowledge(actor, request.match_info["bulletin_id"])
         return web.json_response({"bulletins": await self._service.unread(actor)})
+
+    @route("POST", "/api/v1/console/briefing/acknowledge")
+    @documented(summary="The nurse has taken in her shift briefing (the guideline changes "
+                "since her last shift)", roles="nurse", ok=obj(["briefing"]),
+                errors=[401, 403])
+    async def acknowledge_briefing(self, request: web.Request) -> web.Response:
+        actor = self._actor_of(request)
+        if not actor.has_role("nurse") or self._briefing is None:
+            raise NotAllowed("only nurses acknowledge a shift briefing")
+        if self._service.region_of(actor) is None:
+            raise NotAllowed("the login is not a nurse on the roster")
+        await self._briefing.acknowledge(actor)
+        return web.json_response({"briefing": None})

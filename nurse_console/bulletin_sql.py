@@ -1,5 +1,5 @@
-"""The bulletins' tables: the bulletins, and who acknowledged which (matches the
-``console_0002`` migration)."""
+"""The information area's tables: the bulletins, who acknowledged which, and each nurse's
+current shift with its briefing (matches the ``console_0002`` migration)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from sqlalchemy import Column, DateTime, Index, MetaData, String, Table, Text, s
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from nurse_console.briefing import Shift
 from nurse_console.bulletins import Bulletin
 from shared_kernel.naming import NAMING_CONVENTION
 
@@ -38,6 +39,16 @@ bulletin_reads = Table(
     Column("username", String(64), primary_key=True),
     Column("read_at", DateTime(timezone=True), nullable=False),
     Index("ix_console_bulletin_reads_username", "username"),
+)
+
+shifts = Table(
+    "console_shifts",
+    metadata,
+    Column("username", String(64), primary_key=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("changes_since", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False),
+    Column("briefed_at", DateTime(timezone=True), nullable=True),
 )
 
 _TIMES = ("valid_from", "valid_to", "created_at", "updated_at", "withdrawn_at")
@@ -101,3 +112,27 @@ def _bulletin(row: dict[str, object]) -> Bulletin:
     for key in _TIMES:
         row[key] = _utc(row[key])  # type: ignore[arg-type]
     return Bulletin(**row)  # type: ignore[arg-type]
+
+
+class ShiftStore:
+    """:class:`nurse_console.briefing.ShiftStore` in the database."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def get(self, username: str) -> Shift | None:
+        async with self._engine.connect() as conn:
+            row = (await conn.execute(select(shifts).where(
+                shifts.c.username == username))).mappings().first()
+        if row is None:
+            return None
+        return Shift(**{k: _utc(v) if k != "username" else v  # type: ignore[arg-type]
+                        for k, v in row.items()})
+
+    async def put(self, shift: Shift) -> None:
+        values = {c.name: getattr(shift, c.name) for c in shifts.columns}
+        async with self._engine.begin() as conn:
+            done = await conn.execute(shifts.update().where(
+                shifts.c.username == shift.username).values(values))
+            if done.rowcount == 0:
+                await conn.execute(shifts.insert().values(values))

@@ -232,6 +232,10 @@ class BulletinService:
 
     # -- reading -----------------------------------------------------------------------
 
+    def region_of(self, actor: Actor) -> str | None:
+        """The region of the nurse on the roster (None: the login is not on it)."""
+        return self._roster.region_of(actor.username)
+
     async def unread(self, actor: Actor, region: str | None = None) -> list[dict[str, Any]]:
         """The bulletins shown to the nurse now that she has not acknowledged, the
         important first, then the newest."""

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from nurse_console import model
+from nurse_console.briefing import ShiftBriefing
 from nurse_console.bulletins import BulletinService
 from nurse_console.drafting import draft_from, missing_for_signing, municipality, required
 from nurse_console.errors import (
@@ -55,10 +56,13 @@ class ConsoleService:
                  referrals: Referrals, journal: Journal, codes: Codes, clock: Clock, *,
                  repeat_window: timedelta = timedelta(hours=72),
                  on_change: Callable[[], None] | None = None,
-                 bulletins: BulletinService | None = None) -> None:
+                 bulletins: BulletinService | None = None,
+                 briefing: ShiftBriefing | None = None) -> None:
         self._store = store
         self.bulletins = bulletins
         """The information area's bulletins (None: the console runs without them)."""
+        self.briefing = briefing
+        """The shift briefing (None: the console runs without it)."""
         self._desk = desk
         self._phone = phone
         self._guidelines = guidelines
@@ -96,6 +100,8 @@ class ConsoleService:
         out["unsigned"] = await self._unsigned(actor, work)
         out["bulletins"] = (await self.bulletins.unread(actor, seat.region)
                             if self.bulletins is not None else [])
+        out["briefing"] = (await self.briefing.briefing(actor)
+                           if self.briefing is not None else None)
         return out
 
     async def _shown_repeats(self, actor: Actor, work: CallWork, now: datetime
@@ -132,7 +138,8 @@ class ConsoleService:
         call = self._desk.call(seat.call_id) if seat.call_id else None
         return (seat, call and (call.state, call.end_cause),
                 self._keep.generation.get(actor.username, 0),
-                self.bulletins.generation if self.bulletins is not None else 0)
+                self.bulletins.generation if self.bulletins is not None else 0,
+                self.briefing.generation if self.briefing is not None else 0)
 
     def seat(self, actor: Actor) -> NurseSeat:
         """The nurse's seat (403 for a login that is not a nurse on the roster)."""

@@ -113,7 +113,8 @@ def add_context_routes(app: web.Application, services: Services) -> None:
             from nurse_console.bulletin_http import routes as bulletin_routes
 
             app.add_routes(bulletin_routes(services.console.bulletins, console_actor,
-                                           read_json=read_json_object))
+                                           read_json=read_json_object,
+                                           briefing=services.console.briefing))
 
 
 def create_app(services: Services) -> web.Application:

@@ -212,6 +212,8 @@ BULLETIN_CASES = [
          lambda world, target: Request(
              f"{CONSOLE}/bulletins/{world.bulletins[target]}/acknowledge", {}),
          bulletin_reader, BULLETIN_TARGETS, _has_bulletin),
+    Case("POST", f"{CONSOLE}/briefing/acknowledge", req(f"{CONSOLE}/briefing/acknowledge", {}),
+         roles(R.NURSE, ok="200"), NATIONAL),
 ]
 
 

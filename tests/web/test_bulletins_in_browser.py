@@ -1,6 +1,7 @@
 """Bulletins in a real headless Chromium: a supervisor writes one on the bulletins page, a
 nurse's open console shows it at once under "Meddelanden", she acknowledges it by
-keyboard, and the writer sees that she has read it; axe-core on both screens, at a desk and
+keyboard, and the writer sees that she has read it; the shift briefing shows the guideline
+changes since her last shift until she has taken them in; axe-core on the screens, at a desk and
 a phone width, under the CSP with no violation, with screenshots in ``var/screenshots/``."""
 
 from __future__ import annotations
@@ -90,4 +91,33 @@ async def test_a_supervisors_bulletin_reaches_an_open_console_and_her_reading_is
     await page.reload()  # acknowledged stays acknowledged
     await page.locator("#feed.on").wait_for(timeout=15000)
     assert await page.locator("#bulletins").is_hidden()
+    assert violations == []
+
+
+async def test_the_shift_briefing_shows_the_guideline_changes_until_she_has_taken_them_in(
+    web_system: WebSystem, page: Any,  # noqa: F811
+) -> None:
+    from tests.decision_support.service_support import EDITOR, EDITOR_2, next_version_of
+
+    guidelines = web_system.system.services.guidelines
+    doc = next_version_of("feber-vuxen", "9.0")
+    draft = await guidelines.create_draft(EDITOR, doc["id"], doc)
+    await guidelines.submit(EDITOR, draft.draft_id)
+    await guidelines.approve(EDITOR_2, draft.draft_id, "ser bra ut")
+    await guidelines.publish(EDITOR, draft.draft_id)
+    violations: list[str] = []
+    watch_csp(page, violations)
+    await page.set_viewport_size({"width": 390, "height": 800})
+    await web_system.system.add_nurse("ssk-01-1", "01", username="sjukskoterska", ready=False)
+    await login(page, web_system.base_url, "sjukskoterska")
+    briefing = page.get_by_role("dialog", name="Genomgång inför passet")
+    await briefing.wait_for(timeout=15000)
+    assert "(reviderad)" in await briefing.inner_text()
+    assert "→ 9.0" in await briefing.inner_text()
+    await shot(page, "briefing-narrow")
+    await briefing.get_by_role("button", name="Jag har tagit del av genomgången").click()
+    await briefing.wait_for(state="hidden")
+    await page.reload()  # the same shift: taken in stays taken in
+    await page.locator("#feed.on").wait_for(timeout=15000)
+    assert await briefing.is_hidden()
     assert violations == []

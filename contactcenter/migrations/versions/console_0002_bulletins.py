@@ -1,4 +1,5 @@
-"""Nurse console: bulletins (meddelanden) and who has acknowledged them.
+"""Nurse console: bulletins (meddelanden), who has acknowledged them, and each nurse's
+current shift with its briefing.
 
 Matches ``nurse_console/bulletin_sql.py``.
 
@@ -44,9 +45,19 @@ def upgrade() -> None:
     )
     op.create_index("ix_console_bulletin_reads_username", "console_bulletin_reads",
                     ["username"])
+    op.create_table(
+        "console_shifts",
+        sa.Column("username", sa.String(64), nullable=False),
+        sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("changes_since", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("briefed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("username", name="pk_console_shifts"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("console_shifts")
     op.drop_index("ix_console_bulletin_reads_username", table_name="console_bulletin_reads")
     op.drop_table("console_bulletin_reads")
     op.drop_table("console_bulletins")

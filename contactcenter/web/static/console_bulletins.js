@@ -1,6 +1,7 @@
 // The nurse console's bulletins (Meddelanden): the ones she has not acknowledged come with
 // every console view (pushed at once when one is written); "Jag har läst" acknowledges one.
-// Alt+M moves to the first of them.
+// Alt+M moves to the first of them. At the first login of a shift the briefing (the
+// guideline changes since her last shift) is shown until she acknowledges it.
 "use strict";
 function renderBulletins(items) {
   const box = document.getElementById("bulletins"), list = document.getElementById("bulletin-list");
@@ -52,4 +53,31 @@ document.addEventListener("keydown", (ev) => {
   if (ev.altKey && !ev.ctrlKey && !ev.metaKey && (ev.code === "KeyM" || ev.key.toLowerCase() === "m")) {
     ev.preventDefault(); focusFirstBulletin();
   }
+});
+
+function renderBriefing(briefing, unread) {
+  const box = document.getElementById("briefing");
+  if (!briefing) { if (box.open) box.close(); return; }
+  document.getElementById("briefing-since").textContent =
+    `Ändringar i beslutsstödet sedan ditt förra pass (${bulletinTime(briefing.since)}).`;
+  const ul = document.getElementById("briefing-changes"); ul.replaceChildren();
+  for (const c of briefing.changes) {
+    const li = document.createElement("li");
+    const name = document.createElement("strong"); name.textContent = c.title;
+    const versions = c.old_version ? `version ${c.old_version} → ${c.new_version}` : `ny, version ${c.new_version}`;
+    li.append(name, ` (${versions}): ${c.summary}`); ul.append(li);
+  }
+  document.getElementById("briefing-bulletins").textContent = unread
+    ? `Du har ${unread} olästa meddelanden. De visas under Meddelanden.` : "Inga olästa meddelanden.";
+  if (!box.open) box.show();
+}
+document.getElementById("btn-briefed").addEventListener("click", async () => {
+  const note = document.getElementById("bulletin-note");
+  try {
+    const resp = await fetch("/api/v1/console/briefing/acknowledge",
+      { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
+    if (!resp.ok) throw new Error(String(resp.status));
+    renderBriefing(null, 0); note.textContent = "Genomgången är bekräftad.";
+    focusFirstBulletin();
+  } catch (e) { note.textContent = "Det gick inte att bekräfta genomgången. Försök igen."; }
 });
