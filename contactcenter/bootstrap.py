@@ -29,8 +29,10 @@ from contactcenter.calls.service import CallLog
 from contactcenter.console_ports import (
     CatalogReferrals,
     DeskPhones,
+    GuidelineChangeFeed,
     GuidelineSupport,
     JournalDrafts,
+    RosterNurses,
     ServiceDesk,
 )
 from contactcenter.contexts import (
@@ -50,6 +52,9 @@ from decision_support.content import load_library
 from decision_support.model import DecisionSupportConfig
 from decision_support.service import GuidelineService
 from journal.service import JournalService
+from nurse_console.briefing import ShiftBriefing
+from nurse_console.bulletin_sql import BulletinStore, ShiftStore
+from nurse_console.bulletins import BulletinService
 from nurse_console.config import ConsoleConfig
 from nurse_console.config import load_config as load_console_config
 from nurse_console.ports import Codes, Phone
@@ -222,7 +227,14 @@ def _console(services: Services, phone: Phone) -> ConsoleService:
         GuidelineSupport(services.guidelines),
         CatalogReferrals(services.catalog, config.urgency_windows),
         JournalDrafts(services.journal, services), codes, services.clock,
-        repeat_window=config.repeat_window, on_change=services.bus.changed)
+        repeat_window=config.repeat_window, on_change=services.bus.changed,
+        bulletins=BulletinService(BulletinStore(services.engine), RosterNurses(services),
+                                  services.clock, on_change=services.bus.changed,
+                                  regions={c: r.name for c, r in
+                                           services.settings.regions.items()}),
+        briefing=ShiftBriefing(ShiftStore(services.engine),
+                               GuidelineChangeFeed(services.guidelines), services.clock,
+                               shift_gap=config.shift_gap, on_change=services.bus.changed))
 
 
 async def start_web(services: Services, host: str, port: int) -> tuple[web.AppRunner, int]:

@@ -293,3 +293,31 @@ def _iso(value: datetime | None) -> str | None:
     if value is None:
         return None
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+
+
+class RosterNurses:
+    """:class:`nurse_console.bulletins.Roster` on the queue service's roster."""
+
+    def __init__(self, services: Services) -> None:
+        self._s = services
+
+    def region_of(self, username: str) -> str | None:
+        for info in self._s.queues.roster.all():
+            if info.get("username") == username:
+                return str(info["region"])
+        return None
+
+    def nurses(self) -> list[tuple[str, str, str]]:
+        return sorted((str(i["username"]), str(i["display_name"]), str(i["region"]))
+                      for i in self._s.queues.roster.all() if i.get("username"))
+
+
+class GuidelineChangeFeed:
+    """:class:`nurse_console.briefing.GuidelineChanges` on decision support's "changes
+    since" feed."""
+
+    def __init__(self, service: GuidelineService) -> None:
+        self._service = service
+
+    async def changed_since(self, since: datetime) -> list[dict[str, Any]]:
+        return [dict(c) for c in await self._service.changed_since(since)]

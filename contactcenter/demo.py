@@ -193,6 +193,10 @@ async def run_demo(settings: Settings, *, port: int, callers: bool = True,
         await ensure_demo_journal(services, list(demo.regions))
         await services.catalog.start()
         await ensure_demo_catalog(services, list(demo.regions))
+        if services.console is not None and services.console.bulletins is not None:
+            from nurse_console.demo_bulletins import ensure_demo_bulletins
+
+            await ensure_demo_bulletins(services.console.bulletins, list(demo.regions))
         roster = demo_roster(list(demo.regions), demo.nurses_per_region)
         await ensure_roster(services, roster)
         await services.start()

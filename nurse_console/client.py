@@ -21,7 +21,8 @@ from nurse_console.ports import Codes
 
 PREFIX = "/api/v1/console"
 View = dict[str, Any]
-"""The console view as the server sends it: ``nurse``, ``work`` (or None), ``unsigned``."""
+"""The console view as the server sends it: ``nurse``, ``work`` (or None), ``unsigned``,
+``bulletins`` (those she has not acknowledged)."""
 SESSION_ENDED = 4401
 
 
@@ -170,6 +171,11 @@ class ConsoleClient:
     async def contact_reason(self, code: str | None) -> View:
         return await self._request("POST", "/contact-reason",  # type: ignore[no-any-return]
                                    body={"code": code})
+
+    async def acknowledge_bulletin(self, bulletin_id: str) -> list[dict[str, Any]]:
+        """The nurse has read the bulletin ("Jag har läst"); her bulletins still unread."""
+        data = await self._request("POST", f"/bulletins/{bulletin_id}/acknowledge", body={})
+        return list(data["bulletins"])
 
     async def sign(self) -> View:
         """Sign; ``error_id="cannot_sign"`` lists what is missing in ``details.missing``."""

@@ -1,5 +1,6 @@
 """The console's configuration (``config/console.toml``): pause reasons, the repeat-call
-window and the time window of each urgency for referral suggestions."""
+window, the time window of each urgency for referral suggestions, and how long away
+begins a new shift (its briefing)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "config" / "console.toml"
-_KEYS = {"repeat_window_hours", "pause_reasons", "urgency_window_hours"}
+_KEYS = {"repeat_window_hours", "pause_reasons", "urgency_window_hours", "shift_gap_hours"}
 
 
 class ConsoleConfigError(ValueError):
@@ -24,6 +25,7 @@ class ConsoleConfig:
     pause_reasons: dict[str, str]
     urgency_windows: dict[str, timedelta]
     repeat_window: timedelta = timedelta(hours=72)
+    shift_gap: timedelta = timedelta(hours=8)
 
 
 def load_config(path: Path | None = None) -> ConsoleConfig:
@@ -41,6 +43,10 @@ def load_config(path: Path | None = None) -> ConsoleConfig:
     if isinstance(hours, bool) or not isinstance(hours, int | float) or not 0 < hours <= 24 * 90:
         raise ConsoleConfigError(f"{path}: repeat_window_hours: must be a number of hours "
                                  f"above 0 and at most 2160, not {hours!r}")
+    gap = data.get("shift_gap_hours", 8)
+    if isinstance(gap, bool) or not isinstance(gap, int | float) or not 0 < gap <= 72:
+        raise ConsoleConfigError(f"{path}: shift_gap_hours: must be a number of hours "
+                                 f"above 0 and at most 72, not {gap!r}")
     reasons = data.get("pause_reasons", {})
     if not isinstance(reasons, dict) or not reasons:
         raise ConsoleConfigError(f"{path}: pause_reasons: must be a table of code = label")
@@ -57,4 +63,4 @@ def load_config(path: Path | None = None) -> ConsoleConfig:
                                      f"of hours, 0 or more, not {value!r}")
     return ConsoleConfig(pause_reasons=dict(reasons),
                          urgency_windows={k: timedelta(hours=v) for k, v in windows.items()},
-                         repeat_window=timedelta(hours=hours))
+                         repeat_window=timedelta(hours=hours), shift_gap=timedelta(hours=gap))

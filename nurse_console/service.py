@@ -14,6 +14,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from nurse_console import model
+from nurse_console.briefing import ShiftBriefing
+from nurse_console.bulletins import BulletinService
 from nurse_console.drafting import draft_from, missing_for_signing, municipality, required
 from nurse_console.errors import (
     CannotAnswerHere,
@@ -53,8 +55,14 @@ class ConsoleService:
     def __init__(self, store: WorkStore, desk: Desk, phone: Phone, guidelines: Guidelines,
                  referrals: Referrals, journal: Journal, codes: Codes, clock: Clock, *,
                  repeat_window: timedelta = timedelta(hours=72),
-                 on_change: Callable[[], None] | None = None) -> None:
+                 on_change: Callable[[], None] | None = None,
+                 bulletins: BulletinService | None = None,
+                 briefing: ShiftBriefing | None = None) -> None:
         self._store = store
+        self.bulletins = bulletins
+        """The information area's bulletins (None: the console runs without them)."""
+        self.briefing = briefing
+        """The shift briefing (None: the console runs without it)."""
         self._desk = desk
         self._phone = phone
         self._guidelines = guidelines
@@ -90,6 +98,10 @@ class ConsoleService:
                            "nudges": [asdict(n) for n in model.nudges(work)],
                            "repeat_calls": await self._shown_repeats(actor, work, now)}
         out["unsigned"] = await self._unsigned(actor, work)
+        out["bulletins"] = (await self.bulletins.unread(actor, seat.region)
+                            if self.bulletins is not None else [])
+        out["briefing"] = (await self.briefing.briefing(actor)
+                           if self.briefing is not None else None)
         return out
 
     async def _shown_repeats(self, actor: Actor, work: CallWork, now: datetime
@@ -125,7 +137,9 @@ class ConsoleService:
             return (None,)
         call = self._desk.call(seat.call_id) if seat.call_id else None
         return (seat, call and (call.state, call.end_cause),
-                self._keep.generation.get(actor.username, 0))
+                self._keep.generation.get(actor.username, 0),
+                self.bulletins.generation if self.bulletins is not None else 0,
+                self.briefing.generation if self.briefing is not None else 0)
 
     def seat(self, actor: Actor) -> NurseSeat:
         """The nurse's seat (403 for a login that is not a nurse on the roster)."""

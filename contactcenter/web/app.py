@@ -64,6 +64,14 @@ async def console_page(request: web.Request) -> web.StreamResponse:
     return _page(request, "console.html")
 
 
+@login_required_page
+async def bulletins_page(request: web.Request) -> web.StreamResponse:
+    """Where supervisors and content editors write bulletins (``/bulletins``)."""
+    if not principal(request).has_role(Role.SUPERVISOR, Role.CONTENT_EDITOR):
+        raise web.HTTPSeeOther("/")
+    return _page(request, "bulletins.html")
+
+
 def console_actor(request: web.Request) -> ConsoleActor:
     """``actor_of`` for :func:`nurse_console.http.routes` (401 without a login)."""
     return _as_console_actor(principal(request))
@@ -102,6 +110,12 @@ def add_context_routes(app: web.Application, services: Services) -> None:
                                       read_json=read_json_object,
                                       changes=services.bus.subscribe,
                                       still_allowed=console_still_allowed))
+        if services.console.bulletins is not None:
+            from nurse_console.bulletin_http import routes as bulletin_routes
+
+            app.add_routes(bulletin_routes(services.console.bulletins, console_actor,
+                                           read_json=read_json_object,
+                                           briefing=services.console.briefing))
 
 
 def create_app(services: Services) -> web.Application:
@@ -118,6 +132,7 @@ def create_app(services: Services) -> web.Application:
                    allowed_origins=services.settings.http.allowed_origins)
     app.router.add_get("/", index)
     app.router.add_get("/console", console_page)
+    app.router.add_get("/bulletins", bulletins_page)
     app.router.add_static("/static", STATIC, name="static")
     app.add_routes(api_routes(services))
     app.add_routes(wallboard_routes(services))

@@ -23,6 +23,7 @@ from nurse_console.ports import Codes
 from nurse_console.tui import texts
 from nurse_console.tui.action import ActionPane
 from nurse_console.tui.assess import AssessPane
+from nurse_console.tui.bulletins import BulletinsScreen
 from nurse_console.tui.drafts import DraftingApp
 from nurse_console.tui.panes import ClosePane, IdlePane, ListenPane, OfferBanner, OpenPane
 from nurse_console.tui.wallboard import WallboardScreen
@@ -39,6 +40,7 @@ ACTIONS = (("Redo", "Bli redo att ta emot samtal", "ready"),
            ("Lägg på", "Avsluta samtalet", "hangup"),
            ("Sök beslutsstöd", "Sök riktlinjer efter symtom", "search"),
            ("Signera", "Signera journalanteckningen", "sign"),
+           ("Meddelanden", "Visa olästa meddelanden och bekräfta dem", "bulletins"),
            ("Avsluta konsolen", "Spara det du skrivit och stäng", "quit"))
 
 
@@ -54,6 +56,7 @@ class ConsoleApp(DraftingApp):
         Binding("s", "answer", "Svara"),
         Binding("g", "sign", "Signera"),
         Binding("h", "hangup", "Lägg på"),
+        Binding("m", "bulletins", "Meddelanden"),
         Binding("ctrl+t", "take_stored", "Använd sparad text"),
         Binding("slash", "search", "Sök", key_display="/"),
         *(Binding(str(i + 1), f"phase('{key}')", "Faser" if i == 0 else texts.PHASE_KEYS[i],
@@ -75,6 +78,7 @@ class ConsoleApp(DraftingApp):
         self._call_id: str | None = None
         self._received = clock()
         self.lost_since: float | None = None
+        self._bulletins_seen: set[str] = set()
         self.init_drafts()
 
     # -- layout ------------------------------------------------------------------------
@@ -212,7 +216,29 @@ class ConsoleApp(DraftingApp):
         idle.show(view, self.codes)
         if active:
             self._show_work(current)
+        self._show_bulletins(view.get("bulletins") or [], busy=offered or active)
         self.refresh_bindings()
+
+    def _show_bulletins(self, bulletins: list[dict[str, Any]], *, busy: bool) -> None:
+        """New bulletins are told at once and open the list unless a call is on; an open
+        list follows the view."""
+        new = [b for b in bulletins if b["bulletin_id"] not in self._bulletins_seen]
+        self._bulletins_seen |= {b["bulletin_id"] for b in bulletins}
+        if isinstance(self.screen, BulletinsScreen):
+            self.screen.show(bulletins)
+        elif new:
+            self.notify(f"Nytt meddelande: {new[0]['title']} (m visar)",
+                        severity="warning" if any(b["priority"] == "important" for b in new)
+                        else "information")
+            if not busy:
+                self.push_screen(BulletinsScreen(bulletins))
+
+    def action_bulletins(self) -> None:
+        bulletins = (self.view_now or {}).get("bulletins") or []
+        if not bulletins:
+            self.notify("Inga olästa meddelanden.")
+        elif not isinstance(self.screen, BulletinsScreen):
+            self.push_screen(BulletinsScreen(bulletins))
 
     def _show_work(self, current: dict[str, Any]) -> None:
         if current["call_id"] != self._call_id:
@@ -297,6 +323,7 @@ class ConsoleApp(DraftingApp):
             "hangup": status == "on_call",
             "sign": active and not (current or {}).get("signed_at"),
             "search": active, "phase": active, "take_stored": self.in_conflict,
+            "bulletins": bool(self.view_now.get("bulletins")),
         }
         return allowed.get(action, True)
 

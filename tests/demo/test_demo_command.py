@@ -1,4 +1,5 @@
-"""`radgivning demo` as a new user runs it: a real process, simulated callers, answered calls."""
+"""`radgivning demo` as a new user runs it: a real process, simulated callers, answered calls,
+sample bulletins marked as fictional."""
 
 from __future__ import annotations
 
@@ -54,6 +55,10 @@ async def test_demo_command_prints_its_url_and_logins_and_answers_simulated_call
             async with http.post(f"{url}/login",
                                  json={"username": "handledare", "password": "demo"}) as resp:
                 assert resp.status == 200
+            async with http.get(f"{url}/api/v1/bulletins") as resp:
+                samples = (await resp.json())["bulletins"]
+            assert samples, "the demo's sample bulletin of the first region"
+            assert all("Fiktivt demoinnehåll" in b["text"] for b in samples)
 
             async def answered() -> bool:
                 async with http.get(f"{url}/api/v1/calls?scope=recent&limit=200") as resp:

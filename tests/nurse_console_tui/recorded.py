@@ -54,6 +54,28 @@ def idle_view(state: str = "ready") -> View:
     return view
 
 
+def bulletin_view() -> View:
+    """No call on; two bulletins the nurse has not read (fictional, as the demo's)."""
+    view = idle_view()
+    view["unsigned"] = []
+    view["bulletins"] = [
+        {"bulletin_id": "demo-bulletin-1", "region": None, "priority": "important",
+         "priority_name": "Viktig", "title": "Ny version av riktlinjen om feber hos barn",
+         "text": "Läs igenom ändringarna innan ditt första samtal. Fiktivt demoinnehåll.",
+         "author": "demo", "author_name": "Demoredaktionen",
+         "valid_from": "2026-03-02T06:00:00+00:00", "valid_to": None,
+         "created_at": "2026-03-02T06:00:00+00:00", "updated_at": "2026-03-02T06:00:00+00:00",
+         "withdrawn_at": None},
+        {"bulletin_id": "demo-bulletin-2", "region": "01", "priority": "normal",
+         "priority_name": "Normal", "title": "Jourmottagningen har nya öppettider",
+         "text": "Jourmottagningen i centrum stänger kl. 21 i helgen. Fiktivt demoinnehåll.",
+         "author": "handledare", "author_name": "Henrik Åberg",
+         "valid_from": "2026-03-02T07:00:00+00:00", "valid_to": "2026-03-09T07:00:00+00:00",
+         "created_at": "2026-03-02T07:00:00+00:00", "updated_at": "2026-03-02T07:00:00+00:00",
+         "withdrawn_at": None}]
+    return view
+
+
 class RecordedClient:
     """Answers the terminal console's calls from the recording; what it is sent is kept
     in ``sent``. It never pushes (the view stays as it was)."""

@@ -1,5 +1,6 @@
 """Snapshots of the terminal console's screens (pytest-textual-snapshot): each phase of a
-recorded call, the ringing offer and the idle view with unsigned notes, at 100×30 and at
+recorded call, the ringing offer, the idle view with unsigned notes and the unread
+bulletins at login, at 100×30 and at
 80×24, and one without colour (NO_COLOR). Update them with ``--snapshot-update`` after
 a deliberate change, and look at the report before committing."""
 
@@ -16,6 +17,7 @@ from nurse_console.tui.app import ConsoleApp
 from tests.nurse_console_tui.recorded import (
     PHASES,
     RecordedClient,
+    bulletin_view,
     idle_view,
     offered_view,
     phase_view,
@@ -82,6 +84,12 @@ def test_the_offer(snap_compare: Any, size: str) -> None:
 @pytest.mark.parametrize("size", SIZES)
 def test_idle_with_unsigned_notes(snap_compare: Any, size: str) -> None:
     assert snap_compare(console(idle_view()), terminal_size=SIZES[size], run_before=settled)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_unread_bulletins_open_at_login(snap_compare: Any, size: str) -> None:
+    assert snap_compare(console(bulletin_view()), terminal_size=SIZES[size],
+                        run_before=settled)
 
 
 def test_without_colour(snap_compare: Any, monkeypatch: pytest.MonkeyPatch) -> None:

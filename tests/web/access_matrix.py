@@ -40,6 +40,7 @@ from tests.support.system import SPEED, System, eventually, make_settings, start
 
 NUMBERS = {"01": "+46812345670", "03": "+4618123456"}  # Stockholm (08), Uppsala (018)
 NO_TARGET = "any"
+NATIONAL_TARGET = "national"  # a national object (a bulletin for the whole country)
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class World:
     nurses: dict[str, str]
     journal_entry: str
     app: web.Application | None = None
+    bulletins: dict[str, str] = field(default_factory=dict)
     rows: list[tuple[str, str, str, dict[str, str]]] = field(default_factory=list)
 
     @property
@@ -199,6 +201,20 @@ async def _journal_entry(services: Any, call_id: str) -> str:
     async with services.engine.begin() as conn:
         await conn.execute(insert(journal_entries).values(entry_values(entry)))
     return entry.entry_id
+
+
+async def bulletin_of(world: World, target: str) -> str:
+    """A bulletin of region ``target`` (or a national one), written once by a national
+    supervisor; its id."""
+    if target not in world.bulletins:
+        from nurse_console.ports import Actor
+
+        writer = Actor("matrix", "Matris", frozenset({"supervisor"}), frozenset({"*"}))
+        written = await world.services.console.bulletins.publish(writer, {
+            "title": f"Matris {target}", "text": "Fiktivt testmeddelande.",
+            "region": None if target == NATIONAL_TARGET else target})
+        world.bulletins[target] = written["bulletin_id"]
+    return world.bulletins[target]
 
 
 def markdown(rows: list[tuple[str, str, str, dict[str, str]]], test_name: str) -> str:

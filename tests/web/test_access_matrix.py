@@ -24,12 +24,14 @@ import pytest_asyncio
 from contactcenter.identity.model import Role
 from tests.web.access_matrix import (
     COLUMNS,
+    NATIONAL_TARGET,
     NO_TARGET,
     NUMBERS,
     Case,
     Column,
     Request,
     World,
+    bulletin_of,
     markdown,
     matches,
     observe,
@@ -146,6 +148,76 @@ CONSOLE_ROUTES = [  # method, route, request path (when it differs), body
 ]
 
 
+BULLETINS = "/api/v1/bulletins"
+BULLETIN_TARGETS = ("01", "03", NATIONAL_TARGET)
+
+
+def bulletin_writer(ok: str) -> Expect:
+    """A supervisor writes for her regions; national: a national supervisor or an editor."""
+    def expect(column: Column, target: str) -> str:
+        if column.role is None:
+            return "401"
+        if target == NATIONAL_TARGET:
+            allowed = column.role is R.CONTENT_EDITOR or (
+                column.role is R.SUPERVISOR and column.holds("*"))
+        else:
+            allowed = column.role is R.SUPERVISOR and column.holds(target)
+        return ok if allowed else "403"
+    return expect
+
+
+def bulletin_reader(column: Column, target: str) -> str:
+    """A nurse acknowledges her region's and national bulletins; another region's is
+    not hers (404)."""
+    if column.role is None:
+        return "401"
+    if column.role is not R.NURSE:
+        return "403"
+    return "200" if target == NATIONAL_TARGET or column.holds(target) else "404"
+
+
+def bulletin_listed(column: Column, target: str) -> str:
+    """The writers' list holds what each writer may manage."""
+    if column.role not in (R.SUPERVISOR, R.CONTENT_EDITOR):
+        return "401" if column.role is None else "403"
+    return "listed" if bulletin_writer("ok")(column, target) == "ok" else "hidden"
+
+
+def _bulletin_body(target: str) -> dict[str, object]:
+    return {"title": "Matris", "text": "Fiktivt testmeddelande.",
+            "region": None if target == NATIONAL_TARGET else target}
+
+
+def _bulletin_request(suffix: str, body: bool) -> Callable[[World, str], Request]:
+    return lambda world, target: Request(
+        f"{BULLETINS}/{world.bulletins[target]}{suffix}",
+        _bulletin_body(target) if body else {})
+
+
+async def _has_bulletin(world: World, target: str) -> None:
+    await bulletin_of(world, target)
+
+
+BULLETIN_CASES = [
+    Case("GET", BULLETINS, lambda world, target: Request(
+        BULLETINS, listed=lambda body: any(b["bulletin_id"] == world.bulletins[target]
+                                           for b in body["bulletins"])),  # type: ignore[index]
+         bulletin_listed, BULLETIN_TARGETS, _has_bulletin),
+    Case("POST", BULLETINS, lambda _world, target: Request(BULLETINS, _bulletin_body(target)),
+         bulletin_writer("201"), BULLETIN_TARGETS),
+    Case("PUT", f"{BULLETINS}/{{bulletin_id}}", _bulletin_request("", body=True),
+         bulletin_writer("200"), BULLETIN_TARGETS, _has_bulletin),
+    Case("POST", f"{BULLETINS}/{{bulletin_id}}/withdraw", _bulletin_request("/withdraw", False),
+         bulletin_writer("200"), BULLETIN_TARGETS, _has_bulletin),
+    Case("POST", f"{CONSOLE}/bulletins/{{bulletin_id}}/acknowledge",
+         lambda world, target: Request(
+             f"{CONSOLE}/bulletins/{world.bulletins[target]}/acknowledge", {}),
+         bulletin_reader, BULLETIN_TARGETS, _has_bulletin),
+    Case("POST", f"{CONSOLE}/briefing/acknowledge", req(f"{CONSOLE}/briefing/acknowledge", {}),
+         roles(R.NURSE, ok="200"), NATIONAL),
+]
+
+
 def page_for(*roles_landing: Role) -> Expect:
     """A page: 200 for the roles it is for, 303 (to the login or to their own page) for
     everyone else."""
@@ -163,6 +235,8 @@ CASES = [
     Case("GET", "/console", req("/console"), page_for(R.NURSE), NATIONAL),
     Case("GET", "/wallboard", req("/wallboard"),
          page_for(R.SUPERVISOR, R.STAFFING_SYSTEM, R.REGION_ADMIN), NATIONAL),
+    Case("GET", "/bulletins", req("/bulletins"), page_for(R.SUPERVISOR, R.CONTENT_EDITOR),
+         NATIONAL),
     Case("GET", "/static", req("/static/live.js"), everyone("200"), NATIONAL),
     Case("GET", "/login", req("/login"), everyone("200"), NATIONAL),
     Case("POST", "/login", req("/login", {"username": "sjukskoterska", "password": "demo"}),
@@ -261,6 +335,8 @@ CASES = [
     Case("GET", f"{CONSOLE}/statistics/phases",
          req(f"{CONSOLE}/statistics/phases?since=2026-12-01T00:00:00Z&until=2026-12-02T00:00:00Z"),
          roles(R.SUPERVISOR, ok="200"), NATIONAL),
+    # -- bulletins: a supervisor's regions, national ones for editors and national supervisors
+    *BULLETIN_CASES,
     # -- referral catalog (role level) --------------------------------------------------------
     Case("GET", "/api/v1/catalog/units", req("/api/v1/catalog/units?region=01"),
          roles(*CATALOG_READERS, ok="role ok"), NATIONAL),

@@ -100,6 +100,8 @@ function render() {
     : n.state === "paused" ? `Du har paus (${label("pause_reasons", n.pause_reason)}). Tryck Alt+R för att bli redo.`
     : "Tryck Alt+R (Redo) för att ta emot samtal.";
   renderUnsigned(view.unsigned || [], n);
+  renderBulletins(view.bulletins || []);
+  renderBriefing(view.briefing || null, (view.bulletins || []).length);
   if (!active) { shownWorkId = null; return; }
   if (shownWorkId !== w.call_id) { shownWorkId = w.call_id; guideline = null; ticked = new Set(w.assessment ? w.assessment.ticked : []);
     $("guideline").hidden = true; $("hits").replaceChildren(); $("units").replaceChildren(); pending = {};
