@@ -33,7 +33,18 @@ from nurse_console.model import (
     Referral,
     WorkStatus,
 )
-from nurse_console.ports import Actor, Codes, Desk, Guidelines, Journal, NurseSeat, Phone, Referrals
+from nurse_console.ports import (
+    Actor,
+    Coaching,
+    Codes,
+    Desk,
+    Guidelines,
+    Journal,
+    NoCoaching,
+    NurseSeat,
+    Phone,
+    Referrals,
+)
 from nurse_console.repeat_calls import RepeatCallsSeen
 from nurse_console.sql import WorkStore
 from nurse_console.statistics import phase_statistics
@@ -53,7 +64,8 @@ class ConsoleService:
     def __init__(self, store: WorkStore, desk: Desk, phone: Phone, guidelines: Guidelines,
                  referrals: Referrals, journal: Journal, codes: Codes, clock: Clock, *,
                  repeat_window: timedelta = timedelta(hours=72),
-                 on_change: Callable[[], None] | None = None) -> None:
+                 on_change: Callable[[], None] | None = None,
+                 coaching: Coaching | None = None) -> None:
         self._store = store
         self._desk = desk
         self._phone = phone
@@ -64,6 +76,7 @@ class ConsoleService:
         self._clock = clock
         self._repeats = RepeatCallsSeen(store, desk, repeat_window)
         self._on_change = on_change or (lambda: None)
+        self._coaching = coaching or NoCoaching()
         self._keep = WorkKeeper(store, desk, journal, clock, self._on_change)
         self._unsigned_seen: dict[str, tuple[Any, list[dict[str, Any]]]] = {}
         self._repeats_logged: dict[tuple[str, str], list[str]] = {}
@@ -90,6 +103,8 @@ class ConsoleService:
                            "nudges": [asdict(n) for n in model.nudges(work)],
                            "repeat_calls": await self._shown_repeats(actor, work, now)}
         out["unsigned"] = await self._unsigned(actor, work)
+        out["coach"] = self._coaching.coach_on(work.call_id) if work is not None else None
+        out["coaching_notes"] = await self._coaching.notes(actor.username)
         return out
 
     async def _shown_repeats(self, actor: Actor, work: CallWork, now: datetime
