@@ -173,3 +173,25 @@ async def test_coaching_is_refused_by_role_region_why_and_state(coaching: WebSys
             assert resp.status == 409, await resp.text()
         async with coach.get(f"{base}/api/v1/coaching/log") as resp:
             assert (await resp.json())["log"] == []  # nothing was started
+
+
+async def test_ending_a_barge_leaves_the_caller_and_the_nurse_talking(
+    coaching: WebSystem,
+) -> None:
+    system, base = coaching.system, coaching.base_url
+    call_id, caller = await _connected_call(system)
+    nurse_leg = system.services.flow.calls[call_id].nurse_channel_id
+    async with await _session(base, "handledare") as coach:
+        async with coach.post(f"{base}/api/v1/coaching", json={
+                "call_id": call_id, "mode": "barge", "why": "svårt samtal"}) as resp:
+            assert resp.status == 201, await resp.text()
+            sid = (await resp.json())["session"]["session_id"]
+        leg = f"coach-{sid}"
+        await eventually(lambda: _bridge_of(system, leg) == f"call-{call_id}", what="barged")
+        async with coach.delete(f"{base}/api/v1/coaching/{sid}") as resp:
+            assert resp.status == 204, await resp.text()
+        await eventually(lambda: _bridge_of(system, leg) is None, what="the coach gone")
+    await asyncio.sleep(0.5)
+    assert set(system.sim.bridges[f"call-{call_id}"].channel_ids) == \
+        {caller.channel_id, nurse_leg}
+    assert system.services.flow.calls[call_id].connected

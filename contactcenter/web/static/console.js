@@ -100,6 +100,7 @@ function render() {
     : n.state === "paused" ? `Du har paus (${label("pause_reasons", n.pause_reason)}). Tryck Alt+R för att bli redo.`
     : "Tryck Alt+R (Redo) för att ta emot samtal.";
   renderUnsigned(view.unsigned || [], n);
+  renderCoaching(view);
   if (!active) { shownWorkId = null; return; }
   if (shownWorkId !== w.call_id) { shownWorkId = w.call_id; guideline = null; ticked = new Set(w.assessment ? w.assessment.ticked : []);
     $("guideline").hidden = true; $("hits").replaceChildren(); $("units").replaceChildren(); pending = {};
