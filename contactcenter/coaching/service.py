@@ -42,6 +42,8 @@ class Who(Protocol):
 
     username: str
     display_name: str
+    regions: frozenset[str]
+    """The regions held (``*``: all)."""
 
     def has_role(self, *roles: Any) -> bool: ...
 
@@ -123,8 +125,12 @@ class CoachingService:
         session = CoachingSession(uuid.uuid4().hex[:16], call_id, call.nurse_id,
                                   call.nurse_username, call.nurse_name, call.region or "",
                                   who.username, who.display_name, chosen, reason, self._clock())
-        await self._store.append(log_row(session, LogAction.STARTED, session.started_at))
-        self.sessions[session.session_id] = session
+        self.sessions[session.session_id] = session  # before any wait: a second start is refused
+        try:
+            await self._store.append(log_row(session, LogAction.STARTED, session.started_at))
+        except BaseException:
+            del self.sessions[session.session_id]  # not logged: nothing rings
+            raise
         try:
             await self._legs.start(session.session_id, call_id, endpoint, chosen.value,
                                    caller_id=f"Handledning <{call.nurse_name}>")
@@ -181,8 +187,8 @@ class CoachingService:
         """The listen log of ``who``'s regions, newest first (supervisors, auditors)."""
         if not who.has_role(*LOG_READERS):
             raise errors.forbidden("the listen log is for supervisors and auditors")
-        rows = await self._store.log(None, since, call_id, limit * 4)
-        return [r for r in rows if who.can_access_region(r.region)][:limit]
+        regions = None if "*" in who.regions else who.regions
+        return await self._store.log(regions, since, call_id, limit)
 
     async def add_note(self, who: Who, session_id: str, text: str) -> CoachingNote:
         """A note to the nurse about the coached call (by the session's coach)."""

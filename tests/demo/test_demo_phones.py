@@ -86,6 +86,7 @@ class _DemoSupervisor:
     """The demo's ``handledare`` as the coaching service sees whoever asks."""
 
     username, display_name = "handledare", "Demo handledare"
+    regions = frozenset({"01"})
 
     def has_role(self, *roles: Any) -> bool:
         return "supervisor" in roles

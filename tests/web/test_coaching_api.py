@@ -133,6 +133,10 @@ async def test_a_supervisor_listens_whispers_barges_and_the_call_end_ends_it(
     assert {r["coach_username"] for r in log} == {"handledare"}
     assert {r["why"] for r in log} == {"introduktion av ny kollega"}
     assert log[0]["reason"] == "call_ended"
+    async with await _session(base, "handledare03") as other, \
+            other.get(f"{base}/api/v1/coaching/log", params={"call_id": call_id}) as resp:
+        assert resp.status == 200
+        assert (await resp.json())["log"] == []  # another region's nurse's call
 
 
 async def _rows_when(read: Any, count: int) -> list[dict[str, Any]]:
