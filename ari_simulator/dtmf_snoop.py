@@ -55,6 +55,7 @@ class DtmfSnoopOps(SwitchBase):
         snoop = self.new_channel(snoop_id or f"{self.ids.unique_id()}", name=name, tech="Snoop",
                                   state="Up", context="default", exten="s")
         snoop.snoop_target = ch.id
+        snoop.snoop_spy, snoop.snoop_whisper = spy, whisper
         if ch.bridge_id:
             self.update_bridgepeers(self.bridges[ch.bridge_id])
         if not self.enter_stasis(snoop, app, args):

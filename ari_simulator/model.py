@@ -90,6 +90,8 @@ class Channel:
     moh: bool = False
     muted: str = "none"
     snoop_target: str | None = None
+    snoop_spy: str = "none"             # a Snoop channel's directions (what tests look at)
+    snoop_whisper: str = "none"
     originate_app: str | None = None
     originate_args: list[str] = field(default_factory=list)
     dial_peer: Channel | None = None    # channel that dialled us (Dial events)

@@ -135,8 +135,10 @@ class SimCaller:
 
     def on_peer_left(self, ch: Channel, by_hangup: bool) -> None:
         # talk=None: the caller stays until the nurse hangs up, then (five seconds later, if the
-        # app has not ended the call by then) hangs up too.
-        if by_hangup and self._talking and self.talk is None:
+        # app has not ended the call by then) hangs up too. A third party leaving (a coach who
+        # barged in) leaves the caller talking with whoever is still there.
+        if by_hangup and self._talking and self.talk is None \
+                and not self.switch.in_mixing_bridge_with_other(ch):
             self._timers.append(self.switch.later(5.0, self._hang_up, "nurse"))
 
     def on_destroyed(self, ch: Channel, cause: int) -> None:

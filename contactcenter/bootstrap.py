@@ -22,12 +22,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from ari import AriClient
 from contactcenter.bus import Bus
 from contactcenter.callflow.callbacks import CallbackOptions
+from contactcenter.callflow.coaching import CoachingNotPossible
 from contactcenter.callflow.controller import CallFlow
 from contactcenter.callflow.ivr import Ivr, IvrSettings
 from contactcenter.callflow.region import RegionResolver
 from contactcenter.calls.service import CallLog
+from contactcenter.coaching.floor import LiveFloor
+from contactcenter.coaching.service import CoachingService
+from contactcenter.coaching.sql import CoachingStore
 from contactcenter.console_ports import (
     CatalogReferrals,
+    CoachPresence,
     DeskPhones,
     GuidelineChangeFeed,
     GuidelineSupport,
@@ -199,8 +204,16 @@ def build_services(settings: Settings, *, clock: Clock = utc_now,
         catalog=parts.catalog, guidelines=parts.guidelines, call_log=call_log, queues=queues,
         ari=ari, flow=flow, bus=bus, clock=clock, instance_id=instance_id, health=health,
     )
+    services.coaching = _coaching(services)
     services.console = _console(services, phone or DeskPhones())
     return services
+
+
+def _coaching(services: Services) -> CoachingService:
+    return CoachingService(
+        CoachingStore(services.engine), LiveFloor(services.flow, services.queues),
+        services.flow.coaching, services.settings.coaching.endpoint_map(), services.clock,
+        not_connected_error=CoachingNotPossible, on_change=services.bus.changed)
 
 
 def console_config(settings: Settings) -> ConsoleConfig:
@@ -234,7 +247,8 @@ def _console(services: Services, phone: Phone) -> ConsoleService:
                                            services.settings.regions.items()}),
         briefing=ShiftBriefing(ShiftStore(services.engine),
                                GuidelineChangeFeed(services.guidelines), services.clock,
-                               shift_gap=config.shift_gap, on_change=services.bus.changed))
+                               shift_gap=config.shift_gap, on_change=services.bus.changed),
+        coaching=CoachPresence(services))
 
 
 async def start_web(services: Services, host: str, port: int) -> tuple[web.AppRunner, int]:

@@ -321,3 +321,21 @@ class GuidelineChangeFeed:
 
     async def changed_since(self, since: datetime) -> list[dict[str, Any]]:
         return [dict(c) for c in await self._service.changed_since(since)]
+
+
+class CoachPresence:
+    """The console's :class:`~nurse_console.ports.Coaching` on the coaching service."""
+
+    def __init__(self, services: Services) -> None:
+        self._services = services
+
+    def coach_on(self, call_id: str) -> dict[str, str] | None:
+        coaching = self._services.coaching
+        return coaching.coach_on(call_id) if coaching is not None else None
+
+    async def notes(self, nurse_username: str) -> list[dict[str, Any]]:
+        coaching = self._services.coaching
+        if coaching is None:
+            return []
+        return [{"call_id": n.call_id, "coach_name": n.coach_name, "text": n.text,
+                 "at": n.at.isoformat()} for n in await coaching.notes_for(nurse_username)]

@@ -16,7 +16,7 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-APPEND_ONLY_TABLES = ("journal_access_log",)
+APPEND_ONLY_TABLES = ("journal_access_log", "coaching_log")
 """Tables the service may read and append to, never change."""
 
 READ_ONLY_TABLES = ("alembic_version",)

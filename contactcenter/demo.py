@@ -26,6 +26,7 @@ from contactcenter.db import upgrade
 from contactcenter.demo_phone import SimulatedPhones
 from contactcenter.health import DatabaseNotWritable, describe, require_writable
 from contactcenter.settings import Settings
+from contactcenter.settings.sections import CoachingSettings
 from queues.sql import nurses
 
 log = logging.getLogger(__name__)
@@ -184,7 +185,8 @@ async def run_demo(settings: Settings, *, port: int, callers: bool = True,
     sim = AriSimulator(username=settings.ari.username, password=settings.ari.password,
                        speed=demo.speed)
     await sim.start()
-    settings = replace(settings, ari=replace(settings.ari, url=sim.ari_url))
+    settings = replace(settings, ari=replace(settings.ari, url=sim.ari_url),
+                       coaching=demo_coaching(settings))
     services = build_services(settings, phone=SimulatedPhones(sim))
     runner = None
     stream_task = None
@@ -222,12 +224,30 @@ async def run_demo(settings: Settings, *, port: int, callers: bool = True,
         await sim.stop()
 
 
+DEMO_COACH = "handledare"
+DEMO_COACH_PHONE = "PJSIP/coach-handledare"
+
+
+def demo_coaching(settings: Settings) -> CoachingSettings:
+    """The demo supervisor gets a coach phone (a simulated one that answers) unless the
+    configuration names one."""
+    coaching = settings.coaching
+    if DEMO_COACH in coaching.endpoint_map():
+        return coaching
+    return replace(coaching, endpoints=(*coaching.endpoints, f"{DEMO_COACH}={DEMO_COACH_PHONE}"))
+
+
 async def add_demo_phones(sim: AriSimulator, services: Services, roster: list[DemoNurse],
                           answer_delay: float) -> None:
     """A simulated phone per nurse. A nurse linked to a login (``sjukskoterska``) is a person
     at the console: her phone rings until answered by hand (:class:`SimulatedPhones`) and she
-    logs in herself. Every other nurse answers by herself and starts ready."""
+    logs in herself. Every other nurse answers by herself and starts ready. Each configured
+    coach phone (the demo supervisor's) is a simulated phone that answers."""
     rng = random.Random(7)
+    for endpoint in services.settings.coaching.endpoint_map().values():
+        if endpoint.startswith("PJSIP/") and endpoint not in sim.switch.endpoints:
+            await sim.add_phone(endpoint=endpoint, behaviour="answer",
+                                answer_delay=answer_delay, talk=None)
     for nurse in roster:
         delay = answer_delay * rng.uniform(0.5, 1.5)
         if nurse.username is not None:

@@ -14,6 +14,7 @@ from contactcenter.bus import Bus
 from contactcenter.callflow.controller import CallFlow
 from contactcenter.calls import visibility
 from contactcenter.calls.service import CallLog
+from contactcenter.coaching.service import CoachingService
 from contactcenter.health import ARI, CALL_LOG, DATABASE, PARTS, QUEUE_LOG, Health
 from contactcenter.identity.service import IdentityService
 from contactcenter.settings import Settings
@@ -57,6 +58,8 @@ class Services:
     instance_id: str
     console: ConsoleService | None = None
     """The nurse console (built last: it works on the other parts)."""
+    coaching: CoachingService | None = None
+    """Call coaching: listen, whisper, barge, the listen log."""
     health: Health = field(default_factory=Health)
     version: str = field(default_factory=_version)
     _ari_task: asyncio.Task[None] | None = None
@@ -78,6 +81,8 @@ class Services:
             self._ari_task.cancel()
             await asyncio.gather(self._ari_task, return_exceptions=True)
         await self.flow.close()
+        if self.coaching is not None:
+            await self.coaching.close()
         await self.ari.close()
         await self.queues.close()
         await self.call_log.close()

@@ -85,6 +85,29 @@ class Desk(Protocol):
         ...
 
 
+class Coaching(Protocol):
+    """Call coaching as the nurse sees it: whether a coach (samtalshandledare) is on her
+    call now, and the notes coaches wrote her afterwards."""
+
+    def coach_on(self, call_id: str) -> dict[str, str] | None:
+        """``{"name", "mode"}`` (mode: listen, whisper, barge) of the coach on the call."""
+        ...
+
+    async def notes(self, nurse_username: str) -> list[dict[str, Any]]:
+        """Her newest coaching notes (``call_id``, ``coach_name``, ``text``, ``at``)."""
+        ...
+
+
+class NoCoaching:
+    """No coaching wired (tests of the console alone)."""
+
+    def coach_on(self, call_id: str) -> dict[str, str] | None:
+        return None
+
+    async def notes(self, nurse_username: str) -> list[dict[str, Any]]:
+        return []
+
+
 class Phone(Protocol):
     """The nurse's phone, where the service can work it (the demo's simulated phones, a
     browser phone); a desk phone is answered by lifting the receiver."""

@@ -35,7 +35,18 @@ from nurse_console.model import (
     Referral,
     WorkStatus,
 )
-from nurse_console.ports import Actor, Codes, Desk, Guidelines, Journal, NurseSeat, Phone, Referrals
+from nurse_console.ports import (
+    Actor,
+    Coaching,
+    Codes,
+    Desk,
+    Guidelines,
+    Journal,
+    NoCoaching,
+    NurseSeat,
+    Phone,
+    Referrals,
+)
 from nurse_console.repeat_calls import RepeatCallsSeen
 from nurse_console.sql import WorkStore
 from nurse_console.statistics import phase_statistics
@@ -57,7 +68,8 @@ class ConsoleService:
                  repeat_window: timedelta = timedelta(hours=72),
                  on_change: Callable[[], None] | None = None,
                  bulletins: BulletinService | None = None,
-                 briefing: ShiftBriefing | None = None) -> None:
+                 briefing: ShiftBriefing | None = None,
+                 coaching: Coaching | None = None) -> None:
         self._store = store
         self.bulletins = bulletins
         """The information area's bulletins (None: the console runs without them)."""
@@ -72,6 +84,7 @@ class ConsoleService:
         self._clock = clock
         self._repeats = RepeatCallsSeen(store, desk, repeat_window)
         self._on_change = on_change or (lambda: None)
+        self._coaching = coaching or NoCoaching()
         self._keep = WorkKeeper(store, desk, journal, clock, self._on_change)
         self._unsigned_seen: dict[str, tuple[Any, list[dict[str, Any]]]] = {}
         self._repeats_logged: dict[tuple[str, str], list[str]] = {}
@@ -102,6 +115,8 @@ class ConsoleService:
                             if self.bulletins is not None else [])
         out["briefing"] = (await self.briefing.briefing(actor)
                            if self.briefing is not None else None)
+        out["coach"] = self._coaching.coach_on(work.call_id) if work is not None else None
+        out["coaching_notes"] = await self._coaching.notes(actor.username)
         return out
 
     async def _shown_repeats(self, actor: Actor, work: CallWork, now: datetime

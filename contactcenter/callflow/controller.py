@@ -34,6 +34,7 @@ from contactcenter.callflow.callbacks import (
     CallbackOptions,
     swedish_number,
 )
+from contactcenter.callflow.coaching import CoachLegs
 from contactcenter.callflow.desk import CallDesk
 from contactcenter.callflow.ivr import Ivr
 from contactcenter.callflow.live import CallerGone, LiveCall
@@ -85,6 +86,9 @@ class CallFlow:
         self.callbacks = CallbackDialog(self.desk, ivr=ivr, options=options,
                                         ring=self.legs.ring)
         self._prompts = prompts or AnnouncementPrompts(callback_offer=options.offer_prompt)
+        self.coaching = CoachLegs(self.desk, originate_timeout=nurse_originate_timeout)
+        """Coaches' legs on this instance's calls (listen, whisper, barge)."""
+        self.desk.call_ended = self.coaching.call_ended
 
     @property
     def ready_to_bridged(self) -> list[float]:
@@ -116,6 +120,8 @@ class CallFlow:
         log.error("another process took over ARI application %s", event.application)
 
     async def on_event(self, event: ari_events.AriEvent) -> None:
+        if await self.coaching.on_event(event):
+            return
         if isinstance(event, ari_events.StasisStart):
             await self._stasis_start(event)
             return

@@ -34,6 +34,8 @@ class CallDesk:
         self.calls: dict[str, LiveCall] = {}
         self.by_channel: dict[str, LiveCall] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
+        self.call_ended: Callable[[str], None] = lambda _call_id: None
+        """Told each call id that ends (its coaching legs end with it)."""
 
     # -- bookkeeping ------------------------------------------------------------------------
     def track(self, call: LiveCall) -> None:
@@ -86,6 +88,7 @@ class CallDesk:
             self.log.record(call.call_id, CallEventType.ENDED, cause=cause, nurse_id=nurse_id)
         self.queues.call_gone(call.call_id, nurse_id, connected=call.connected)
         self.untrack(call)
+        self.call_ended(call.call_id)
         if call.mixing_bridge_id:
             self.spawn(self.destroy_bridge(call.mixing_bridge_id))
 

@@ -43,6 +43,7 @@ async def recover(flow: CallFlow, snapshot: AriSnapshot) -> None:
                 await flow.desk.hangup(call.channel_id)
             else:
                 flow.legs.offer_failed(call, call.nurse_channel_id, "nurse leg gone while disconnected")
+    await flow.coaching.resync(set(channels))
     # Calls left live in the database by a previous run of the service.
     recovered = 0
     legs = _nurse_legs(channels)

@@ -28,6 +28,7 @@ from contactcenter.settings.sections import (
     SECTIONS,
     AriSettings,
     CallflowSettings,
+    CoachingSettings,
     DatabaseSettings,
     DemoSettings,
     HttpSettings,
@@ -62,6 +63,7 @@ class Settings:
     ari: AriSettings
     callflow: CallflowSettings
     demo: DemoSettings
+    coaching: CoachingSettings
     regions: Mapping[str, Region]
     queues: QueueSettings
     config_dir: Path
@@ -282,7 +284,8 @@ def _validate(sections: dict[str, Any], regions: Mapping[str, Region],
         source = sources.get(key.split("[")[0], "defaults")
         problems.append(f"{source}: {key}: {message}")
 
-    service, http, database, ari, callflow, demo = (sections[n] for n in SECTIONS)
+    service, http, database, ari, callflow, demo = (
+        sections[n] for n in ("service", "http", "database", "ari", "callflow", "demo"))
     try:
         ZoneInfo(service.timezone)
     except (ValueError, KeyError, OSError):
@@ -322,6 +325,20 @@ def _validate(sections: dict[str, Any], regions: Mapping[str, Region],
         bad("demo.talk_seconds_min", "must not be above talk_seconds_max")
     if demo.speed <= 0:
         bad("demo.speed", "must be greater than zero")
+    _check_coach_endpoints(bad, sections["coaching"])
+
+
+def _check_coach_endpoints(bad: Any, coaching: CoachingSettings) -> None:
+    seen: set[str] = set()
+    for i, entry in enumerate(coaching.endpoints):
+        user, _, endpoint = entry.partition("=")
+        tech, _, resource = endpoint.strip().partition("/")
+        if not user.strip() or not tech or not resource:
+            bad(f"coaching.endpoints[{i}]", f"{entry!r} must look like "
+                "username=TECH/resource (e.g. handledare=PJSIP/coach-handledare)")
+        elif user.strip() in seen:
+            bad(f"coaching.endpoints[{i}]", f"{user.strip()!r} is named twice")
+        seen.add(user.strip())
 
 
 def _check_scheme(bad: Any, key: str, url: str, schemes: tuple[str, ...]) -> None:

@@ -97,6 +97,19 @@ class DemoSettings:
 
 
 @dataclass(frozen=True)
+class CoachingSettings:
+    """``[coaching]``: call coaching (samtalshandledning)."""
+
+    #: Each supervisor's coach phone as ``"username=TECH/resource"``, e.g.
+    #: ``"handledare=PJSIP/coach-handledare"``: it is called when they listen in.
+    endpoints: tuple[str, ...] = ()
+
+    def endpoint_map(self) -> dict[str, str]:
+        """Username → endpoint (entries already validated at start)."""
+        return dict(entry.split("=", 1) for entry in self.endpoints if "=" in entry)
+
+
+@dataclass(frozen=True)
 class Region:
     """One of the 21 regions (from ``regions.toml``); ``code`` is the SCB county code."""
 
@@ -115,4 +128,5 @@ SECTIONS: dict[str, type] = {
     "ari": AriSettings,
     "callflow": CallflowSettings,
     "demo": DemoSettings,
+    "coaching": CoachingSettings,
 }

@@ -103,6 +103,10 @@ def add_context_routes(app: web.Application, services: Services) -> None:
     app.add_routes(catalog_routes(services.catalog, catalog_actor, read_json=read_json_object))
     app.add_routes(guideline_routes(services.guidelines, guideline_actor,
                                     read_json=read_json_object))
+    if services.coaching is not None:
+        from contactcenter.coaching.http import routes as coaching_routes
+
+        app.add_routes(coaching_routes(services.coaching))
     if services.console is not None:
         from nurse_console.http import routes as console_routes
 

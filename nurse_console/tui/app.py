@@ -294,7 +294,8 @@ class ConsoleApp(DraftingApp):
                 seconds += self.clock() - self._received
             tabs.get_tab(key).label = texts.phase_title(key, seconds, narrow=narrow)
         self.query_one("#call-status", Static).update(
-            texts.call_line(current, self.server_now(), self.saved_state()))
+            texts.call_line(current, self.server_now(), self.saved_state(),
+                            (self.view_now or {}).get("coach")))
 
     def draft_state_changed(self) -> None:
         self._tick()

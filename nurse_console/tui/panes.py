@@ -43,6 +43,8 @@ class IdlePane(VerticalScroll):
         yield Static(id="sample-notice")
         yield Label("Osignerade anteckningar (Enter fortsätter)", id="unsigned-title")
         yield OptionList(id="unsigned")
+        yield Label("Handledning", id="coaching-title")
+        yield Static(id="coaching-notes")
 
     def show(self, view: dict[str, Any], codes: Codes | None) -> None:
         self.query_one("#idle-text", Static).update(texts.idle(view["nurse"], codes))
@@ -54,6 +56,10 @@ class IdlePane(VerticalScroll):
             box.clear_options()
             box.add_options(Option(text, id=call_id) for call_id, text in wanted)
         self.query_one("#unsigned-title").display = box.display = bool(items)
+        notes = view.get("coaching_notes") or []
+        self.query_one("#coaching-notes", Static).update(texts.coaching_notes(notes))
+        self.query_one("#coaching-title").display = \
+            self.query_one("#coaching-notes").display = bool(notes)
 
     @on(OptionList.OptionSelected, "#unsigned")
     def _resume(self, event: OptionList.OptionSelected) -> None:

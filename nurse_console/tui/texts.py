@@ -124,16 +124,33 @@ def call_status(work: dict[str, Any]) -> str:
     return text
 
 
-def call_line(work: dict[str, Any], now: datetime | None = None, saved: str = "") -> str:
+COACH_SV = {
+    "listen": "Samtalshandledare lyssnar",
+    "whisper": "Samtalshandledare talar med dig",
+    "barge": "Samtalshandledare är med i samtalet",
+}
+
+
+def coach(coach: dict[str, Any] | None) -> str:
+    """Who coaches the call and how ("Samtalshandledare lyssnar: Henrik Åberg"), or ""."""
+    if not coach:
+        return ""
+    return f"{COACH_SV.get(coach.get('mode', ''), COACH_SV['listen'])}: {coach.get('name', '')}"
+
+
+def call_line(work: dict[str, Any], now: datetime | None = None, saved: str = "",
+              coaching: dict[str, Any] | None = None) -> str:
     """The line above the phases: who the call is with, where it stands, the talk time
-    (and the wrap-up time once the caller is gone) at the service's time ``now``, and
-    how the draft stands."""
+    (and the wrap-up time once the caller is gone) at the service's time ``now``, how
+    the draft stands, and a coach on the call (``coaching``: the view's ``coach``)."""
     number = work["facts"].get("number") or "dolt nummer"
     parts = [f"Samtal med {number}", call_status(work)]
     if now is not None:
         parts += _call_times(work, now)
     if saved:
         parts.append(saved)
+    if coaching:
+        parts.append(coach(coaching))
     return " · ".join(parts)
 
 
@@ -194,6 +211,12 @@ def unsigned(item: dict[str, Any]) -> str:
     if item.get("summary"):
         parts.append(item["summary"])
     return " · ".join(p for p in parts if p)
+
+
+def coaching_notes(notes: list[dict[str, Any]]) -> str:
+    """The coaches' notes to the nurse, newest first, one a line."""
+    return "\n".join(f"{local(n.get('at'), '%d/%m %H:%M')} · {n.get('coach_name', '')}: "
+                     f"{n.get('text', '')}" for n in notes)
 
 
 def idle(nurse: dict[str, Any], codes: Codes | None) -> str:

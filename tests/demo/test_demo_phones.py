@@ -80,3 +80,39 @@ async def test_a_caller_offered_to_the_demo_nurse_is_connected_when_she_answers_
     await eventually(lambda: sim.caller(caller.caller_id).status == "hung_up", timeout=20,
                      what="the call ended")
     assert await phones.hang_up(HER_PHONE) is False
+
+
+class _DemoSupervisor:
+    """The demo's ``handledare`` as the coaching service sees whoever asks."""
+
+    username, display_name = "handledare", "Demo handledare"
+    regions = frozenset({"01"})
+
+    def has_role(self, *roles: Any) -> bool:
+        return "supervisor" in roles
+
+    def can_access_region(self, code: str) -> bool:
+        return code == "01"
+
+
+async def test_the_demo_supervisor_listens_in_on_a_simulated_coach_phone_that_answers(
+        demo: dict[str, Any]) -> None:
+    services, sim = demo["services"], demo["simulator"]
+    assert sim.phone("PJSIP/coach-handledare").behaviour == "answer"
+    queues = services.queues
+    for nurse in queues.roster.all():
+        if nurse["nurse_id"] != HER:
+            await queues.set_nurse_state(nurse["nurse_id"], "paused")
+    await queues.set_nurse_state(HER, "ready")
+    caller = await sim.add_caller(number="+46701112234", municipality="0180", patience=None)
+    await eventually(lambda: demo["phones"].ringing(HER_PHONE), timeout=20, what="ringing")
+    assert await demo["phones"].answer(HER_PHONE) is True
+    await eventually(lambda: sim.caller(caller.caller_id).status == "bridged", timeout=20,
+                     what="the caller talking with her")
+    call_id = next(c for c in services.flow.calls.values() if c.nurse_id == HER).call_id
+    session = await services.coaching.start(_DemoSupervisor(), call_id, "listen", "demo")
+    leg = f"coach-{session.session_id}"
+    await eventually(lambda: leg in sim.channels and sim.channels[leg].bridge_id == leg,
+                     timeout=20, what="the coach phone answered and joined")
+    assert services.coaching.coach_on(call_id) == {"name": "Demo handledare",
+                                                   "mode": "listen"}

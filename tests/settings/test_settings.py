@@ -243,3 +243,17 @@ def test_without_a_local_config_folder_the_source_tree_config_is_used(tmp_path: 
     settings = load_settings(env={})
     assert settings.config_dir == (Path(__file__).resolve().parents[2] / "config")
     assert len(settings.regions) == 21
+
+
+def test_coach_phones_are_read_per_supervisor_and_a_malformed_one_names_file_and_key(
+        config_copy: Path):
+    replace_in(config_copy / "service.toml", "endpoints = []",
+               'endpoints = ["handledare=PJSIP/coach-handledare"]')
+    assert load(config_copy, {}).coaching.endpoint_map() == {
+        "handledare": "PJSIP/coach-handledare"}
+    replace_in(config_copy / "service.toml", '"handledare=PJSIP/coach-handledare"',
+               '"handledare=PJSIP/coach-handledare", "anna", "handledare=PJSIP/x"')
+    assert problems_of(config_copy) == [
+        ("service.toml: coaching.endpoints[1]: 'anna' must look like username=TECH/resource "
+         "(e.g. handledare=PJSIP/coach-handledare)"),
+        "service.toml: coaching.endpoints[2]: 'handledare' is named twice"]

@@ -109,6 +109,7 @@ def req(path: str, json: object = None) -> Callable[[World, str], Request]:
 
 
 WHY = {"why": "matris"}
+COACHING = "/api/v1/coaching"
 GUIDE = "/api/v1/guidelines"
 JOURNAL = "/api/v1/journal"
 UNIT = "/api/v1/catalog/units/SE0000000000-MATRIS"
@@ -337,6 +338,22 @@ CASES = [
          roles(R.SUPERVISOR, ok="200"), NATIONAL),
     # -- bulletins: a supervisor's regions, national ones for editors and national supervisors
     *BULLETIN_CASES,
+    # -- call coaching: supervisors of the nurse's region; the log for auditors too ----------
+    Case("GET", COACHING, req(COACHING), roles(R.SUPERVISOR, ok="200"), NATIONAL),
+    # The matrix's calls wait in the queue: a supervisor who may coach them hears 409.
+    Case("POST", COACHING, lambda w, t: Request(COACHING, {"call_id": w.calls[t],
+                                                           "mode": "listen", **WHY}),
+         roles(R.SUPERVISOR, ok="409", other_region="404")),
+    Case("POST", f"{COACHING}/{{session_id}}/mode",
+         req(f"{COACHING}/nope/mode", {"mode": "whisper"}), roles(R.SUPERVISOR, ok="404"),
+         NATIONAL),
+    Case("DELETE", f"{COACHING}/{{session_id}}", req(f"{COACHING}/nope"),
+         roles(R.SUPERVISOR, ok="404"), NATIONAL),
+    Case("POST", f"{COACHING}/{{session_id}}/notes",
+         req(f"{COACHING}/nope/notes", {"text": "bra"}), roles(R.SUPERVISOR, ok="404"),
+         NATIONAL),
+    Case("GET", f"{COACHING}/log", req(f"{COACHING}/log"),
+         roles(R.SUPERVISOR, R.AUDITOR, ok="200"), NATIONAL),
     # -- referral catalog (role level) --------------------------------------------------------
     Case("GET", "/api/v1/catalog/units", req("/api/v1/catalog/units?region=01"),
          roles(*CATALOG_READERS, ok="role ok"), NATIONAL),

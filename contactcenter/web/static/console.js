@@ -102,6 +102,7 @@ function render() {
   renderUnsigned(view.unsigned || [], n);
   renderBulletins(view.bulletins || []);
   renderBriefing(view.briefing || null, (view.bulletins || []).length);
+  renderCoaching(view);
   if (!active) { shownWorkId = null; return; }
   if (shownWorkId !== w.call_id) { shownWorkId = w.call_id; guideline = null; ticked = new Set(w.assessment ? w.assessment.ticked : []);
     $("guideline").hidden = true; $("hits").replaceChildren(); $("units").replaceChildren(); pending = {};
