@@ -28,9 +28,11 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 def day_start(now: datetime) -> datetime:
-    """Midnight of ``now``'s day in Sweden: where "today" begins on the wallboard."""
+    """Midnight of ``now``'s day in Sweden, as a UTC time: where "today" begins on the
+    wallboard. (In UTC because the stored events are compared in UTC: a Swedish-time
+    bound was read as UTC and lost the first hour or two of the Swedish day.)"""
     local = now.astimezone(STOCKHOLM)
-    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
 
 
 class BoardFigures:
@@ -172,6 +174,7 @@ def day_series(stats: Statistics, start: datetime, queues: list[str]) -> dict[st
 
 
 def week_before(start: datetime) -> datetime:
-    """Local midnight of the same weekday a week before the day beginning at ``start``."""
+    """Local midnight of the same weekday a week before the day beginning at ``start``, as
+    a UTC time (as :func:`day_start`)."""
     day = start.astimezone(STOCKHOLM).date() - timedelta(days=7)
-    return datetime.combine(day, time(0), tzinfo=STOCKHOLM)
+    return datetime.combine(day, time(0), tzinfo=STOCKHOLM).astimezone(UTC)

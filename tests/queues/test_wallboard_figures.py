@@ -12,10 +12,14 @@ from tests.queues.engine_fixtures import MONDAY, STHLM, engine_at, local, staff
 def test_today_begins_at_midnight_in_sweden_and_last_week_on_the_same_weekday() -> None:
     late = datetime(2025, 3, 30, 22, 30, tzinfo=UTC)  # Monday 00:30 in Sweden (summer time)
     start = day_start(late)
-    assert start.astimezone(STHLM).date() == date(2025, 3, 31)
-    assert (start.hour, start.minute) == (0, 0)
-    before = week_before(start)
+    assert start.utcoffset() == timedelta(0)  # compared with the stored UTC times
+    assert start == datetime(2025, 3, 30, 22, 0, tzinfo=UTC)
+    local_start = start.astimezone(STHLM)
+    assert local_start.date() == date(2025, 3, 31)
+    assert (local_start.hour, local_start.minute) == (0, 0)
+    before = week_before(start).astimezone(STHLM)
     assert before.date() == date(2025, 3, 24) and before.weekday() == 0
+    assert (before.hour, before.minute) == (0, 0)
     assert before.utcoffset() == timedelta(hours=1)  # winter time a week earlier
 
 
